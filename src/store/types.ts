@@ -1,0 +1,217 @@
+/**
+ * The store in the app's own terms. No SQL leaves src/store/. Every record is keyed by Slack team ID so that
+ * several workspaces can share one deployment. Instants are JS Dates (stored as UTC); where the wall-clock
+ * zone matters it is kept beside them as an IANA name.
+ */
+
+export type LinkSource = 'email_match' | 'admin' | 'provisioned';
+
+export interface UserLink {
+  teamId: string;
+  slackUserId: string;
+  loginId: string;
+  /** The email that was matched (lower-cased), or null when an admin set the link without one. */
+  email: string | null;
+  source: LinkSource;
+  /** Slack user who made the link (admins), or null for automatic links. */
+  linkedBy: string | null;
+  linkedAt: Date;
+}
+
+export type MeetingKind = 'instant' | 'scheduled' | 'webinar' | 'secure';
+export type MeetingStatus = 'scheduled' | 'live' | 'ended';
+/** How the channel card was delivered: a real message we can update, a response_url post, or nothing yet. */
+export type CardDelivery = 'chat' | 'response_url' | 'none';
+
+export interface ScheduledReminder {
+  channelId: string;
+  scheduledMessageId: string;
+  postAt: Date;
+}
+
+export interface MeetingRecord {
+  teamId: string;
+  meetId: string;
+  channelId: string | null;
+  /** ts of the channel card when delivered with chat.postMessage. */
+  messageTs: string | null;
+  cardDelivery: CardDelivery;
+  hostSlackUserId: string;
+  hostLoginId: string;
+  title: string;
+  kind: MeetingKind;
+  startAt: Date;
+  endAt: Date | null;
+  timeZone: string;
+  status: MeetingStatus;
+  reminders: ScheduledReminder[];
+  /** Documented createMeeting options used (webinar switches, requireVerification). */
+  options: Record<string, boolean>;
+  createdAt: Date;
+  updatedAt: Date;
+  endedAt: Date | null;
+}
+
+export type NewMeeting = Omit<MeetingRecord, 'createdAt' | 'updatedAt' | 'endedAt'> & { createdAt?: Date };
+
+export type MeetingPatch = Partial<
+  Pick<
+    MeetingRecord,
+    | 'channelId'
+    | 'messageTs'
+    | 'cardDelivery'
+    | 'title'
+    | 'startAt'
+    | 'endAt'
+    | 'timeZone'
+    | 'status'
+    | 'reminders'
+    | 'options'
+    | 'endedAt'
+  >
+>;
+
+export type GuestRole = 'guest' | 'registrant';
+
+export interface GuestRecord {
+  teamId: string;
+  meetId: string;
+  /** Slack user, when the guest is a member of the workspace. */
+  slackUserId: string | null;
+  /** External guest's email (lower-cased), or the Slack user's email when known. */
+  email: string | null;
+  name: string;
+  permissions: string[];
+  role: GuestRole;
+  /** The personal guest key: a secret. Stored so links can be resent; never logged. */
+  guestKey: string;
+  addedBy: string | null;
+  addedAt: Date;
+}
+
+export type RecordingState = 'seen' | 'remux_requested' | 'ready' | 'notified' | 'failed' | 'skipped';
+
+export interface RecordingRecord {
+  recId: string;
+  meetId: string;
+  accId: string;
+  alId: string;
+  teamId: string | null;
+  hostSlackUserId: string | null;
+  state: RecordingState;
+  attempts: number;
+  nextAttemptAt: Date | null;
+  /** Holder and expiry of an in-progress notification claim. */
+  claimedBy: string | null;
+  claimExpiresAt: Date | null;
+  /** DM channel and ts once Slack confirmed the notification. */
+  notifiedChannel: string | null;
+  notifiedTs: string | null;
+  notifiedAt: Date | null;
+  lastError: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface NewRecording {
+  recId: string;
+  meetId: string;
+  accId: string;
+  alId: string;
+  teamId?: string | null;
+  hostSlackUserId?: string | null;
+  state?: RecordingState;
+}
+
+export type RecordingPatch = Partial<
+  Pick<
+    RecordingRecord,
+    | 'state'
+    | 'attempts'
+    | 'nextAttemptAt'
+    | 'teamId'
+    | 'hostSlackUserId'
+    | 'lastError'
+    | 'claimedBy'
+    | 'claimExpiresAt'
+    | 'notifiedChannel'
+    | 'notifiedTs'
+    | 'notifiedAt'
+  >
+>;
+
+export interface Lease {
+  name: string;
+  holder: string;
+  expiresAt: Date;
+}
+
+export interface Store {
+  readonly dialect: 'sqlite' | 'postgres';
+
+  // User links
+  getUserLink(teamId: string, slackUserId: string): Promise<UserLink | null>;
+  findUserLinksByLoginId(teamId: string | null, loginId: string): Promise<UserLink[]>;
+  /** Insert or replace the link of (teamId, slackUserId). */
+  upsertUserLink(link: UserLink): Promise<UserLink>;
+  deleteUserLink(teamId: string, slackUserId: string): Promise<boolean>;
+
+  // Meetings
+  /** Inserts; throws StoreConflictError when (teamId, meetId) exists. */
+  insertMeeting(meeting: NewMeeting): Promise<MeetingRecord>;
+  getMeeting(teamId: string, meetId: string): Promise<MeetingRecord | null>;
+  /** Any team: for recordings, which know only the meetId. */
+  findMeetingByMeetId(meetId: string): Promise<MeetingRecord | null>;
+  updateMeeting(teamId: string, meetId: string, patch: MeetingPatch, now?: Date): Promise<MeetingRecord | null>;
+  /** A host's meetings whose status is in `statuses`, soonest start first. */
+  listMeetingsByHost(teamId: string, hostSlackUserId: string, statuses: MeetingStatus[]): Promise<MeetingRecord[]>;
+  /** All of a team's meetings in `statuses` (admins' views, reconciliation), soonest first. */
+  listMeetings(teamId: string, statuses: MeetingStatus[]): Promise<MeetingRecord[]>;
+
+  // Verified guests and registrants
+  /** Insert or update by (teamId, meetId, guestKey). */
+  upsertGuest(guest: GuestRecord): Promise<GuestRecord>;
+  listGuests(teamId: string, meetId: string): Promise<GuestRecord[]>;
+  findGuestBySlackUser(teamId: string, meetId: string, slackUserId: string): Promise<GuestRecord | null>;
+  findGuestByEmail(teamId: string, meetId: string, email: string): Promise<GuestRecord | null>;
+  getGuestByKey(teamId: string, meetId: string, guestKey: string): Promise<GuestRecord | null>;
+  deleteGuest(teamId: string, meetId: string, guestKey: string): Promise<boolean>;
+  countGuests(teamId: string, meetId: string, role?: GuestRole): Promise<number>;
+
+  // Recordings
+  /** Insert when absent (unique recId); returns the stored record either way and whether it was new. */
+  upsertSeenRecording(rec: NewRecording, now: Date): Promise<{ record: RecordingRecord; created: boolean }>;
+  getRecording(recId: string): Promise<RecordingRecord | null>;
+  /** Every known recording's state in one query: the poller's per-tick snapshot. */
+  getRecordingStates(): Promise<Map<string, RecordingState>>;
+  /** Recordings not yet finished with (anything but notified/skipped), oldest first. */
+  listOpenRecordings(): Promise<RecordingRecord[]>;
+  listRecordingsByHost(teamId: string, hostSlackUserId: string, limit: number): Promise<RecordingRecord[]>;
+  updateRecording(recId: string, patch: RecordingPatch, now: Date): Promise<RecordingRecord | null>;
+  /**
+   * Claim a recording for notification. Exactly one concurrent caller wins. A claim whose claimExpiresAt has
+   * passed may be taken over. Notified recordings can never be claimed.
+   */
+  claimRecording(recId: string, holder: string, now: Date, ttlMs: number): Promise<boolean>;
+  /** Record that Slack confirmed the DM; clears the claim. Only the current holder may do it. */
+  markRecordingNotified(
+    recId: string,
+    holder: string,
+    delivery: { channel: string; ts: string },
+    now: Date,
+  ): Promise<boolean>;
+  /** Give a claim back without notifying (e.g. the DM failed); the next tick may try again. */
+  releaseRecordingClaim(recId: string, holder: string, now: Date): Promise<void>;
+
+  // Leases
+  /** Acquire when free, expired, or already held by `holder` (which renews it). */
+  acquireLease(name: string, holder: string, ttlMs: number, now: Date): Promise<boolean>;
+  releaseLease(name: string, holder: string): Promise<void>;
+  getLease(name: string): Promise<Lease | null>;
+
+  close(): Promise<void>;
+}
+
+export class StoreConflictError extends Error {
+  readonly code = 'conflict';
+}
