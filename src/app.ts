@@ -1,0 +1,243 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { App, HTTPReceiver } from '@slack/bolt';
+import { WebClient } from '@slack/web-api';
+import { makeMeetCommand } from './commands/meet.js';
+import type { Config } from './config.js';
+import { type AppLogger, boltLogger } from './logger.js';
+import { MegaMeetingClient } from './megameeting/client.js';
+import type { MegaMeetingApi } from './megameeting/types.js';
+import { type Clock, systemClock } from './services/clock.js';
+import { GuestsService } from './services/guests.js';
+import { IdentityService } from './services/identity.js';
+import { MeetingsService } from './services/meetings.js';
+import { RecordingsPoller, RecordingsService } from './services/recordings.js';
+import { RemindersService } from './services/reminders.js';
+import { SchedulingService } from './services/scheduling.js';
+import { SlackGateway } from './slack/gateway.js';
+import { isFreshSlackTimestamp } from './slack/request-guard.js';
+import { openStore } from './store/index.js';
+import type { Store } from './store/types.js';
+import { registerListeners as registerFeatureListeners } from './listeners/index.js';
+
+/**
+ * Wiring only: config → adapters → services → listeners → server. Behaviour lives in services.
+ */
+
+export interface Services {
+  store: Store;
+  megameeting: MegaMeetingApi;
+  slack: SlackGateway;
+  identity: IdentityService;
+  meetings: MeetingsService;
+  reminders: RemindersService;
+  scheduling: SchedulingService;
+  guests: GuestsService;
+  recordings: RecordingsService;
+  poller: RecordingsPoller;
+  logger: AppLogger;
+  clock: Clock;
+  config: Config;
+}
+
+export interface RunningApp {
+  services: Services;
+  bolt: App;
+  /** The HTTP port actually bound (useful with PORT=0). */
+  port: number;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  clock?: Clock;
+  /** Start the recordings poller (tests drive ticks themselves). Defaults to RECORDINGS_POLL_SECONDS > 0. */
+  startPoller?: boolean;
+  /** An already-open store (tests share one); otherwise DATABASE_URL is opened and closed with the app. */
+  store?: Store;
+}
+
+export function buildServices(config: Config, logger: AppLogger, store: Store, clock: Clock): Services {
+  const slackClient = new WebClient(config.slack.botToken, {
+    ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
+    // Interactive flows must not hang for Slack's default 30 minutes of retries; the gateway and the poller
+    // wait as Slack asks on a 429 themselves.
+    retryConfig: { retries: 1, minTimeout: 200, maxTimeout: 1000 },
+    rejectRateLimitedCalls: true,
+    timeout: 10_000,
+    logger: boltLogger(logger),
+  });
+  const slack = new SlackGateway(slackClient, logger);
+  const megameeting = new MegaMeetingClient({
+    baseUrl: config.megameeting.url,
+    apiToken: config.megameeting.apiToken,
+    logger: logger.child({ component: 'megameeting' }),
+  });
+  const identity = new IdentityService({ store, megameeting, slack, logger, clock });
+  let meetingsRef: MeetingsService | null = null;
+  const reminders = new RemindersService({
+    store,
+    slack,
+    logger,
+    clock,
+    reminderMinutes: config.reminderMinutes,
+    cardData: (record) => (meetingsRef as MeetingsService).cardData(record),
+  });
+  const meetings = new MeetingsService({
+    store,
+    megameeting,
+    slack,
+    identity,
+    reminders,
+    logger,
+    clock,
+    megameetingUrl: config.megameeting.url,
+    defaultTimeZone: config.defaultTimeZone,
+  });
+  meetingsRef = meetings;
+  const scheduling = new SchedulingService({
+    store,
+    megameeting,
+    slack,
+    identity,
+    meetings,
+    reminders,
+    logger,
+    clock,
+    defaultTimeZone: config.defaultTimeZone,
+  });
+  const guests = new GuestsService({ store, megameeting, slack, identity, meetings, logger, clock, megameetingUrl: config.megameeting.url });
+  const recordings = new RecordingsService({ store, megameeting, slack, identity, logger, clock, megameetingUrl: config.megameeting.url, autoRemux: config.autoRemux });
+  const poller = new RecordingsPoller({ recordings, store, logger, clock, intervalSeconds: config.recordingsPollSeconds });
+  return { store, megameeting, slack, identity, meetings, reminders, scheduling, guests, recordings, poller, logger, clock, config };
+}
+
+function registerListeners(bolt: App, services: Services): void {
+  bolt.command(
+    '/meet',
+    makeMeetCommand({
+      meetings: services.meetings,
+      identity: services.identity,
+      scheduling: services.scheduling,
+      guests: services.guests,
+      recordings: services.recordings,
+      slack: services.slack,
+      logger: services.logger,
+      clock: services.clock,
+      defaultTimeZone: services.config.defaultTimeZone,
+    }),
+  );
+  registerFeatureListeners(bolt, services);
+  bolt.error(async (error) => {
+    services.logger.error({ err: error }, 'unhandled error in a Slack listener');
+  });
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+export async function startApp(config: Config, logger: AppLogger, opts: StartOptions = {}): Promise<RunningApp> {
+  const clock = opts.clock ?? systemClock;
+  const store = opts.store ?? (await openStore(config.databaseUrl, { logger }));
+  const services = buildServices(config, logger, store, clock);
+  let inFlight = 0;
+  let stopping = false;
+
+  const common = {
+    token: config.slack.botToken,
+    logger: boltLogger(logger),
+    clientOptions: {
+      ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
+      retryConfig: { retries: 1, minTimeout: 200, maxTimeout: 1000 },
+      rejectRateLimitedCalls: true,
+    },
+  };
+
+  let bolt: App;
+  let receiver: HTTPReceiver | null = null;
+  if (config.slack.mode === 'socket') {
+    bolt = new App({ ...common, appToken: config.slack.appToken as string, socketMode: true });
+  } else {
+    receiver = new HTTPReceiver({
+      signingSecret: config.slack.signingSecret as string,
+      endpoints: '/slack/events',
+      logger: boltLogger(logger),
+      processBeforeResponse: false,
+    });
+    bolt = new App({ ...common, receiver });
+  }
+  // Count work in flight (listeners keep running after their ack) so that SIGTERM can let it finish.
+  bolt.use(async ({ next }) => {
+    inFlight++;
+    try {
+      await next();
+    } finally {
+      inFlight--;
+    }
+  });
+  registerListeners(bolt, services);
+
+  const httpReceiver = receiver;
+  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (req.method === 'GET' && path === '/healthz') {
+      return sendJson(res, stopping ? 503 : 200, {
+        status: stopping ? 'stopping' : 'ok',
+        mode: config.slack.mode,
+        store: store.dialect,
+      });
+    }
+    if (httpReceiver && path === '/slack/events') {
+      // Bolt accepts timestamps from the future; Slack's rule is 5 minutes either way, and so is ours.
+      if (!isFreshSlackTimestamp(req.headers['x-slack-request-timestamp'], new Date())) {
+        logger.warn({ path }, 'rejected a request whose Slack timestamp is missing or outside 5 minutes');
+        res.writeHead(401).end();
+        return;
+      }
+      if (stopping) {
+        res.writeHead(503, { 'retry-after': '5' }).end();
+        return;
+      }
+      try {
+        httpReceiver.requestListener(req, res);
+      } catch (err) {
+        logger.warn({ err, path }, 'request could not be handled');
+        if (!res.headersSent) res.writeHead(404).end();
+      }
+      return;
+    }
+    sendJson(res, 404, { error: 'not_found' });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  if (config.slack.mode === 'socket') await bolt.start();
+  const startPoller = opts.startPoller ?? config.recordingsPollSeconds > 0;
+  if (startPoller) services.poller.start();
+  logger.info({ port, mode: config.slack.mode, store: store.dialect }, 'MegaMeeting for Slack is running');
+
+  return {
+    services,
+    bolt,
+    port,
+    async stop() {
+      if (stopping) return;
+      stopping = true;
+      logger.info('stopping: no new requests; finishing work in flight');
+      await services.poller.stop();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const deadline = Date.now() + 15_000;
+      while (inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      if (config.slack.mode === 'socket') await bolt.stop().catch(() => {});
+      server.closeAllConnections();
+      await closed;
+      if (!opts.store) await store.close();
+      logger.info('stopped');
+    },
+  };
+}

@@ -1,0 +1,147 @@
+import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import type { AppLogger } from '../logger.js';
+import type { Clock } from '../services/clock.js';
+import type { IdentityService } from '../services/identity.js';
+import type { MeetingsService } from '../services/meetings.js';
+import type { RecordingsService } from '../services/recordings.js';
+import type { SchedulingService } from '../services/scheduling.js';
+import type { GuestsService } from '../services/guests.js';
+import { userMessageFor } from '../services/user-messages.js';
+import type { SlackGateway } from '../slack/gateway.js';
+import { parseMeetingText } from '../time/plain-english.js';
+import { buildHelp, buildMeetingList, plain } from '../views/messages.js';
+import { type MeetIntent, parseMeetCommand } from './meet-grammar.js';
+
+export interface MeetCommandDeps {
+  meetings: MeetingsService;
+  identity: IdentityService;
+  scheduling: SchedulingService;
+  guests: GuestsService;
+  recordings: RecordingsService;
+  slack: SlackGateway;
+  logger: AppLogger;
+  clock: Clock;
+  defaultTimeZone: string;
+}
+
+type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
+
+const DOING: Record<MeetIntent['kind'], string> = {
+  help: 'show help',
+  list: 'list your meetings',
+  recordings: 'list your recordings',
+  end: 'end the meeting',
+  guests: 'open the guest list',
+  account: 'look up your MegaMeeting login',
+  account_set: 'link that account',
+  schedule: 'open the scheduling form',
+  create: 'create the meeting',
+};
+
+/** `/meet`: acknowledge at once, then do the work and answer through the card or the response_url. */
+export function makeMeetCommand(deps: MeetCommandDeps) {
+  const reply = (responseUrl: string, message: { text: string; blocks?: unknown[] }) =>
+    deps.slack.respond(responseUrl, { ...(message as { text: string }), response_type: 'ephemeral' });
+
+  return async function meetCommand({ command, ack }: CommandArgs): Promise<void> {
+    await ack();
+    const intent = parseMeetCommand(command.text);
+    const teamId = command.team_id;
+    const userId = command.user_id;
+    const log = deps.logger.child({ command: 'meet', intent: intent.kind, teamId, userId });
+    try {
+      await run(intent);
+    } catch (err) {
+      log.warn({ err }, 'the /meet command failed');
+      await reply(command.response_url, plain(userMessageFor(err, DOING[intent.kind]))).catch((e) =>
+        log.error({ err: e }, 'could not tell the user about the failure'),
+      );
+    }
+
+    async function run(intent: MeetIntent): Promise<void> {
+      switch (intent.kind) {
+        case 'help':
+          return reply(command.response_url, buildHelp());
+        case 'schedule':
+          return deps.scheduling.openModal({
+            triggerId: command.trigger_id,
+            teamId,
+            userId,
+            channelId: command.channel_id,
+            preset: intent.preset,
+            title: intent.title,
+          });
+        case 'list': {
+          const items = await deps.scheduling.listForUser(teamId, userId);
+          return reply(command.response_url, buildMeetingList(items));
+        }
+        case 'end': {
+          const ended = await deps.meetings.end(teamId, intent.meetId, userId);
+          return reply(command.response_url, plain(`Ended "${ended.title}" (${ended.meetId}).`));
+        }
+        case 'guests':
+          return deps.guests.openManageModal({ triggerId: command.trigger_id, teamId, userId, meetId: intent.meetId });
+        case 'recordings':
+          return reply(command.response_url, await deps.recordings.listForUser(teamId, userId));
+        case 'account': {
+          const host = await deps.identity.resolveHost(teamId, userId);
+          const how =
+            host.link.source === 'admin' ? `set by <@${host.link.linkedBy ?? 'an admin'}>` : `matched by your email ${host.link.email ?? ''}`.trim();
+          return reply(
+            command.response_url,
+            plain(`You are linked to the MegaMeeting login \`${host.loginId}\` (${how}).`),
+          );
+        }
+        case 'account_set': {
+          const login = await deps.identity.setLink(teamId, userId, intent.slackUserId, intent.loginId);
+          return reply(
+            command.response_url,
+            plain(`<@${intent.slackUserId}> is now linked to the MegaMeeting login \`${login.loginId}\` (${login.email}).`),
+          );
+        }
+        case 'create':
+          return create(intent);
+      }
+    }
+
+    async function create(intent: Extract<MeetIntent, { kind: 'create' }>): Promise<void> {
+      const slackUser = await deps.slack.userInfo(userId);
+      const timeZone = slackUser.tz ?? deps.defaultTimeZone;
+      const parsed = intent.title
+        ? parseMeetingText(intent.title, { now: deps.clock.now(), timeZone })
+        : ({ kind: 'none', title: '' } as const);
+      if (parsed.kind === 'ambiguous') {
+        // Not sure when: let the user confirm in the form rather than guess.
+        return deps.scheduling.openModal({
+          triggerId: command.trigger_id,
+          teamId,
+          userId,
+          channelId: command.channel_id,
+          preset: 'meeting',
+          title: parsed.title,
+          ...(parsed.start ? { start: parsed.start } : {}),
+          notice: `I wasn't sure when you meant (${parsed.reason}). Check the time below.`,
+        });
+      }
+      const base = {
+        teamId,
+        channelId: command.channel_id,
+        hostUserId: userId,
+        invitees: intent.mentions,
+        responseUrl: command.response_url,
+      };
+      if (parsed.kind === 'scheduled') {
+        await deps.meetings.create({
+          ...base,
+          title: parsed.title,
+          kind: 'scheduled',
+          start: parsed.start,
+          end: parsed.end,
+          timeZone,
+        });
+        return;
+      }
+      await deps.meetings.create({ ...base, title: intent.title, kind: 'instant', timeZone });
+    }
+  };
+}

@@ -1,0 +1,164 @@
+import { z } from 'zod';
+
+/**
+ * Configuration, read once from the environment and validated. Nothing else reads process.env.
+ * The variable names and defaults are the contract in ../shared/design.md: extend, never rename.
+ */
+
+const booleanFromEnv = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .refine((v) => ['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'].includes(v), {
+    message: 'must be true or false',
+  })
+  .transform((v) => ['true', '1', 'yes', 'on'].includes(v));
+
+const integerFromEnv = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, { message: 'must be a whole number' })
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, { message: `must be between ${min} and ${max}` });
+
+const httpUrl = z
+  .string()
+  .trim()
+  .refine(
+    (v) => {
+      try {
+        const u = new URL(v);
+        return u.protocol === 'http:' || u.protocol === 'https:';
+      } catch {
+        return false;
+      }
+    },
+    { message: 'must be an http(s) URL' },
+  );
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+function isValidTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const envSchema = z
+  .object({
+    SLACK_BOT_TOKEN: z
+      .string({ message: 'is required (the bot token, xoxb-…)' })
+      .trim()
+      .regex(/^xoxb-/, { message: 'must be a bot token starting with xoxb-' }),
+    SLACK_SIGNING_SECRET: z.string().trim().min(1, { message: 'must not be empty' }).optional(),
+    SLACK_APP_TOKEN: z
+      .string()
+      .trim()
+      .regex(/^xapp-/, { message: 'must be an app-level token starting with xapp-' })
+      .optional(),
+    SLACK_API_URL: httpUrl
+      .transform((v) => (v.endsWith('/') ? v : `${v}/`))
+      .optional(),
+    PORT: integerFromEnv(0, 65535).default(3000),
+    MEGAMEETING_URL: z
+      .string({ message: 'is required (your account URL, e.g. https://myaccount.megameeting.com)' })
+      .pipe(httpUrl)
+      .transform((v) => v.replace(/\/+$/, '')),
+    MEGAMEETING_API_TOKEN: z
+      .string({ message: 'is required (an Admin API token of your MegaMeeting account)' })
+      .trim()
+      .min(1, { message: 'must not be empty' }),
+    DATABASE_URL: z
+      .string()
+      .trim()
+      .refine((v) => /^sqlite:.+/.test(v) || /^postgres(ql)?:\/\/.+/.test(v), {
+        message: 'must be sqlite:<path> or postgres://…',
+      })
+      .default('sqlite:./data/megameeting-slack.sqlite'),
+    RECORDINGS_POLL_SECONDS: integerFromEnv(0, 86_400).default(60),
+    AUTO_REMUX: booleanFromEnv.default(true),
+    DEFAULT_TIMEZONE: z
+      .string()
+      .trim()
+      .refine(isValidTimeZone, { message: 'must be an IANA time zone such as Europe/Paris or UTC' })
+      .default('UTC'),
+    REMINDER_MINUTES: integerFromEnv(0, 1440).default(10),
+    LOG_LEVEL: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .pipe(z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }))
+      .default('info'),
+  });
+
+/** Checked apart from the schema so that it is reported together with every other problem. */
+function modeProblems(env: Record<string, string>): string[] {
+  return !env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET
+    ? ['SLACK_SIGNING_SECRET is required in HTTP mode (set it, or set SLACK_APP_TOKEN for Socket Mode)']
+    : [];
+}
+
+export interface Config {
+  slack: {
+    botToken: string;
+    signingSecret: string | undefined;
+    appToken: string | undefined;
+    apiUrl: string | undefined;
+    mode: 'http' | 'socket';
+  };
+  port: number;
+  megameeting: { url: string; apiToken: string };
+  databaseUrl: string;
+  recordingsPollSeconds: number;
+  autoRemux: boolean;
+  defaultTimeZone: string;
+  reminderMinutes: number;
+  logLevel: (typeof LOG_LEVELS)[number];
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Empty strings count as unset, as in most .env tooling. */
+function nonEmpty(env: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && v.trim() !== '') out[k] = v;
+  return out;
+}
+
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const present = nonEmpty(env);
+  const parsed = envSchema.safeParse(present);
+  // One line per problem, naming the variable; values are never echoed (they may be secrets).
+  const problems = [
+    ...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'} ${i.message}`)),
+    ...modeProblems(present),
+  ];
+  if (!parsed.success || problems.length > 0) throw new ConfigError([...new Set(problems)]);
+  const e = parsed.data;
+  return {
+    slack: {
+      botToken: e.SLACK_BOT_TOKEN,
+      signingSecret: e.SLACK_SIGNING_SECRET,
+      appToken: e.SLACK_APP_TOKEN,
+      apiUrl: e.SLACK_API_URL,
+      mode: e.SLACK_APP_TOKEN ? 'socket' : 'http',
+    },
+    port: e.PORT,
+    megameeting: { url: e.MEGAMEETING_URL, apiToken: e.MEGAMEETING_API_TOKEN },
+    databaseUrl: e.DATABASE_URL,
+    recordingsPollSeconds: e.RECORDINGS_POLL_SECONDS,
+    autoRemux: e.AUTO_REMUX,
+    defaultTimeZone: e.DEFAULT_TIMEZONE,
+    reminderMinutes: e.REMINDER_MINUTES,
+    logLevel: e.LOG_LEVEL,
+  };
+}

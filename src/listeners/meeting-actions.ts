@@ -1,0 +1,42 @@
+import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { Services } from '../app.js';
+import { userMessageFor } from '../services/user-messages.js';
+import { ACTIONS } from '../views/ids.js';
+import { buildMeetingCard, cardFallbackText } from '../views/meeting-card.js';
+import { buildMeetingList } from '../views/messages.js';
+
+/** Buttons on the channel card and in `/meet list`: Join (a link: only acknowledged) and End. */
+export function registerMeetingActions(app: App, services: Services): void {
+  // URL buttons still send an action; acknowledge it so Slack shows no error.
+  app.action(ACTIONS.join, async ({ ack }) => {
+    await ack();
+  });
+
+  app.action<BlockAction<ButtonAction>>(ACTIONS.end, async ({ ack, body, action }) => {
+    await ack();
+    const teamId = body.team?.id ?? body.user.team_id ?? '';
+    const userId = body.user.id;
+    const channelId = body.channel?.id ?? body.container?.channel_id ?? null;
+    const meetId = action.value ?? '';
+    try {
+      const ended = await services.meetings.end(teamId, meetId, userId);
+      if (body.container?.is_ephemeral && body.response_url) {
+        // Pressed in `/meet list`: refresh that private list rather than leave a stale End button.
+        const items = await services.scheduling.listForUser(teamId, userId);
+        await services.slack.respond(body.response_url, { ...buildMeetingList(items), replace_original: true });
+      } else if (ended.cardDelivery !== 'chat' && body.response_url) {
+        const data = services.meetings.cardData(ended, { endedBy: userId });
+        await services.slack.respond(body.response_url, {
+          text: cardFallbackText(data),
+          blocks: buildMeetingCard(data),
+          replace_original: true,
+        });
+      }
+    } catch (err) {
+      services.logger.warn({ err, meetId, userId }, 'ending a meeting from a button failed');
+      await services.slack
+        .tellPrivately(channelId, userId, { text: userMessageFor(err, 'end the meeting') })
+        .catch((e) => services.logger.error({ err: e }, 'could not tell the user why ending failed'));
+    }
+  });
+}

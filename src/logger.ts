@@ -1,0 +1,108 @@
+import { type Logger as SlackLogger, LogLevel } from '@slack/bolt';
+import { type Logger, pino } from 'pino';
+
+/**
+ * One pino logger for the whole app (also handed to Bolt). Secrets never reach a log line: known secret values,
+ * Slack tokens and personal guest-key links are scrubbed from every string, and secret-named fields are
+ * redacted wherever they sit.
+ */
+
+export type AppLogger = Logger;
+
+const SECRET_FIELD_NAMES = [
+  'token',
+  'apiToken',
+  'botToken',
+  'appToken',
+  'signingSecret',
+  'authorization',
+  'guestKey',
+  'key',
+  'meetingLink',
+  'personalLink',
+  'password',
+];
+
+const SECRET_PATTERNS: Array<[RegExp, string]> = [
+  [/\bxox[abeoprs]-[A-Za-z0-9-]+/g, 'xox?-[redacted]'],
+  [/\bxapp-[A-Za-z0-9-]+/g, 'xapp-[redacted]'],
+  // Personal guest links: /meeting/?key=abcdef123456 (and any other key= query value).
+  [/([?&]key=)[^&\s"'<>|]+/gi, '$1[redacted]'],
+  [/([?&]token=)[^&\s"'<>|]+/gi, '$1[redacted]'],
+];
+
+export function makeScrubber(secrets: Array<string | undefined>): (text: string) => string {
+  const literals = secrets.filter((s): s is string => typeof s === 'string' && s.length >= 6);
+  return (text: string) => {
+    let out = text;
+    for (const secret of literals) out = out.split(secret).join('[redacted]');
+    for (const [pattern, replacement] of SECRET_PATTERNS) out = out.replace(pattern, replacement);
+    return out;
+  };
+}
+
+function scrubDeep(value: unknown, scrub: (s: string) => string, depth = 0): unknown {
+  if (typeof value === 'string') return scrub(value);
+  if (depth > 8 || value === null || typeof value !== 'object') return value;
+  if (value instanceof Error) {
+    return { type: value.name, message: scrub(value.message), code: (value as { code?: unknown }).code };
+  }
+  if (Array.isArray(value)) return value.map((v) => scrubDeep(v, scrub, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    out[k] = SECRET_FIELD_NAMES.includes(k) && v != null ? '[redacted]' : scrubDeep(v, scrub, depth + 1);
+  }
+  return out;
+}
+
+export interface LoggerOptions {
+  level: string;
+  /** Literal secret values (tokens, signing secret) to scrub wherever they appear. */
+  secrets: Array<string | undefined>;
+  /** Where lines go; defaults to stdout. Tests pass a stream to capture them. */
+  destination?: NodeJS.WritableStream;
+}
+
+export function createLogger(opts: LoggerOptions): AppLogger {
+  const scrub = makeScrubber(opts.secrets);
+  return pino(
+    {
+      level: opts.level,
+      base: { service: 'megameeting-slack' },
+      formatters: {
+        log: (obj) => scrubDeep(obj, scrub) as Record<string, unknown>,
+      },
+      hooks: {
+        logMethod(args, method) {
+          const cleaned = args.map((a) => (typeof a === 'string' ? scrub(a) : a));
+          // biome-ignore lint/suspicious/noExplicitAny: pino's overloads cannot be expressed for a spread
+          return method.apply(this, cleaned as any);
+        },
+      },
+    },
+    opts.destination ?? process.stdout,
+  );
+}
+
+const BOLT_TO_PINO: Record<LogLevel, string> = {
+  [LogLevel.DEBUG]: 'debug',
+  [LogLevel.INFO]: 'info',
+  [LogLevel.WARN]: 'warn',
+  [LogLevel.ERROR]: 'error',
+};
+
+/** Bolt's Logger interface on top of the app's pino logger. */
+export function boltLogger(logger: AppLogger): SlackLogger {
+  const child = logger.child({ component: 'bolt' });
+  const text = (msg: unknown[]) => msg.map((m) => (typeof m === 'string' ? m : JSON.stringify(m))).join(' ');
+  return {
+    debug: (...msg) => child.debug(text(msg)),
+    info: (...msg) => child.info(text(msg)),
+    warn: (...msg) => child.warn(text(msg)),
+    error: (...msg) => child.error(text(msg)),
+    // The app's LOG_LEVEL governs; Bolt's own level changes are ignored on purpose.
+    setLevel: () => {},
+    getLevel: () => (Object.entries(BOLT_TO_PINO).find(([, v]) => v === child.level)?.[0] as LogLevel) ?? LogLevel.INFO,
+    setName: () => {},
+  };
+}

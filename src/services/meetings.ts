@@ -1,0 +1,239 @@
+import type { KnownBlock } from '@slack/types';
+import { AppError } from '../errors.js';
+import type { AppLogger } from '../logger.js';
+import { MegaMeetingError } from '../megameeting/errors.js';
+import type { CreateMeetingInput, MegaMeetingApi } from '../megameeting/types.js';
+import { joinUrlForMeeting } from '../megameeting/urls.js';
+import { type SlackGateway, SlackCallError } from '../slack/gateway.js';
+import type { MeetingKind, MeetingRecord, Store } from '../store/types.js';
+import { toMegaMeetingSchedule } from '../time/megameeting-time.js';
+import { buildInvitation } from '../views/invitation.js';
+import { buildMeetingCard, cardFallbackText, type MeetingCardData } from '../views/meeting-card.js';
+import type { Clock } from './clock.js';
+import type { IdentityService } from './identity.js';
+import type { RemindersService } from './reminders.js';
+
+/** The longest title we accept: Slack's header block shows at most 150 characters. */
+export const MAX_TITLE_LENGTH = 150;
+export const INSTANT_DURATION_MINUTES = 60;
+
+/** Slack errors that mean "the bot cannot post in this conversation": fall back to the response_url. */
+const CANNOT_POST = new Set(['channel_not_found', 'not_in_channel', 'is_archived', 'restricted_action', 'cannot_dm_bot']);
+
+export interface MeetingsDeps {
+  store: Store;
+  megameeting: MegaMeetingApi;
+  slack: SlackGateway;
+  identity: IdentityService;
+  reminders: RemindersService;
+  logger: AppLogger;
+  clock: Clock;
+  megameetingUrl: string;
+  defaultTimeZone: string;
+}
+
+export interface CreateMeetingRequest {
+  teamId: string;
+  channelId: string;
+  hostUserId: string;
+  title: string;
+  kind: MeetingKind;
+  /** Instant meetings start now; scheduled ones give start and end. */
+  start?: Date;
+  end?: Date;
+  timeZone?: string;
+  /** Users who get a DM invitation with the Join button. */
+  invitees?: string[];
+  responseUrl?: string;
+  /** Extra documented createMeeting options (webinar switches, requireVerification). */
+  options?: Partial<Omit<CreateMeetingInput, 'meetingName' | 'loginId'>>;
+}
+
+export function validateTitle(title: string): string | null {
+  if (Array.from(title).length > MAX_TITLE_LENGTH) {
+    return `Titles can be up to ${MAX_TITLE_LENGTH} characters; yours has ${Array.from(title).length}.`;
+  }
+  return null;
+}
+
+export class MeetingsService {
+  constructor(private readonly deps: MeetingsDeps) {}
+
+  joinUrl(record: Pick<MeetingRecord, 'meetId' | 'kind'>): string | null {
+    return record.kind === 'secure' || record.kind === 'webinar'
+      ? null
+      : joinUrlForMeeting(this.deps.megameetingUrl, record.meetId);
+  }
+
+  cardData(record: MeetingRecord, extra: Partial<MeetingCardData> = {}): MeetingCardData {
+    return {
+      meetId: record.meetId,
+      title: record.title,
+      hostSlackUserId: record.hostSlackUserId,
+      kind: record.kind,
+      status: record.status,
+      start: record.startAt,
+      end: record.endAt,
+      timeZone: record.timeZone,
+      joinUrl: this.joinUrl(record),
+      endedAt: record.endedAt,
+      ...extra,
+    };
+  }
+
+  /**
+   * Create a meeting on MegaMeeting on behalf of the host, remember it, and post its channel card.
+   * Nothing is half-made: when MegaMeeting refuses, nothing is stored or posted.
+   */
+  async create(req: CreateMeetingRequest): Promise<MeetingRecord> {
+    const { deps } = this;
+    const title = req.title.trim();
+    const titleProblem = validateTitle(title);
+    if (titleProblem) throw new AppError('invalid_input', titleProblem);
+
+    const host = await deps.identity.resolveHost(req.teamId, req.hostUserId);
+    const timeZone = req.timeZone ?? host.slackUser.tz ?? deps.defaultTimeZone;
+    const start = req.start ?? deps.clock.now();
+    const end = req.end ?? new Date(start.getTime() + INSTANT_DURATION_MINUTES * 60_000);
+    const meetingName = title || `${host.slackUser.realName}'s meeting`;
+
+    const { meetId } = await deps.megameeting.createMeeting({
+      meetingName,
+      loginId: host.loginId,
+      ...toMegaMeetingSchedule(start, end, timeZone),
+      ...req.options,
+    });
+    deps.logger.info({ meetId, teamId: req.teamId, host: req.hostUserId, kind: req.kind }, 'meeting created');
+
+    const record = await deps.store.insertMeeting({
+      teamId: req.teamId,
+      meetId,
+      channelId: req.channelId,
+      messageTs: null,
+      cardDelivery: 'none',
+      hostSlackUserId: req.hostUserId,
+      hostLoginId: host.loginId,
+      title: meetingName,
+      kind: req.kind,
+      startAt: start,
+      endAt: end,
+      timeZone,
+      status: req.kind === 'instant' ? 'live' : 'scheduled',
+      reminders: [],
+      options: Object.fromEntries(
+        Object.entries(req.options ?? {}).filter((e): e is [string, boolean] => typeof e[1] === 'boolean'),
+      ),
+    });
+
+    const posted = await this.postCard(record, req.responseUrl);
+    const withReminders = req.kind === 'instant' ? posted : await deps.reminders.schedule(posted);
+    if (req.invitees?.length) await this.inviteByDm(withReminders, req.invitees);
+    return withReminders;
+  }
+
+  /** Post the card with chat.postMessage (so it can be updated); where the bot cannot post, use response_url. */
+  async postCard(record: MeetingRecord, responseUrl?: string): Promise<MeetingRecord> {
+    const { deps } = this;
+    const content = { text: cardFallbackText(this.cardData(record)), blocks: await this.cardBlocks(record) };
+    if (!record.channelId) return record;
+    try {
+      const { ts, channel } = await deps.slack.postMessage(record.channelId, content);
+      return (
+        (await deps.store.updateMeeting(record.teamId, record.meetId, {
+          messageTs: ts,
+          channelId: channel,
+          cardDelivery: 'chat',
+        })) ?? record
+      );
+    } catch (err) {
+      if (!(err instanceof SlackCallError) || !CANNOT_POST.has(err.code) || !responseUrl) throw err;
+      deps.logger.info({ meetId: record.meetId, code: err.code }, 'cannot post the card; using response_url');
+      await deps.slack.respond(responseUrl, { ...content, response_type: 'in_channel' });
+      return (
+        (await deps.store.updateMeeting(record.teamId, record.meetId, { cardDelivery: 'response_url' })) ?? record
+      );
+    }
+  }
+
+  async cardBlocks(record: MeetingRecord): Promise<KnownBlock[]> {
+    const registrantCount =
+      record.kind === 'webinar' ? await this.deps.store.countGuests(record.teamId, record.meetId, 'registrant') : undefined;
+    return buildMeetingCard(this.cardData(record, registrantCount === undefined ? {} : { registrantCount }));
+  }
+
+  /** Refresh the channel card in place (after an edit, an end, a registration). */
+  async refreshCard(record: MeetingRecord, endedBy?: string): Promise<void> {
+    if (record.cardDelivery !== 'chat' || !record.channelId || !record.messageTs) return;
+    const data = this.cardData(record, endedBy ? { endedBy } : {});
+    const blocks =
+      record.status === 'ended' ? buildMeetingCard(data) : await this.cardBlocks(record);
+    try {
+      await this.deps.slack.updateMessage(record.channelId, record.messageTs, { text: cardFallbackText(data), blocks });
+    } catch (err) {
+      this.deps.logger.warn({ err, meetId: record.meetId }, 'could not update the channel card');
+    }
+  }
+
+  async inviteByDm(record: MeetingRecord, invitees: string[]): Promise<string[]> {
+    const failed: string[] = [];
+    const joinUrl = this.joinUrl(record);
+    for (const user of invitees) {
+      if (user === record.hostSlackUserId) continue;
+      try {
+        await this.deps.slack.dm(user, buildInvitation(this.cardData(record), joinUrl));
+      } catch (err) {
+        failed.push(user);
+        this.deps.logger.warn({ err, user, meetId: record.meetId }, 'could not DM an invitation');
+      }
+    }
+    if (failed.length > 0) {
+      await this.deps.slack
+        .tellPrivately(record.channelId, record.hostSlackUserId, {
+          text: `I couldn't send the invitation to ${failed.map((u) => `<@${u}>`).join(', ')}. Share the meeting link with them yourself.`,
+        })
+        .catch((err) => this.deps.logger.warn({ err }, 'could not tell the host about failed invitations'));
+    }
+    return failed;
+  }
+
+  /** Load a meeting the actor may manage: its host, or an admin. */
+  async loadManageable(teamId: string, meetId: string, actorUserId: string, doing: string): Promise<MeetingRecord> {
+    const record = await this.deps.store.getMeeting(teamId, meetId);
+    if (!record) {
+      throw new AppError('not_found', `I don't know a meeting with ID ${meetId} in this workspace. \`/meet list\` shows yours.`);
+    }
+    if (record.hostSlackUserId !== actorUserId && !(await this.deps.identity.isAdmin(teamId, actorUserId))) {
+      throw new AppError('not_allowed', `Only the host (<@${record.hostSlackUserId}>) or an admin can ${doing}.`);
+    }
+    return record;
+  }
+
+  /** End a meeting: only its host or an admin. The card turns into "ended" with no Join button. */
+  async end(teamId: string, meetId: string, actorUserId: string): Promise<MeetingRecord> {
+    const { deps } = this;
+    const record = await this.loadManageable(teamId, meetId, actorUserId, 'end this meeting');
+    if (record.status === 'ended') {
+      throw new AppError('already_ended', `"${record.title}" (${meetId}) has already ended.`);
+    }
+    try {
+      await deps.megameeting.endMeeting(meetId);
+    } catch (err) {
+      // Ended (or deleted) on MegaMeeting's side already: record it rather than fail.
+      if (!(err instanceof MegaMeetingError && err.code === 'not_found')) throw err;
+      deps.logger.info({ meetId }, 'meeting was already gone on MegaMeeting; marking it ended');
+    }
+    const now = deps.clock.now();
+    const ended =
+      (await deps.store.updateMeeting(teamId, meetId, { status: 'ended', endedAt: now })) ??
+      ({ ...record, status: 'ended', endedAt: now } as MeetingRecord);
+    deps.logger.info({ meetId, by: actorUserId }, 'meeting ended');
+    const withoutReminders = await deps.reminders.cancel(ended);
+    await this.refreshCard(withoutReminders, actorUserId);
+    return withoutReminders;
+  }
+
+  /** A user's meetings that have not ended, soonest first. */
+  async listOpen(teamId: string, userId: string): Promise<MeetingRecord[]> {
+    return this.deps.store.listMeetingsByHost(teamId, userId, ['scheduled', 'live']);
+  }
+}

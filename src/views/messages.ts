@@ -1,0 +1,98 @@
+import type { KnownBlock } from '@slack/types';
+import { slackDateToken } from '../time/slack-date.js';
+import { ACTIONS, BLOCKS } from './ids.js';
+import type { CardKind, CardStatus } from './meeting-card.js';
+import { escapeMrkdwn, truncate } from './text.js';
+
+/** Ephemeral and DM messages: pure builders. */
+
+export const HELP_TEXT = [
+  '*MegaMeeting for Slack*',
+  '`/meet` start a meeting now, posted here with a Join button',
+  '`/meet Design sync` start one with a title',
+  '`/meet @ana @ben Design sync` start one and DM an invitation to each person mentioned',
+  '`/meet Design review tomorrow at 3pm for 45m` schedule one (times read in your Slack time zone)',
+  '`/meet schedule [title]` open the scheduling form',
+  '`/meet webinar [title]` schedule a webinar with registration',
+  '`/meet secure [title]` schedule a secure meeting with verified guests',
+  '`/meet list` your upcoming and live meetings',
+  '`/meet end <meeting ID>` end a meeting (host or admin)',
+  '`/meet guests <meeting ID>` manage verified guests (host or admin)',
+  '`/meet recordings` your recent recordings',
+  '`/meet account` which MegaMeeting login you are linked to (admins: `/meet account @user <loginId>`)',
+  '`/meet help` this help',
+].join('\n');
+
+export function buildHelp(): { text: string; blocks: KnownBlock[] } {
+  return { text: HELP_TEXT, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: HELP_TEXT } }] };
+}
+
+export interface ListItem {
+  meetId: string;
+  title: string;
+  kind: CardKind;
+  status: CardStatus;
+  start: Date;
+  end: Date | null;
+  joinUrl: string | null;
+}
+
+/** `/meet list`: at most 45 meetings (Slack allows 50 blocks in a message), soonest first. */
+export function buildMeetingList(items: ListItem[]): { text: string; blocks: KnownBlock[] } {
+  if (items.length === 0) {
+    const text = 'You have no upcoming or live meetings. Start one with `/meet` or schedule one with `/meet schedule`.';
+    return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+  }
+  const shown = items.slice(0, 45);
+  const blocks: KnownBlock[] = [
+    { type: 'header', text: { type: 'plain_text', text: 'Your upcoming and live meetings' } },
+  ];
+  for (const item of shown) {
+    const state = item.status === 'live' ? ':red_circle: Live' : ':calendar: Scheduled';
+    const buttons = [];
+    if (item.joinUrl) {
+      buttons.push({
+        type: 'button' as const,
+        text: { type: 'plain_text' as const, text: 'Join' },
+        action_id: ACTIONS.join,
+        value: item.meetId,
+        url: item.joinUrl,
+      });
+    }
+    if (item.status === 'scheduled' && item.kind !== 'instant') {
+      buttons.push({
+        type: 'button' as const,
+        text: { type: 'plain_text' as const, text: 'Edit' },
+        action_id: ACTIONS.edit,
+        value: item.meetId,
+      });
+    }
+    buttons.push({
+      type: 'button' as const,
+      text: { type: 'plain_text' as const, text: 'End' },
+      action_id: ACTIONS.end,
+      value: item.meetId,
+      style: 'danger' as const,
+    });
+    blocks.push({
+      type: 'section',
+      block_id: BLOCKS.listItem(item.meetId),
+      text: {
+        type: 'mrkdwn',
+        text: `*${escapeMrkdwn(truncate(item.title, 150))}*\n${state} · ${slackDateToken(item.start)} · ID ${item.meetId}`,
+      },
+    });
+    blocks.push({ type: 'actions', block_id: `${BLOCKS.listItem(item.meetId)}_actions`, elements: buttons });
+  }
+  if (items.length > shown.length) {
+    blocks.push({
+      type: 'context',
+      elements: [{ type: 'mrkdwn', text: `…and ${items.length - shown.length} more.` }],
+    });
+  }
+  return { text: `You have ${items.length} upcoming or live meeting(s).`, blocks };
+}
+
+export function plain(text: string): { text: string; blocks: KnownBlock[] } {
+  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+}

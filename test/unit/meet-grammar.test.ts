@@ -1,0 +1,60 @@
+import { parseMeetCommand, unescapeSlackText } from '../../src/commands/meet-grammar.js';
+
+describe('/meet grammar', () => {
+  test.each([
+    ['', { kind: 'create', title: '', mentions: [] }],
+    ['   ', { kind: 'create', title: '', mentions: [] }],
+    ['Design sync', { kind: 'create', title: 'Design sync', mentions: [] }],
+    ['help', { kind: 'help' }],
+    ['HELP', { kind: 'help' }],
+    ['list', { kind: 'list' }],
+    ['recordings', { kind: 'recordings' }],
+    ['end 1234567', { kind: 'end', meetId: '1234567' }],
+    ['guests 7654321', { kind: 'guests', meetId: '7654321' }],
+    ['account', { kind: 'account' }],
+    ['account <@U123ABC|ana> 5bf55555ac033142f8457264', { kind: 'account_set', slackUserId: 'U123ABC', loginId: '5bf55555ac033142f8457264' }],
+    ['schedule', { kind: 'schedule', preset: 'meeting', title: '' }],
+    ['schedule Quarterly planning', { kind: 'schedule', preset: 'meeting', title: 'Quarterly planning' }],
+    ['webinar Launch day', { kind: 'schedule', preset: 'webinar', title: 'Launch day' }],
+    ['secure Patient intake', { kind: 'schedule', preset: 'secure', title: 'Patient intake' }],
+  ])('%j', (text, expected) => {
+    expect(parseMeetCommand(text)).toEqual(expected);
+  });
+
+  test.each([
+    ['end of quarter review', 'end of quarter review'],
+    ['end', 'end'],
+    ['end 12ab', 'end 12ab'],
+    ['list of ideas', 'list of ideas'],
+    ['help me plan', 'help me plan'],
+    ['guests of honour', 'guests of honour'],
+    ['account review', 'account review'],
+    ['account <@U1> not a login id!', 'account not a login id!'],
+    ['recordings review', 'recordings review'],
+  ])('a subcommand word whose arguments do not fit is a title: %j', (text, title) => {
+    const intent = parseMeetCommand(text);
+    expect(intent.kind).toBe('create');
+    expect(intent).toMatchObject({ title });
+  });
+
+  test('mentions become invitees and leave the title', () => {
+    expect(parseMeetCommand('<@U111|ana> <@W222> Design sync')).toEqual({
+      kind: 'create',
+      title: 'Design sync',
+      mentions: ['U111', 'W222'],
+    });
+    expect(parseMeetCommand('<@U111> <@U111>')).toEqual({ kind: 'create', title: '', mentions: ['U111'] });
+  });
+
+  test('Slack escapes are undone in titles', () => {
+    expect(parseMeetCommand('R&amp;D &lt;sync&gt; in <#C123|general>')).toMatchObject({
+      title: 'R&D <sync> in #general',
+    });
+    expect(unescapeSlackText('see <https://x.example|the doc>')).toBe('see the doc');
+  });
+
+  test('hostile text stays plain text', () => {
+    const hostile = '") { status } } mutation { deleteLogin(loginId: "x") { status } }';
+    expect(parseMeetCommand(hostile)).toEqual({ kind: 'create', title: hostile, mentions: [] });
+  });
+});
