@@ -1,0 +1,367 @@
+import {
+  type ArgumentNode,
+  type FieldNode,
+  Kind,
+  type OperationDefinitionNode,
+  parse,
+  type ValueNode,
+  valueFromASTUntyped,
+} from 'graphql';
+import { MegaMeetingError } from '../../src/megameeting/errors.js';
+import { type Operation, operations, printOperation } from '../../src/megameeting/operations.js';
+import { GUEST_PERMISSIONS, type GuestPermission } from '../../src/megameeting/types.js';
+
+/** Re-parses the printed text, as a server would, and returns its single operation and root field. */
+function reparse(op: Operation): { def: OperationDefinitionNode; root: FieldNode; text: string } {
+  const text = printOperation(op);
+  const doc = parse(text);
+  expect(doc.definitions).toHaveLength(1);
+  const def = doc.definitions[0] as OperationDefinitionNode;
+  expect(def.kind).toBe(Kind.OPERATION_DEFINITION);
+  expect(def.variableDefinitions ?? []).toHaveLength(0);
+  expect(def.selectionSet.selections).toHaveLength(1);
+  const root = def.selectionSet.selections[0] as FieldNode;
+  return { def, root, text };
+}
+
+/** The arguments as plain JS values; enum values come back as their names. */
+function args(root: FieldNode): Record<string, unknown> {
+  return Object.fromEntries(
+    (root.arguments ?? []).map((a: ArgumentNode) => [a.name.value, valueFromASTUntyped(a.value)]),
+  );
+}
+
+function argNode(root: FieldNode, name: string): ValueNode | undefined {
+  return root.arguments?.find((a) => a.name.value === name)?.value;
+}
+
+const HOSTILE = [
+  'He said "hi"',
+  'back\\slash \\" \\\\',
+  'line1\nline2\r\nline3\ttab',
+  '") { status } } mutation { deleteLogin(loginId: "x") { status } }',
+  '""" block """',
+  '# comment\n}',
+  'emoji 🎉👩🏽‍💻 and ünïcödé',
+  '\u0000\u0001\u001f\u007f control',
+  'x'.repeat(10_000),
+];
+
+describe('documented shapes', () => {
+  test('meetings: a connection query, no arguments', () => {
+    const { def, text } = reparse(operations.meetings());
+    expect(def.operation).toBe('query');
+    expect(text.replace(/\s+/g, ' ')).toBe('{ meetings { edges { node { meetId name } } } }');
+  });
+
+  test('logins: a connection query with the documented fields', () => {
+    const { text } = reparse(operations.logins());
+    expect(text.replace(/\s+/g, ' ')).toBe(
+      '{ logins { edges { node { userName loginId email fullName active roles } } } }',
+    );
+  });
+
+  test('recordings', () => {
+    const { text } = reparse(operations.recordings());
+    expect(text.replace(/\s+/g, ' ')).toBe(
+      '{ recordings { accId alId recId meetId recPackage recPlay recCreateDateTime remuxStatus } }',
+    );
+  });
+
+  test('startRemux is a query with an input object', () => {
+    const op = operations.startRemux({
+      accountId: '61216bddfe32733c86597a5c',
+      loginId: '5d93bc02ebf54f60016c5480',
+      meetId: '8626345',
+      recordingId: '59216bccfe32133c86597a6b',
+    });
+    expect(op.type).toBe('query');
+    const { def, root } = reparse(op);
+    expect(def.operation).toBe('query');
+    expect(root.name.value).toBe('startRemux');
+    expect(args(root)).toEqual({
+      input: {
+        accountId: '61216bddfe32733c86597a5c',
+        loginId: '5d93bc02ebf54f60016c5480',
+        meetId: '8626345',
+        recordingId: '59216bccfe32133c86597a6b',
+      },
+    });
+    expect(root.selectionSet?.selections.map((s) => (s as FieldNode).name.value)).toEqual([
+      'status',
+      'message',
+      'result',
+    ]);
+  });
+
+  test('apiTokenDetails and getVerifiedGuest take top-level IDs as strings', () => {
+    const a = reparse(operations.apiTokenDetails('5cc8525555555547431600d0'));
+    expect(args(a.root)).toEqual({ loginId: '5cc8525555555547431600d0' });
+    const g = reparse(operations.getVerifiedGuest('7654321'));
+    expect(g.def.operation).toBe('query');
+    expect(g.root.name.value).toBe('getVerifiedGuest');
+    expect(argNode(g.root, 'meetId')?.kind).toBe(Kind.STRING);
+  });
+
+  test('IDs given as numbers are still sent as strings', () => {
+    const { root } = reparse(operations.endMeeting(1234567 as unknown as string));
+    expect(argNode(root, 'meetId')).toMatchObject({ kind: Kind.STRING, value: '1234567' });
+  });
+
+  test('createMeeting: meetingName, documented options, only what is given', () => {
+    const { def, root } = reparse(
+      operations.createMeeting({
+        meetingName: 'API Webinar Test',
+        scheduledDateTime: 'Tue Nov 24 2020 12:30:00 -0600',
+        scheduledTimeZone: 'CST/UTC-06:00',
+        endDateTime: 'Tue Nov 24 2020 14:00:00 -0600',
+        loginId: '5de976394005813985e4325f',
+        enableRegistration: true,
+        disableVideo: true,
+        disableAudio: false,
+        requireVerification: true,
+      }),
+    );
+    expect(def.operation).toBe('mutation');
+    expect(args(root)).toEqual({
+      input: {
+        meetingName: 'API Webinar Test',
+        scheduledDateTime: 'Tue Nov 24 2020 12:30:00 -0600',
+        scheduledTimeZone: 'CST/UTC-06:00',
+        endDateTime: 'Tue Nov 24 2020 14:00:00 -0600',
+        loginId: '5de976394005813985e4325f',
+        requireVerification: true,
+        enableRegistration: true,
+        disableVideo: true,
+        disableAudio: false,
+      },
+    });
+    expect(root.selectionSet?.selections.map((s) => (s as FieldNode).name.value)).toEqual([
+      'message',
+      'result',
+      'status',
+    ]);
+    const minimal = reparse(operations.createMeeting({ meetingName: 'x' }));
+    expect(args(minimal.root)).toEqual({ input: { meetingName: 'x' } });
+  });
+
+  test('updateMeeting: meetName, not meetingName', () => {
+    const { root } = reparse(operations.updateMeeting({ meetId: '1234567', meetName: 'My New Name' }));
+    expect(args(root)).toEqual({ input: { meetId: '1234567', meetName: 'My New Name' } });
+  });
+
+  test('addVerifiedGuest: input object with permission enum values', () => {
+    const { root, text } = reparse(
+      operations.addVerifiedGuest({
+        meetId: '7654321',
+        guestName: 'John Doe',
+        email: 'johndoe@domain.com',
+        permissions: ['webcam', 'microphone', 'screenSharing', 'moderator'],
+      }),
+    );
+    expect(args(root)).toEqual({
+      input: {
+        meetId: '7654321',
+        guestName: 'John Doe',
+        email: 'johndoe@domain.com',
+        permissions: ['webcam', 'microphone', 'screenSharing', 'moderator'],
+      },
+    });
+    expect(text).toContain('[webcam, microphone, screenSharing, moderator]');
+    const input = argNode(root, 'input');
+    const perms =
+      input?.kind === Kind.OBJECT ? input.fields.find((f) => f.name.value === 'permissions') : undefined;
+    expect(perms?.value.kind).toBe(Kind.LIST);
+    if (perms?.value.kind === Kind.LIST)
+      expect(perms.value.values.every((v) => v.kind === Kind.ENUM)).toBe(true);
+  });
+
+  test('updateVerifiedGuest / removeVerifiedGuest: top-level key, meetId, permissions', () => {
+    const u = reparse(
+      operations.updateVerifiedGuest({
+        key: 'abcdef123456',
+        meetId: '1234567',
+        permissions: ['webcam', 'microphone'],
+      }),
+    );
+    expect(args(u.root)).toEqual({
+      key: 'abcdef123456',
+      meetId: '1234567',
+      permissions: ['webcam', 'microphone'],
+    });
+    const r = reparse(operations.removeVerifiedGuest({ key: 'abcdef123456', meetId: '1234567' }));
+    expect(args(r.root)).toEqual({ key: 'abcdef123456', meetId: '1234567' });
+  });
+
+  test('createLogin: roles object, host by default', () => {
+    const c = reparse(
+      operations.createLogin({
+        email: 'user@example.com',
+        fullName: 'Example User',
+        roles: { host: true },
+        phoneNumber: '444-444-4444',
+      }),
+    );
+    expect(args(c.root)).toEqual({
+      input: {
+        email: 'user@example.com',
+        fullName: 'Example User',
+        roles: { host: true },
+        phoneNumber: '444-444-4444',
+      },
+    });
+    const d = reparse(operations.createLogin({ email: 'user@example.com' }));
+    expect(args(d.root)).toEqual({ input: { email: 'user@example.com', roles: { host: true } } });
+  });
+
+  test('updateLogin / deleteLogin / createAPIToken / revokeAPIToken / login', () => {
+    expect(args(reparse(operations.updateLogin({ loginId: 'L1', fullName: 'Example User' })).root)).toEqual({
+      input: { loginId: 'L1', fullName: 'Example User' },
+    });
+    for (const op of [
+      operations.deleteLogin,
+      operations.createAPIToken,
+      operations.revokeAPIToken,
+      operations.login,
+    ]) {
+      const { def, root } = reparse(op('5de976394005813985e4325f'));
+      expect(def.operation).toBe('mutation');
+      expect(args(root)).toEqual({ loginId: '5de976394005813985e4325f' });
+    }
+  });
+
+  test('userInvitation sends email', () => {
+    expect(args(reparse(operations.userInvitation('user@example.com')).root)).toEqual({
+      email: 'user@example.com',
+    });
+  });
+
+  test('deleteRecording takes recId and accId', () => {
+    expect(
+      args(reparse(operations.deleteRecording({ recId: '1234567890', accId: '0987654321' })).root),
+    ).toEqual({
+      recId: '1234567890',
+      accId: '0987654321',
+    });
+  });
+
+  test('every mutation is a mutation, every query a query', () => {
+    const queries = ['meetings', 'logins', 'recordings', 'startRemux', 'apiTokenDetails', 'getVerifiedGuest'];
+    const built: Operation[] = [
+      operations.meetings(),
+      operations.logins(),
+      operations.recordings(),
+      operations.startRemux({ accountId: 'a', loginId: 'l', meetId: 'm', recordingId: 'r' }),
+      operations.apiTokenDetails('l'),
+      operations.getVerifiedGuest('m'),
+      operations.createMeeting({ meetingName: 'n' }),
+      operations.updateMeeting({ meetId: 'm' }),
+      operations.endMeeting('m'),
+      operations.addVerifiedGuest({ meetId: 'm', guestName: 'g', email: 'e@x.y', permissions: [] }),
+      operations.updateVerifiedGuest({ meetId: 'm', key: 'k' }),
+      operations.removeVerifiedGuest({ meetId: 'm', key: 'k' }),
+      operations.createLogin({ email: 'e@x.y' }),
+      operations.updateLogin({ loginId: 'l' }),
+      operations.deleteLogin('l'),
+      operations.createAPIToken('l'),
+      operations.revokeAPIToken('l'),
+      operations.userInvitation('e@x.y'),
+      operations.login('l'),
+      operations.deleteRecording({ recId: 'r', accId: 'a' }),
+    ];
+    expect(built).toHaveLength(20);
+    for (const op of built) {
+      const { def, root } = reparse(op);
+      expect(root.name.value).toBe(op.name);
+      expect(def.operation).toBe(queries.includes(op.name) ? 'query' : 'mutation');
+    }
+  });
+});
+
+describe('hostile strings cannot change an operation', () => {
+  test.each(HOSTILE.map((s) => [s.length > 60 ? `${s.slice(0, 20)}… (${s.length})` : s, s]))(
+    'meeting name %j round-trips and stays one createMeeting',
+    (_label, name) => {
+      const { def, root } = reparse(operations.createMeeting({ meetingName: name as string }));
+      expect(def.operation).toBe('mutation');
+      expect(root.name.value).toBe('createMeeting');
+      expect(args(root)).toEqual({ input: { meetingName: name } });
+    },
+  );
+
+  test.each(HOSTILE.map((s) => [s.slice(0, 30), s]))('guest name and email %j round-trip', (_label, s) => {
+    const { root } = reparse(
+      operations.addVerifiedGuest({
+        meetId: s as string,
+        guestName: s as string,
+        email: s as string,
+        permissions: ['chat'],
+      }),
+    );
+    expect(root.name.value).toBe('addVerifiedGuest');
+    expect(args(root)).toEqual({ input: { meetId: s, guestName: s, email: s, permissions: ['chat'] } });
+    const u = reparse(
+      operations.updateVerifiedGuest({ meetId: '1', key: s as string, guestName: s as string }),
+    );
+    expect(args(u.root)).toEqual({ key: s, meetId: '1', guestName: s });
+  });
+
+  test('printed text contains no raw newline or unescaped quote from user text', () => {
+    const text = printOperation(operations.updateMeeting({ meetId: '1', meetName: 'a"b\nc\\d' }));
+    expect(text).toContain('"a\\"b\\nc\\\\d"');
+  });
+
+  test('unknown permissions are refused before anything is printed', () => {
+    const bad = [
+      'webcam',
+      'chat } mutation { deleteLogin(loginId: "x") { status } }',
+    ] as unknown as GuestPermission[];
+    expect(() =>
+      operations.addVerifiedGuest({ meetId: '1', guestName: 'g', email: 'e', permissions: bad }),
+    ).toThrow(MegaMeetingError);
+    expect(() =>
+      operations.updateVerifiedGuest({ meetId: '1', key: 'k', permissions: ['WEBCAM' as GuestPermission] }),
+    ).toThrow(/unknown permission/);
+  });
+
+  test('all documented permissions are accepted, duplicates dropped', () => {
+    const { root } = reparse(
+      operations.addVerifiedGuest({
+        meetId: '1',
+        guestName: 'g',
+        email: 'e',
+        permissions: [...GUEST_PERMISSIONS, 'webcam'],
+      }),
+    );
+    expect((args(root).input as { permissions: string[] }).permissions).toEqual([...GUEST_PERMISSIONS]);
+  });
+});
+
+describe('input checks', () => {
+  test.each([
+    ['createMeeting without a name', () => operations.createMeeting({ meetingName: '  ' })],
+    ['endMeeting without an ID', () => operations.endMeeting('')],
+    ['deleteLogin with an object', () => operations.deleteLogin({} as unknown as string)],
+    [
+      'createMeeting with a non-boolean flag',
+      () => operations.createMeeting({ meetingName: 'x', enableRegistration: 'yes' as unknown as boolean }),
+    ],
+    [
+      'addVerifiedGuest without permissions',
+      () => operations.addVerifiedGuest({ meetId: '1', guestName: 'g', email: 'e' } as never),
+    ],
+    [
+      'startRemux without recordingId',
+      () => operations.startRemux({ accountId: 'a', loginId: 'l', meetId: 'm' } as never),
+    ],
+  ])('%s → invalid_input naming the operation', (_label, build) => {
+    try {
+      build();
+      throw new Error('expected a throw');
+    } catch (e) {
+      expect(e).toBeInstanceOf(MegaMeetingError);
+      expect((e as MegaMeetingError).code).toBe('invalid_input');
+      expect((e as MegaMeetingError).message).toMatch(/^MegaMeeting \w+ failed/);
+    }
+  });
+});
