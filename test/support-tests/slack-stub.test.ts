@@ -1,0 +1,463 @@
+import { type WebAPIPlatformError, type WebAPIRateLimitedError, WebClient } from '@slack/web-api';
+import { readJsonFixture } from '../support/fixtures.js';
+import { SlackStub } from '../support/slack-stub.js';
+import { TEST_WORKSPACE } from '../support/slack-workspace.js';
+
+const token = TEST_WORKSPACE.botToken;
+let stub: SlackStub;
+let client: WebClient;
+
+beforeAll(async () => {
+  stub = await SlackStub.start();
+});
+afterAll(async () => {
+  await stub.close();
+});
+beforeEach(() => {
+  stub.reset();
+  client = new WebClient(token, {
+    slackApiUrl: stub.url,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+  });
+});
+
+/** The error code of a rejected Web API call (`WebAPIPlatformError.data.error`). */
+async function apiError(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof Error && 'data' in error) return (error as WebAPIPlatformError).data.error;
+    throw error;
+  }
+  throw new Error('expected the call to fail');
+}
+
+const section = (text: string) => ({ type: 'section' as const, text: { type: 'mrkdwn' as const, text } });
+
+describe('transport', () => {
+  test('url is http://127.0.0.1:PORT/api/', () => {
+    expect(stub.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/$/);
+  });
+
+  test('auth.test reports the bot identity, with the keys of the official example', async () => {
+    const result = await client.auth.test();
+    expect(result).toMatchObject({
+      ok: true,
+      team_id: TEST_WORKSPACE.teamId,
+      user_id: TEST_WORKSPACE.botUserId,
+      bot_id: TEST_WORKSPACE.botId,
+    });
+    const examples = readJsonFixture<Record<string, { '200_example': Record<string, unknown> }>>(
+      'slack.web-api-examples.json',
+    );
+    for (const key of Object.keys(examples['auth.test']?.['200_example'] ?? {}))
+      expect(result).toHaveProperty(key);
+  });
+
+  test('a wrong token gets invalid_auth, no token not_authed', async () => {
+    const bad = new WebClient('xoxb-wrong', { slackApiUrl: stub.url, retryConfig: { retries: 0 } });
+    expect(await apiError(bad.auth.test())).toBe('invalid_auth');
+    const none = await fetch(`${stub.url}auth.test`, { method: 'POST' });
+    expect(await none.json()).toEqual({ ok: false, error: 'not_authed' });
+  });
+
+  test('records calls with parsed JSON fields and the token, not in args', async () => {
+    const blocks = [section('*Hello*')];
+    await client.chat.postMessage({
+      channel: 'C123',
+      text: 'hi',
+      blocks,
+      metadata: { event_type: 'x', event_payload: { a: 1 } },
+    });
+    const [call] = stub.calls('chat.postMessage');
+    expect(call?.token).toBe(token);
+    expect(call?.args.blocks?.[0]).toMatchObject(blocks[0] as object);
+    expect(call?.args.metadata).toEqual({ event_type: 'x', event_payload: { a: 1 } });
+    expect(call?.args).not.toHaveProperty('token');
+    expect(call?.contentType).toBe('application/x-www-form-urlencoded');
+    expect(call?.response.ok).toBe(true);
+  });
+
+  test('accepts JSON bodies', async () => {
+    const res = await fetch(`${stub.url}chat.postMessage`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json; charset=utf-8' },
+      body: JSON.stringify({ channel: 'C1', text: 'json', blocks: [section('x')] }),
+    });
+    const body = (await res.json()) as { ok: boolean; ts: string };
+    expect(body.ok).toBe(true);
+    expect(stub.messagesIn('C1')[0]?.blocks?.[0]).toMatchObject(section('x'));
+  });
+
+  test('unknown methods answer unknown_method', async () => {
+    expect(await apiError(client.apiCall('nope.nope'))).toBe('unknown_method');
+  });
+
+  test('waitForCall resolves for a call that arrives later, and for one already recorded', async () => {
+    const waiting = stub.waitForCall('chat.postMessage', (c) => c.args.channel === 'C9');
+    await client.chat.postMessage({ channel: 'C8', text: 'not this one' });
+    await client.chat.postMessage({ channel: 'C9', text: 'this one' });
+    expect((await waiting).args.text).toBe('this one');
+    expect((await stub.waitForCall('chat.postMessage')).args.channel).toBe('C8');
+    const two = await stub.waitForCalls('chat.postMessage', 2);
+    expect(two).toHaveLength(2);
+  });
+
+  test('waitForCall times out with the calls seen so far', async () => {
+    await client.auth.test();
+    await expect(stub.waitForCall('views.open', undefined, 50)).rejects.toThrow(
+      /views\.open[\s\S]*auth\.test/,
+    );
+  });
+});
+
+describe('chat', () => {
+  test('postMessage: string ts, increasing; channel; message', async () => {
+    const a = await client.chat.postMessage({ channel: 'C1', text: 'one' });
+    const b = await client.chat.postMessage({ channel: 'C1', text: 'two' });
+    expect(typeof a.ts).toBe('string');
+    expect(a.ts).toMatch(/^\d{10}\.\d{6}$/);
+    expect(Number(b.ts)).toBeGreaterThan(Number(a.ts));
+    expect(a.channel).toBe('C1');
+    expect(a.message).toMatchObject({ type: 'message', text: 'one', bot_id: TEST_WORKSPACE.botId, ts: a.ts });
+    expect(stub.messagesIn('C1').map((m) => m.text)).toEqual(['one', 'two']);
+  });
+
+  test('postMessage without text, blocks or attachments is no_text', async () => {
+    expect(await apiError(client.chat.postMessage({ channel: 'C1' } as never))).toBe('no_text');
+  });
+
+  test('postMessage with invalid blocks is invalid_blocks with Slack-style messages', async () => {
+    const error = await client.chat
+      .postMessage({
+        channel: 'C1',
+        text: 'x',
+        blocks: [{ type: 'header', text: { type: 'plain_text', text: 'x'.repeat(151) } }],
+      })
+      .catch((e: WebAPIPlatformError) => e);
+    expect(error).toBeInstanceOf(Error);
+    const data = (error as WebAPIPlatformError).data;
+    expect(data.error).toBe('invalid_blocks');
+    expect(data.response_metadata?.messages?.[0]).toMatch(
+      /^\[ERROR\] .*150.*\[json-pointer:\/blocks\/0\/text\/text\]$/,
+    );
+  });
+
+  test('postMessage to a user ID lands in the DM that conversations.open gives', async () => {
+    const posted = await client.chat.postMessage({ channel: TEST_WORKSPACE.userId, text: 'dm' });
+    const opened = await client.conversations.open({ users: TEST_WORKSPACE.userId });
+    expect(posted.channel).toBe(opened.channel?.id);
+    expect(posted.channel).toMatch(/^D/);
+    expect(stub.messagesIn(TEST_WORKSPACE.userId)[0]?.text).toBe('dm');
+  });
+
+  test('update edits the recorded message in place and keeps omitted fields', async () => {
+    const posted = await client.chat.postMessage({ channel: 'C1', text: 'v1', blocks: [section('v1')] });
+    const updated = await client.chat.update({ channel: 'C1', ts: posted.ts as string, text: 'v2' });
+    expect(updated).toMatchObject({ ok: true, channel: 'C1', ts: posted.ts, text: 'v2' });
+    const [message] = stub.messagesIn('C1');
+    expect(message?.text).toBe('v2');
+    expect(message?.blocks?.[0]).toMatchObject(section('v1'));
+    await client.chat.update({ channel: 'C1', ts: posted.ts as string, blocks: [section('v3')] });
+    expect(stub.messagesIn('C1')[0]?.blocks?.[0]).toMatchObject(section('v3'));
+    expect(await apiError(client.chat.update({ channel: 'C1', ts: '1.000001', text: 'x' }))).toBe(
+      'message_not_found',
+    );
+  });
+
+  test('postEphemeral returns message_ts and is kept apart from the channel', async () => {
+    const result = await client.chat.postEphemeral({
+      channel: 'C1',
+      user: TEST_WORKSPACE.userId,
+      text: 'psst',
+    });
+    expect(result.message_ts).toMatch(/^\d+\.\d{6}$/);
+    expect(stub.ephemeralMessages({ user: TEST_WORKSPACE.userId })[0]).toMatchObject({
+      channel: 'C1',
+      text: 'psst',
+    });
+    expect(stub.messagesIn('C1')).toEqual([]);
+    expect(await apiError(client.chat.postEphemeral({ channel: 'C1', user: 'U0NOBODY00', text: 'x' }))).toBe(
+      'user_not_in_channel',
+    );
+  });
+
+  test('scheduleMessage: id, numeric post_at, limits; deleteScheduledMessage', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const result = await client.chat.scheduleMessage({ channel: 'C1', text: 'later', post_at: now + 3600 });
+    expect(result.scheduled_message_id).toMatch(/^Q/);
+    expect(result.post_at).toBe(now + 3600);
+    expect(stub.scheduledMessages()).toHaveLength(1);
+    expect(await apiError(client.chat.scheduleMessage({ channel: 'C1', text: 'x', post_at: now - 10 }))).toBe(
+      'time_in_past',
+    );
+    expect(
+      await apiError(client.chat.scheduleMessage({ channel: 'C1', text: 'x', post_at: now + 121 * 86400 })),
+    ).toBe('time_too_far');
+    await client.chat.deleteScheduledMessage({
+      channel: 'C1',
+      scheduled_message_id: result.scheduled_message_id as string,
+    });
+    expect(stub.scheduledMessages()).toEqual([]);
+    expect(
+      await apiError(client.chat.deleteScheduledMessage({ channel: 'C1', scheduled_message_id: 'Q0NOPE' })),
+    ).toBe('invalid_scheduled_message_id');
+  });
+
+  test('deliverScheduledMessages posts due messages', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    await client.chat.scheduleMessage({ channel: 'C1', text: 'soon', post_at: now + 60 });
+    await client.chat.scheduleMessage({ channel: 'C1', text: 'much later', post_at: now + 6000 });
+    expect(stub.deliverScheduledMessages(now + 61).map((m) => m.text)).toEqual(['soon']);
+    expect(stub.messagesIn('C1').map((m) => m.text)).toEqual(['soon']);
+    expect(stub.scheduledMessages().map((s) => s.text)).toEqual(['much later']);
+  });
+
+  test('getPermalink', async () => {
+    const result = await client.chat.getPermalink({ channel: 'C1', message_ts: '1700000000.000100' });
+    expect(result.permalink).toBe(
+      `https://${TEST_WORKSPACE.teamDomain}.slack.com/archives/C1/p1700000000000100`,
+    );
+  });
+});
+
+describe('conversations', () => {
+  test('open gives a stable D channel per user, already_open the second time', async () => {
+    const first = await client.conversations.open({ users: TEST_WORKSPACE.userId });
+    const second = await client.conversations.open({ users: TEST_WORKSPACE.userId });
+    expect(first.channel?.id).toBe(stub.dmChannelFor(TEST_WORKSPACE.userId));
+    expect(second).toMatchObject({ channel: { id: first.channel?.id }, already_open: true });
+    stub.addUser({ id: 'U0BEN00001', name: 'ben' });
+    const ben = await client.conversations.open({ users: 'U0BEN00001' });
+    expect(ben.channel?.id).not.toBe(first.channel?.id);
+    expect(await apiError(client.conversations.open({ users: 'U0NOBODY00' }))).toBe('user_not_found');
+  });
+
+  test('info describes registered and unregistered channels', async () => {
+    stub.addChannel({ id: 'C0OLD00001', name: 'old', is_archived: true });
+    const info = await client.conversations.info({ channel: 'C0OLD00001' });
+    expect(info.channel).toMatchObject({ id: 'C0OLD00001', name: 'old', is_archived: true, is_member: true });
+    expect((await client.conversations.info({ channel: 'C0ANY00001' })).channel?.is_channel).toBe(true);
+    expect(await apiError(client.conversations.info({ channel: 'D0NOPE' }))).toBe('channel_not_found');
+  });
+
+  test('archived / not-member channels refuse posts', async () => {
+    stub.addChannel({ id: 'C0OLD00001', name: 'old', is_archived: true });
+    stub.addChannel({ id: 'C0OUT00001', name: 'out', is_member: false });
+    stub.addChannel({ id: 'G0SECRET01', name: 'secret', is_private: true, is_member: false });
+    expect(await apiError(client.chat.postMessage({ channel: 'C0OLD00001', text: 'x' }))).toBe('is_archived');
+    expect(await apiError(client.chat.postMessage({ channel: 'C0OUT00001', text: 'x' }))).toBe(
+      'not_in_channel',
+    );
+    expect(await apiError(client.chat.postMessage({ channel: 'G0SECRET01', text: 'x' }))).toBe(
+      'channel_not_found',
+    );
+  });
+
+  test('history returns posted messages newest first, metadata only when asked', async () => {
+    const metadata = { event_type: 'meeting_card', event_payload: { meetId: '42' } };
+    await client.chat.postMessage({ channel: 'C1', text: 'first', metadata });
+    await client.chat.postMessage({ channel: 'C1', text: 'second' });
+    const plain = await client.conversations.history({ channel: 'C1' });
+    expect(plain.messages?.map((m) => m.text)).toEqual(['second', 'first']);
+    expect(plain.messages?.[1]).not.toHaveProperty('metadata');
+    const withMeta = await client.conversations.history({ channel: 'C1', include_all_metadata: true });
+    expect(withMeta.messages?.[1]?.metadata).toEqual(metadata);
+    const page = await client.conversations.history({ channel: 'C1', limit: 1 });
+    expect(page.has_more).toBe(true);
+    const next = await client.conversations.history({
+      channel: 'C1',
+      limit: 1,
+      cursor: page.response_metadata?.next_cursor as string,
+    });
+    expect(next.messages?.map((m) => m.text)).toEqual(['first']);
+  });
+});
+
+describe('users', () => {
+  test('users.info from the registry; tz fields from Intl; email omitted when unset', async () => {
+    stub.addUser({ id: 'U0BEN00001', name: 'ben', real_name: 'Ben B', tz: 'Europe/Paris', is_admin: true });
+    const { user } = await client.users.info({ user: 'U0BEN00001' });
+    expect(user).toMatchObject({
+      id: 'U0BEN00001',
+      name: 'ben',
+      real_name: 'Ben B',
+      tz: 'Europe/Paris',
+      is_admin: true,
+    });
+    expect([3600, 7200]).toContain(user?.tz_offset);
+    expect(user?.tz_label).toMatch(/Central European/);
+    expect(user?.profile).not.toHaveProperty('email');
+    expect(await apiError(client.users.info({ user: 'U0NOBODY00' }))).toBe('user_not_found');
+  });
+
+  test('the default user is registered, with the official example keys', async () => {
+    const result = await client.users.info({ user: TEST_WORKSPACE.userId });
+    expect(result.user).toMatchObject({
+      tz: TEST_WORKSPACE.userTz,
+      profile: { email: TEST_WORKSPACE.userEmail },
+    });
+    const examples = readJsonFixture<Record<string, { '200_example': { user: Record<string, unknown> } }>>(
+      'slack.web-api-examples.json',
+    );
+    const example = examples['users.info']?.['200_example'].user ?? {};
+    for (const key of Object.keys(example)) expect(result.user).toHaveProperty(key);
+  });
+
+  test('a user without tz has no tz fields; lookupByEmail', async () => {
+    stub.addUser({ id: 'U0NOTZ0001', email: 'NoTz@Example.com' });
+    const { user } = await client.users.lookupByEmail({ email: 'notz@example.com' });
+    expect(user?.id).toBe('U0NOTZ0001');
+    expect(user).not.toHaveProperty('tz');
+    expect(await apiError(client.users.lookupByEmail({ email: 'nobody@example.com' }))).toBe(
+      'users_not_found',
+    );
+  });
+});
+
+describe('views', () => {
+  const modal = {
+    type: 'modal' as const,
+    callback_id: 'schedule',
+    title: { type: 'plain_text' as const, text: 'Schedule a meeting' },
+    submit: { type: 'plain_text' as const, text: 'Schedule' },
+    blocks: [
+      {
+        type: 'input' as const,
+        block_id: 'title',
+        label: { type: 'plain_text' as const, text: 'Title' },
+        element: { type: 'plain_text_input' as const, action_id: 'value' },
+      },
+    ],
+  };
+
+  test('open returns a full view and records it; update and push', async () => {
+    const opened = await client.views.open({ trigger_id: '1.2.abc', view: modal });
+    expect(opened.view).toMatchObject({ type: 'modal', callback_id: 'schedule', state: { values: {} } });
+    const id = opened.view?.id as string;
+    expect(stub.lastView('schedule')?.id).toBe(id);
+    const updated = await client.views.update({
+      view_id: id,
+      hash: opened.view?.hash,
+      view: { ...modal, private_metadata: 'm' },
+    });
+    expect(updated.view?.id).toBe(id);
+    expect(stub.view(id)?.private_metadata).toBe('m');
+    expect(await apiError(client.views.update({ view_id: id, hash: 'stale', view: modal }))).toBe(
+      'hash_conflict',
+    );
+    const pushed = await client.views.push({
+      trigger_id: '1.2.def',
+      view: { ...modal, callback_id: 'second' },
+    });
+    expect(pushed.view?.previous_view_id).toBe(id);
+    expect(pushed.view?.root_view_id).toBe(id);
+  });
+
+  test('trigger_id: missing, reused, expired', async () => {
+    expect(await apiError(client.views.open({ trigger_id: '', view: modal }))).toBe('invalid_arguments');
+    await client.views.open({ trigger_id: 't.1', view: modal });
+    expect(await apiError(client.views.open({ trigger_id: 't.1', view: modal }))).toBe(
+      'exchanged_trigger_id',
+    );
+    stub.expireTrigger('t.2');
+    expect(await apiError(client.views.open({ trigger_id: 't.2', view: modal }))).toBe('expired_trigger_id');
+    let now = Date.now();
+    stub.setNow(() => now);
+    const issued = stub.issueTriggerId();
+    now += 3500;
+    expect(await apiError(client.views.open({ trigger_id: issued, view: modal }))).toBe('expired_trigger_id');
+  });
+
+  test('an invalid modal is invalid_arguments with json-pointer messages', async () => {
+    const bad = { ...modal, title: { type: 'plain_text' as const, text: 'x'.repeat(25) } };
+    const error = (await client.views
+      .open({ trigger_id: 't.3', view: bad })
+      .catch((e: unknown) => e)) as WebAPIPlatformError;
+    expect(error.data.error).toBe('invalid_arguments');
+    expect(error.data.response_metadata?.messages).toContainEqual(
+      expect.stringContaining('[json-pointer:/view/title/text]'),
+    );
+  });
+
+  test('views.publish keeps the Home tab per user', async () => {
+    const home = { type: 'home' as const, blocks: [section('Upcoming meetings')] };
+    await client.views.publish({ user_id: TEST_WORKSPACE.userId, view: home });
+    expect(stub.homeView(TEST_WORKSPACE.userId)?.blocks[0]).toMatchObject(section('Upcoming meetings'));
+    expect(await apiError(client.views.publish({ user_id: 'U0NOBODY00', view: home }))).toBe(
+      'invalid_arguments',
+    );
+  });
+});
+
+describe('fault injection', () => {
+  test('failNext with count and channel filter', async () => {
+    stub.failNext('chat.postMessage', 'channel_not_found', { channel: 'C0GONE', count: 2 });
+    expect(await apiError(client.chat.postMessage({ channel: 'C0GONE', text: 'x' }))).toBe(
+      'channel_not_found',
+    );
+    await client.chat.postMessage({ channel: 'C1', text: 'other channels are fine' });
+    expect(await apiError(client.chat.postMessage({ channel: 'C0GONE', text: 'x' }))).toBe(
+      'channel_not_found',
+    );
+    await client.chat.postMessage({ channel: 'C0GONE', text: 'third time works' });
+    expect(stub.calls('chat.postMessage').map((c) => c.response.ok)).toEqual([false, true, false, true]);
+  });
+
+  test('rateLimitNext answers 429 + Retry-After; WebClient with rejectRateLimitedCalls throws at once', async () => {
+    stub.rateLimitNext('chat.postMessage', 7);
+    const error = await client.chat.postMessage({ channel: 'C1', text: 'x' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as WebAPIRateLimitedError).code).toBe('slack_webapi_rate_limited_error');
+    expect((error as WebAPIRateLimitedError).retryAfter).toBe(7);
+    const [call] = stub.calls('chat.postMessage');
+    expect(call).toMatchObject({ status: 429, response: { ok: false, error: 'ratelimited' } });
+    await client.chat.postMessage({ channel: 'C1', text: 'next one passes' });
+  });
+
+  test('rate limit with retries: 0 surfaces as a request error', async () => {
+    const noReject = new WebClient(token, { slackApiUrl: stub.url, retryConfig: { retries: 0 } });
+    stub.rateLimitNext('auth.test', 0);
+    await expect(noReject.auth.test()).rejects.toMatchObject({ code: 'slack_webapi_request_error' });
+  });
+
+  test('setLatency delays the answer', async () => {
+    stub.setLatency('users.info', 150);
+    const started = Date.now();
+    await client.users.info({ user: TEST_WORKSPACE.userId });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+  });
+
+  test('setHandler adds a method', async () => {
+    stub.setHandler('calls.add', (args) => ({
+      ok: true,
+      call: { id: 'R0CALL0001', join_url: args.join_url },
+    }));
+    const result = await client.calls.add({ external_unique_id: 'x', join_url: 'https://example.com/j' });
+    expect(result.call?.id).toBe('R0CALL0001');
+  });
+});
+
+describe('response_url receiver', () => {
+  test('records posts and answers ok; 404/500 injectable; 5 uses', async () => {
+    const url = stub.responseUrl('cmd');
+    expect(url).toBe(`${stub.origin}/response/cmd`);
+    const waiting = stub.waitForResponse(url, (r) => r.body.response_type === 'in_channel');
+    const post = (body: object) =>
+      fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const res = await post({ text: 'hello', response_type: 'in_channel' });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('ok');
+    expect((await waiting).body.text).toBe('hello');
+    stub.failResponseUrl('cmd', 500);
+    expect((await post({ text: 'x' })).status).toBe(500);
+    for (let i = 0; i < 4; i++) await post({ text: `n${i}` });
+    expect((await post({ text: 'sixth' })).status).toBe(404);
+    expect(stub.responses('cmd').map((r) => r.status)).toEqual([200, 500, 200, 200, 200, 200, 404]);
+  });
+});
