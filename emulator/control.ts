@@ -6,10 +6,19 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { EmulatorError, httpStatusFor } from './errors.js';
 import { readBody, sendJson } from './server.js';
-import { type EmulatorState, FAULT_MODES, MEETING_FLAGS, REMUX_STATUSES, ROLES } from './state.js';
+import {
+  type EmulatorState,
+  FAULT_MODES,
+  MEETING_FLAGS,
+  PERMISSIONS,
+  REMUX_STATUSES,
+  ROLES,
+} from './state.js';
 
 const loginBody = z.object({
   email: z.string(),
+  loginId: z.string().min(1).optional(),
+  apiToken: z.string().min(8).optional(),
   fullName: z.string().optional(),
   userName: z.string().min(1).optional(),
   roles: z.array(z.enum(ROLES)).optional(),
@@ -19,6 +28,7 @@ const loginBody = z.object({
 
 const meetingBody = z.object({
   name: z.string(),
+  meetId: z.string().min(1).optional(),
   loginId: z.string().optional(),
   scheduledDateTime: z.string().optional(),
   scheduledTimeZone: z.string().optional(),
@@ -32,6 +42,15 @@ const recordingBody = z.object({
   title: z.string().optional(),
   remuxStatus: z.enum(REMUX_STATUSES).optional(),
   createdAt: z.iso.datetime({ offset: true }).optional(),
+  recId: z.string().min(1).optional(),
+  session: z.number().int().min(0).optional(),
+});
+const guestBody = z.object({
+  meetId: z.string(),
+  guestName: z.string(),
+  email: z.string().optional(),
+  permissions: z.array(z.enum(PERMISSIONS)).optional(),
+  key: z.string().min(1).optional(),
 });
 const bulkRecordingBody = recordingBody.extend({ count: z.number().int().min(1).max(100_000) });
 
@@ -135,6 +154,12 @@ export async function handleControl(
         sendJson(res, 201, { count: recIds.length, recIds });
         return;
       }
+      case 'POST /_emulator/guests': {
+        const body = check(guestBody, await jsonBody(req));
+        const guest = state.addGuest(body);
+        sendJson(res, 201, { ...guest, meetingLink: state.meetingLink(guest.key) });
+        return;
+      }
       case 'POST /_emulator/faults': {
         const { mode, count } = check(faultBody, await jsonBody(req));
         state.injectFaults(mode, count);
@@ -177,6 +202,7 @@ export async function handleControl(
       '/_emulator/recordings',
       '/_emulator/recordings/bulk',
       '/_emulator/faults',
+      '/_emulator/guests',
       '/_emulator/latency',
       '/_emulator/config',
       '/_emulator/requests',

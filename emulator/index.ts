@@ -8,7 +8,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import { createEmulatorServer } from './server.js';
-import { EmulatorState } from './state.js';
+import { EmulatorState, type OwnerOptions } from './state.js';
 
 export { EmulatorError, type EmulatorErrorCode } from './errors.js';
 export { MAX_BODY_BYTES } from './server.js';
@@ -29,8 +29,10 @@ export interface StartEmulatorOptions {
   now?: () => Date;
   /** Licenses of the account (createLogin answers status "failed" past it). Default 50. */
   licenses?: number;
-  /** The owner login's email. Default owner@example.com. */
-  ownerEmail?: string;
+  /** The account id (accId); 24 random hex digits when absent. */
+  accountId?: string;
+  /** The owner login (roles owner,admin,host): fixed loginId, email (default owner@example.com), names. */
+  owner?: OwnerOptions;
 }
 
 export interface Emulator {
@@ -56,7 +58,8 @@ export async function startEmulator(opts: StartEmulatorOptions = {}): Promise<Em
     ...(opts.baseUrl !== undefined ? { baseUrl: opts.baseUrl } : {}),
     ...(opts.now !== undefined ? { now: opts.now } : {}),
     ...(opts.licenses !== undefined ? { licenses: opts.licenses } : {}),
-    ...(opts.ownerEmail !== undefined ? { ownerEmail: opts.ownerEmail } : {}),
+    ...(opts.accountId !== undefined ? { accountId: opts.accountId } : {}),
+    ...(opts.owner !== undefined ? { owner: opts.owner } : {}),
   });
   if (opts.adminToken !== undefined && !/^\S{8,}$/.test(opts.adminToken)) {
     throw new Error('adminToken must be at least 8 characters without spaces');

@@ -107,6 +107,8 @@ export interface RecordingRecord {
   title: string;
   /** The recording session's epoch milliseconds (in recPackage and recPlay). */
   session: number;
+  /** When it was recorded (recCreateDateTime, the file name's date). */
+  createdAt: Date;
   recPackage: string;
   remuxStatus: RemuxStatus;
   /** When startRemux moved it to `processing`. */
@@ -236,6 +238,10 @@ export interface StartRemuxArgs {
 /** Helper inputs (programmatic API and control API). */
 export interface AddLoginInput {
   email: string;
+  /** A fixed loginId (seeding); generated when absent. */
+  loginId?: string;
+  /** A fixed API token (seeding); generated when absent. */
+  apiToken?: string;
   fullName?: string;
   userName?: string;
   roles?: Role[];
@@ -249,6 +255,8 @@ export interface AddLoginResult {
 }
 export interface AddMeetingInput extends Partial<MeetingOptions> {
   name: string;
+  /** A fixed meeting id (seeding); a random unused 7-digit id when absent. */
+  meetId?: string;
   loginId?: string;
   scheduledDateTime?: string;
   scheduledTimeZone?: string;
@@ -261,8 +269,21 @@ export interface AddRecordingInput {
   /** Used in the file name; defaults to the meeting's name. */
   title?: string;
   remuxStatus?: RemuxStatus;
-  /** When the recording was made; defaults to now. */
+  /** When the recording was made (recCreateDateTime and the file name); defaults to now. */
   createdAt?: Date;
+  /** A fixed recId (seeding). */
+  recId?: string;
+  /** The session epoch ms in recPackage / recPlay; defaults to createdAt (kept unique per meeting). */
+  session?: number;
+}
+
+export interface AddGuestInput {
+  meetId: string;
+  guestName: string;
+  email?: string;
+  permissions?: Permission[];
+  /** A fixed key (seeding); 12 random lowercase letters and digits when absent. */
+  key?: string;
 }
 
 export interface EmulatorStateOptions {
@@ -274,7 +295,17 @@ export interface EmulatorStateOptions {
   now?: () => Date;
   /** Licenses of the account: createLogin fails with status "failed" when all are used. Default 50. */
   licenses?: number;
-  ownerEmail?: string;
+  /** The account id (accId); 24 random hex digits when absent. */
+  accountId?: string;
+  /** The owner login (roles owner,admin,host). */
+  owner?: OwnerOptions;
+}
+
+export interface OwnerOptions {
+  loginId?: string;
+  email?: string;
+  fullName?: string;
+  userName?: string;
 }
 
 export interface StateSnapshot {
@@ -335,7 +366,7 @@ export class EmulatorState {
   remuxDelayMs: number;
   licenses: number;
   readonly now: () => Date;
-  private readonly ownerEmail: string;
+  private readonly owner: Required<OwnerOptions>;
 
   logins = new Map<string, LoginRecord>();
   /** token → record */
@@ -357,13 +388,19 @@ export class EmulatorState {
 
   constructor(opts: EmulatorStateOptions = {}) {
     this.now = opts.now ?? (() => new Date());
-    this.accountId = ids.objectId();
-    this.adminLoginId = ids.objectId();
+    this.accountId = opts.accountId ?? ids.objectId();
+    const email = opts.owner?.email ?? 'owner@example.com';
+    this.owner = {
+      loginId: opts.owner?.loginId ?? ids.objectId(),
+      email,
+      fullName: opts.owner?.fullName ?? 'Account Owner',
+      userName: opts.owner?.userName ?? email.split('@')[0] ?? 'owner',
+    };
+    this.adminLoginId = this.owner.loginId;
     this.adminToken = opts.adminToken ?? ids.apiToken();
     this.baseUrl = (opts.baseUrl ?? 'http://127.0.0.1:4000').replace(/\/+$/, '');
     this.remuxDelayMs = opts.remuxDelayMs ?? 2000;
     this.licenses = opts.licenses ?? 50;
-    this.ownerEmail = opts.ownerEmail ?? 'owner@example.com';
     this.seed();
   }
 
@@ -371,9 +408,9 @@ export class EmulatorState {
     const at = this.now();
     this.logins.set(this.adminLoginId, {
       loginId: this.adminLoginId,
-      userName: this.ownerEmail.split('@')[0] ?? 'owner',
-      email: this.ownerEmail,
-      fullName: 'Account Owner',
+      userName: this.owner.userName,
+      email: this.owner.email,
+      fullName: this.owner.fullName,
       phoneNumber: null,
       hasPassword: true,
       active: 1,
@@ -494,7 +531,7 @@ export class EmulatorState {
       meetId: rec.meetId,
       recPackage: rec.recPackage,
       recPlay: this.recPlay(rec),
-      recCreateDateTime: formatRecordingDate(new Date(rec.session)),
+      recCreateDateTime: formatRecordingDate(rec.createdAt),
       remuxStatus: rec.remuxStatus,
     };
   }
@@ -636,7 +673,15 @@ export class EmulatorState {
     return next;
   }
 
+  /** Set by addMeeting to seed a fixed id for the next meeting created. */
+  private nextMeetingId: string | null = null;
+
   private newMeetingId(): string {
+    if (this.nextMeetingId !== null) {
+      const id = this.nextMeetingId;
+      this.nextMeetingId = null;
+      return id;
+    }
     for (;;) {
       const id = ids.meetingId();
       if (!this.meetings.has(id)) return id;
@@ -708,7 +753,30 @@ export class EmulatorState {
     return email;
   }
 
+  /** Adds a verified guest to a meeting that has not ended (like addVerifiedGuest, with an optional fixed key). */
+  addGuest(input: AddGuestInput): GuestRecord {
+    const meeting = this.meetings.get(input.meetId);
+    if (!meeting) throw notFound(`Meeting ${input.meetId} not found`);
+    if (input.key !== undefined && (!/^\S+$/.test(input.key) || this.guests.has(input.key))) {
+      throw badInput(`key ${input.key} is empty or taken`);
+    }
+    const owner = this.findLogin(meeting.loginId);
+    this.nextGuestKey = input.key ?? null;
+    try {
+      this.apiAddVerifiedGuest(owner, input);
+    } finally {
+      this.nextGuestKey = null;
+    }
+    const guests = this.guestsOf(meeting.meetId);
+    const guest = guests[guests.length - 1];
+    if (!guest) throw new Error('addGuest: guest was not created');
+    return guest;
+  }
+
+  private nextGuestKey: string | null = null;
+
   private newGuestKey(): string {
+    if (this.nextGuestKey !== null) return this.nextGuestKey;
     for (;;) {
       const key = ids.guestKey();
       if (!this.guests.has(key)) return key;
@@ -785,6 +853,7 @@ export class EmulatorState {
   }
 
   private createLoginRecord(input: {
+    loginId?: string | undefined;
     email: string;
     fullName?: Opt<string>;
     userName?: Opt<string>;
@@ -794,7 +863,7 @@ export class EmulatorState {
     active: number;
   }): LoginRecord {
     const login: LoginRecord = {
-      loginId: ids.objectId(),
+      loginId: input.loginId ?? ids.objectId(),
       userName: this.uniqueUserName(input.userName ?? input.email.split('@')[0] ?? 'user'),
       email: input.email,
       fullName: input.fullName ?? '',
@@ -933,9 +1002,19 @@ export class EmulatorState {
   addLogin(input: AddLoginInput): AddLoginResult {
     const email = this.checkEmail(input.email.trim());
     if (this.loginByEmail(email)) throw badInput(`A login with email ${email} already exists`);
+    if (input.loginId !== undefined && (!/^\S+$/.test(input.loginId) || this.logins.has(input.loginId))) {
+      throw badInput(`loginId ${input.loginId} is empty or taken`);
+    }
+    if (
+      input.apiToken !== undefined &&
+      (!/^\S{8,}$/.test(input.apiToken) || this.tokens.has(input.apiToken))
+    ) {
+      throw badInput('apiToken must be 8+ characters without spaces and not in use');
+    }
     const roles =
       input.roles && input.roles.length > 0 ? ROLES.filter((r) => input.roles?.includes(r)) : ['host'];
     const login = this.createLoginRecord({
+      loginId: input.loginId,
       email,
       fullName: input.fullName,
       userName: input.userName,
@@ -944,18 +1023,25 @@ export class EmulatorState {
       roles: roles as Role[],
       active: input.active === false || input.active === 0 ? 0 : 1,
     });
-    const apiToken = this.issueToken(login.loginId);
+    const apiToken = this.issueToken(login.loginId, input.apiToken);
     return { loginId: login.loginId, apiToken, userName: login.userName };
   }
 
   /** Adds a meeting (owner defaults to the account owner). Validates like createMeeting. */
   addMeeting(input: AddMeetingInput): MeetingRecord {
     const owner = this.findLogin(input.loginId ?? this.adminLoginId);
-    const res = this.apiCreateMeeting(owner, {
-      ...input,
-      meetingName: input.name,
-      loginId: owner.loginId,
-    });
+    if (input.meetId !== undefined) {
+      if (!/^\S+$/.test(input.meetId) || this.meetings.has(input.meetId)) {
+        throw badInput(`meetId ${input.meetId} is empty or taken`);
+      }
+      this.nextMeetingId = input.meetId;
+    }
+    let res: MutationResponse;
+    try {
+      res = this.apiCreateMeeting(owner, { ...input, meetingName: input.name, loginId: owner.loginId });
+    } finally {
+      this.nextMeetingId = null;
+    }
     const meeting = this.meetings.get(res.result ?? '');
     if (!meeting) throw new Error('addMeeting: meeting was not created');
     return meeting;
@@ -995,18 +1081,25 @@ export class EmulatorState {
       throw badInput(`remuxStatus must be one of ${REMUX_STATUSES.join(', ')}`);
     const at = input.createdAt ?? this.now();
     if (Number.isNaN(at.getTime())) throw badInput('createdAt is not a valid date');
-    const session = this.newSession(meeting.meetId, at.getTime());
+    if (input.recId !== undefined && (!/^\S+$/.test(input.recId) || this.recordings.has(input.recId))) {
+      throw badInput(`recId ${input.recId} is empty or taken`);
+    }
+    if (input.session !== undefined && !(Number.isSafeInteger(input.session) && input.session >= 0)) {
+      throw badInput('session must be a non-negative integer (epoch ms)');
+    }
+    const session = this.newSession(meeting.meetId, input.session ?? at.getTime());
     const title = input.title ?? meeting.name;
     const rec: RecordingRecord = {
-      recId: ids.objectId(),
+      recId: input.recId ?? ids.objectId(),
       accId: this.accountId,
       alId,
       meetId: meeting.meetId,
       title,
       session,
+      createdAt: at,
       recPackage: `${this.accountId}/${meeting.meetId}/${session}/P2P-Recording-${meeting.meetId}-${fileTitle(
         title,
-      )}-${formatFileDate(new Date(session))}.mp4`,
+      )}-${formatFileDate(at)}.mp4`,
       remuxStatus: status,
       remuxRequestedAt: status === 'processing' ? this.now() : null,
       completedAt: status === 'completed' ? this.now() : null,
@@ -1133,7 +1226,7 @@ export class EmulatorState {
         return {
           ...r,
           recPlay: this.recPlay(r),
-          recCreateDateTime: formatRecordingDate(new Date(r.session)),
+          recCreateDateTime: formatRecordingDate(r.createdAt),
         };
       }),
       invitations: this.invitations.map((i) => ({ ...i })),
