@@ -210,7 +210,7 @@ export const dataSchemas = {
   deleteRecording: z.object({ deleteRecording: mutationResult }),
 } as const;
 
-/** A GraphQL response body (the envelope), checked before graphql-request sees nothing odd in it. */
+/** One entry of a GraphQL `errors` array: only `message` and `extensions.code` are kept. */
 export const graphqlErrorSchema = z.looseObject({
   message: z
     .unknown()
