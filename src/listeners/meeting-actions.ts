@@ -1,18 +1,18 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { Services } from '../app.js';
 import { userMessageFor } from '../services/user-messages.js';
-import { ACTIONS } from '../views/ids.js';
+import { ACTIONS, actionPattern } from '../views/ids.js';
 import { buildMeetingCard, cardFallbackText } from '../views/meeting-card.js';
 import { buildMeetingList } from '../views/messages.js';
 
 /** Buttons on the channel card and in `/meet list`: Join (a link: only acknowledged) and End. */
 export function registerMeetingActions(app: App, services: Services): void {
   // URL buttons still send an action; acknowledge it so Slack shows no error.
-  app.action(ACTIONS.join, async ({ ack }) => {
+  app.action(actionPattern(ACTIONS.join), async ({ ack }) => {
     await ack();
   });
 
-  app.action<BlockAction<ButtonAction>>(ACTIONS.end, async ({ ack, body, action }) => {
+  app.action<BlockAction<ButtonAction>>(actionPattern(ACTIONS.end), async ({ ack, body, action }) => {
     await ack();
     const teamId = body.team?.id ?? body.user.team_id ?? '';
     const userId = body.user.id;

@@ -29,3 +29,39 @@ export const BLOCKS = {
   cardActions: 'meeting_actions',
   listItem: (meetId: string) => `list_${meetId}`,
 } as const;
+
+/** The scheduling and edit modals: block_id → action_id pairs (one action_id per block, unique per view). */
+export const SCHEDULE_IDS = {
+  notice: { block: 'sched_notice' },
+  title: { block: 'sched_title', action: 'sched_title_input' },
+  date: { block: 'sched_date', action: 'sched_date_pick' },
+  time: { block: 'sched_time', action: 'sched_time_pick' },
+  zone: { block: 'sched_zone', action: 'sched_zone_select' },
+  duration: { block: 'sched_duration', action: 'sched_duration_select' },
+  endTime: { block: 'sched_end_time', action: 'sched_end_time_pick' },
+  channel: { block: 'sched_channel', action: 'sched_channel_select' },
+  type: { block: 'sched_type', action: 'sched_type_choice' },
+  webinarOptions: { block: 'sched_webinar_options', action: 'sched_webinar_options_check' },
+  guestUsers: { block: 'sched_guest_users', action: 'sched_guest_users_select' },
+  guestExternal: { block: 'sched_guest_external', action: 'sched_guest_external_input' },
+  guestPermissions: { block: 'sched_guest_permissions', action: 'sched_guest_permissions_check' },
+} as const;
+
+/** Matches an action_id and its per-meeting variants (`meeting_end` and `meeting_end:1234567`). */
+export function actionPattern(actionId: string): RegExp {
+  return new RegExp(`^${actionId}(?::[0-9]+)?$`);
+}
+
+/** The guest manager modal's inputs and rows, and the host's Retry button (guests feature). */
+export const GUEST_IDS = {
+  addUsersBlock: 'guests_add_users',
+  addUsersAction: 'guests_add_users_input',
+  addExternalBlock: 'guests_add_external',
+  addExternalAction: 'guests_add_external_input',
+  addPermissionsBlock: 'guests_add_permissions',
+  addPermissionsAction: 'guests_add_permissions_input',
+  /** One row per guest; the suffix is an opaque reference (a hash), never the guest key. */
+  rowPrefix: 'guest_row_',
+  row: (ref: string) => `guest_row_${ref}`,
+  retryInvites: 'guests_retry',
+} as const;

@@ -27,6 +27,13 @@ export function buildHelp(): { text: string; blocks: KnownBlock[] } {
   return { text: HELP_TEXT, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: HELP_TEXT } }] };
 }
 
+export const MAX_LISTED = 23;
+
+/** An action_id made unique per meeting: `meeting_end:1234567`. */
+export function perMeetingActionId(actionId: string, meetId: string): string {
+  return `${actionId}:${meetId}`;
+}
+
 export interface ListItem {
   meetId: string;
   title: string;
@@ -37,13 +44,16 @@ export interface ListItem {
   joinUrl: string | null;
 }
 
-/** `/meet list`: at most 45 meetings (Slack allows 50 blocks in a message), soonest first. */
+/**
+ * `/meet list`: soonest first. Two blocks a meeting, so at most 23 fit in Slack's 50 blocks; action_ids carry the
+ * meeting ID because Slack wants them unique within a message (listeners match on the prefix).
+ */
 export function buildMeetingList(items: ListItem[]): { text: string; blocks: KnownBlock[] } {
   if (items.length === 0) {
     const text = 'You have no upcoming or live meetings. Start one with `/meet` or schedule one with `/meet schedule`.';
     return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
   }
-  const shown = items.slice(0, 45);
+  const shown = items.slice(0, MAX_LISTED);
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: 'Your upcoming and live meetings' } },
   ];
@@ -54,7 +64,7 @@ export function buildMeetingList(items: ListItem[]): { text: string; blocks: Kno
       buttons.push({
         type: 'button' as const,
         text: { type: 'plain_text' as const, text: 'Join' },
-        action_id: ACTIONS.join,
+        action_id: perMeetingActionId(ACTIONS.join, item.meetId),
         value: item.meetId,
         url: item.joinUrl,
       });
@@ -63,14 +73,14 @@ export function buildMeetingList(items: ListItem[]): { text: string; blocks: Kno
       buttons.push({
         type: 'button' as const,
         text: { type: 'plain_text' as const, text: 'Edit' },
-        action_id: ACTIONS.edit,
+        action_id: perMeetingActionId(ACTIONS.edit, item.meetId),
         value: item.meetId,
       });
     }
     buttons.push({
       type: 'button' as const,
       text: { type: 'plain_text' as const, text: 'End' },
-      action_id: ACTIONS.end,
+      action_id: perMeetingActionId(ACTIONS.end, item.meetId),
       value: item.meetId,
       style: 'danger' as const,
     });

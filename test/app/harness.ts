@@ -16,10 +16,12 @@ import type { Clock } from '../../src/services/clock.js';
 import { openStore } from '../../src/store/index.js';
 import type { Store } from '../../src/store/types.js';
 import {
+  type BlockActionsInput,
   blockActionsPayload,
   interactivityBody,
   signSlackRequest,
   slashCommandBody,
+  type ViewSubmissionInput,
   viewSubmissionPayload,
 } from '../support/slack-requests.js';
 import { SlackStub } from '../support/slack-stub.js';
@@ -64,7 +66,10 @@ export interface TestApp {
   action(
     actionId: string,
     value: string,
-    overrides?: { userId?: string; channelId?: string; messageTs?: string; isEphemeral?: boolean },
+    overrides?: { userId?: string; channelId?: string; messageTs?: string; isEphemeral?: boolean } & Omit<
+      BlockActionsInput,
+      'actionId' | 'value'
+    >,
   ): Promise<SentRequest & { responseUrl: string }>;
   /** Submit a modal as Slack would. */
   submitView(input: {
@@ -73,6 +78,8 @@ export interface TestApp {
     privateMetadata?: string;
     userId?: string;
     viewId?: string;
+    /** The view being submitted (e.g. `t.slack.lastView(callbackId)`), echoed as Slack does. */
+    view?: ViewSubmissionInput['view'];
   }): Promise<SentRequest>;
   /** POST any raw body with chosen headers (signature tests). */
   post(body: string, headers: Record<string, string>): Promise<SentRequest>;
@@ -153,6 +160,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     async action(actionId, value, o = {}) {
       const responseUrl = slack.responseUrl();
       const payload = blockActionsPayload({
+        ...o,
         actionId,
         value,
         userId: o.userId ?? TEST_WORKSPACE.userId,
@@ -170,6 +178,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
         privateMetadata: input.privateMetadata ?? '',
         userId: input.userId ?? TEST_WORKSPACE.userId,
         ...(input.viewId ? { viewId: input.viewId } : {}),
+        ...(input.view ? { view: input.view } : {}),
       });
       return signedPost(interactivityBody(payload));
     },

@@ -1,0 +1,238 @@
+/**
+ * `/meet` end to end: the real Bolt app over signed HTTP, the MegaMeeting emulator, the Slack stand-in.
+ */
+import { ACTIONS } from '../../src/views/ids.js';
+import { assertValidMessageBlocks } from '../support/block-kit.js';
+import { TEST_WORKSPACE } from '../support/slack-workspace.js';
+import { startTestApp, type TestApp } from './harness.js';
+
+const W = TEST_WORKSPACE;
+let t: TestApp;
+
+beforeEach(async () => {
+  t = await startTestApp();
+});
+afterEach(async () => {
+  await t.close();
+});
+
+interface ButtonLike {
+  type: string;
+  action_id?: string;
+  url?: string;
+  value?: string;
+}
+function buttonsOf(blocks: unknown[] | undefined): ButtonLike[] {
+  return (blocks ?? []).flatMap((b) => {
+    const block = b as { type: string; elements?: ButtonLike[] };
+    return block.type === 'actions' ? (block.elements ?? []) : [];
+  });
+}
+function liveMeetings() {
+  return t.emulator.state.snapshot().meetings.filter((m) => !m.ended);
+}
+
+describe('instant meetings', () => {
+  test('/meet posts a card with a Join button and an End button; the meeting is created for the host', async () => {
+    const res = await t.command('');
+    expect(res.status).toBe(200);
+    const post = await t.slack.waitForCall('chat.postMessage', (c) => c.args.channel === W.channelId);
+    const meetings = liveMeetings();
+    expect(meetings).toHaveLength(1);
+    const meeting = meetings[0]!;
+    expect(meeting.loginId).toBe(t.hostLogin?.loginId);
+    expect(meeting.name).toBe(`${W.userRealName}'s meeting`);
+
+    const blocks = post.args.blocks as unknown[];
+    assertValidMessageBlocks(blocks);
+    const buttons = buttonsOf(blocks);
+    expect(buttons.find((b) => b.action_id === ACTIONS.join)?.url).toBe(`${t.emulator.url}/meeting/?id=${meeting.meetId}`);
+    expect(buttons.find((b) => b.action_id === ACTIONS.end)?.value).toBe(meeting.meetId);
+    expect(JSON.stringify(blocks)).toContain(`<@${W.userId}>`);
+    expect(JSON.stringify(blocks)).toMatch(/<!date\^\d{10}\^/);
+
+    const stored = await t.store.getMeeting(W.teamId, meeting.meetId);
+    expect(stored).toMatchObject({ status: 'live', kind: 'instant', cardDelivery: 'chat', channelId: W.channelId });
+    expect(stored?.messageTs).toBe(String(post.response.ts));
+  });
+
+  test('/meet <title> uses the title; a subcommand word whose arguments do not fit is a title', async () => {
+    await t.command('end of quarter review');
+    await t.slack.waitForCall('chat.postMessage');
+    expect(liveMeetings().map((m) => m.name)).toEqual(['end of quarter review']);
+  });
+
+  test('hostile titles round-trip verbatim and run no other operation', async () => {
+    const hostile = 'Q&A ") { status } } mutation { deleteLogin(loginId: "x") { status } } \\ 🎉';
+    await t.command(hostile.replace(/&/g, '&amp;'));
+    await t.slack.waitForCall('chat.postMessage');
+    expect(liveMeetings().map((m) => m.name)).toEqual([hostile]);
+    const fields = t.emulator.state.requests().flatMap((r) => r.fields);
+    expect(fields).not.toContain('deleteLogin');
+    expect(t.emulator.state.snapshot().logins.length).toBeGreaterThanOrEqual(2);
+  });
+
+  test('a title over 150 characters is refused with a clear message and nothing is created', async () => {
+    const res = await t.command('x'.repeat(151));
+    const reply = await t.slack.waitForResponse(res.responseUrl);
+    expect(reply.body.text).toContain('up to 150 characters');
+    expect(liveMeetings()).toHaveLength(0);
+  });
+
+  test('mentioned users get a DM invitation with the Join button', async () => {
+    t.slack.addUser({ id: 'U0BEN00001', real_name: 'Ben', email: 'ben@example.com', tz: 'Europe/Paris' });
+    t.slack.addUser({ id: 'U0CAT00001', real_name: 'Cat', email: 'cat@example.com', tz: 'Asia/Kolkata' });
+    await t.command('<@U0BEN00001|ben> <@U0CAT00001> Design sync');
+    await t.slack.waitForCall('chat.postMessage', (c) => c.args.channel === t.slack.dmChannelFor('U0CAT00001'));
+    const meeting = liveMeetings()[0]!;
+    expect(meeting.name).toBe('Design sync');
+    for (const user of ['U0BEN00001', 'U0CAT00001']) {
+      const dm = t.slack.messagesIn(t.slack.dmChannelFor(user)).at(-1);
+      expect(dm?.text).toContain('Design sync');
+      expect(buttonsOf(dm?.blocks as unknown[]).find((b) => b.action_id === ACTIONS.join)?.url).toBe(
+        `${t.emulator.url}/meeting/?id=${meeting.meetId}`,
+      );
+    }
+  });
+
+  test('where the bot cannot post, the card goes out through the response_url, in channel', async () => {
+    t.slack.addChannel({ id: 'G0PRIVATE1', is_private: true, is_member: false });
+    const res = await t.command('Private sync', { channel_id: 'G0PRIVATE1' });
+    const reply = await t.slack.waitForResponse(res.responseUrl);
+    expect(reply.body.response_type).toBe('in_channel');
+    const meeting = liveMeetings()[0]!;
+    expect(buttonsOf(reply.body.blocks as unknown[]).find((b) => b.action_id === ACTIONS.join)?.url).toContain(meeting.meetId);
+    expect(await t.store.getMeeting(W.teamId, meeting.meetId)).toMatchObject({ cardDelivery: 'response_url' });
+  });
+
+  test('an unmapped user is told what to ask for, and nothing is created', async () => {
+    t.slack.addUser({ id: 'U0NOLOGIN1', real_name: 'Nobody', email: 'nobody@example.com' });
+    const res = await t.command('Hello', { user_id: 'U0NOLOGIN1' });
+    const reply = await t.slack.waitForResponse(res.responseUrl);
+    expect(reply.body.text).toContain('nobody@example.com');
+    expect(reply.body.text).toContain('MegaMeeting admin');
+    expect(reply.body.response_type ?? 'ephemeral').toBe('ephemeral');
+    expect(liveMeetings()).toHaveLength(0);
+    expect(t.slack.calls('chat.postMessage')).toHaveLength(0);
+  });
+});
+
+describe('MegaMeeting trouble', () => {
+  test('MegaMeeting down: the user gets a short message, nothing is posted or stored', async () => {
+    t.emulator.state.injectFaults('error500', 10);
+    const res = await t.command('Standup');
+    const reply = await t.slack.waitForResponse(res.responseUrl);
+    expect(reply.body.text).toMatch(/MegaMeeting isn't answering|MegaMeeting answered something unexpected/);
+    expect(t.slack.calls('chat.postMessage')).toHaveLength(0);
+    expect(await t.store.listMeetings(W.teamId, ['live', 'scheduled', 'ended'])).toHaveLength(0);
+  });
+
+  test('MegaMeeting slow: the command is acknowledged before MegaMeeting answers', async () => {
+    t.emulator.state.setLatency(1500);
+    const res = await t.command('Slow one');
+    expect(res.status).toBe(200);
+    // The ack came back while the meeting was still being created: no card yet.
+    expect(t.slack.calls('chat.postMessage')).toHaveLength(0);
+    await t.slack.waitForCall('chat.postMessage', undefined, 10_000);
+    expect(liveMeetings().map((m) => m.name)).toEqual(['Slow one']);
+  });
+});
+
+describe('ending meetings', () => {
+  async function startMeeting(title = 'Retro') {
+    await t.command(title);
+    const post = await t.slack.waitForCall('chat.postMessage');
+    const meetId = liveMeetings()[0]!.meetId;
+    return { meetId, ts: String(post.response.ts) };
+  }
+
+  test('the host ends it with the button: MegaMeeting ends it and the card shows it ended, without Join', async () => {
+    const { meetId, ts } = await startMeeting();
+    await t.action(ACTIONS.end, meetId, { messageTs: ts });
+    const update = await t.slack.waitForCall('chat.update');
+    expect(update.args.ts).toBe(ts);
+    expect(liveMeetings()).toHaveLength(0);
+    const blocks = update.args.blocks as unknown[];
+    assertValidMessageBlocks(blocks);
+    expect(buttonsOf(blocks).find((b) => b.action_id === ACTIONS.join)).toBeUndefined();
+    expect(JSON.stringify(blocks)).toContain('has ended');
+    expect(await t.store.getMeeting(W.teamId, meetId)).toMatchObject({ status: 'ended' });
+  });
+
+  test('anyone else gets an ephemeral refusal and the meeting goes on', async () => {
+    const { meetId, ts } = await startMeeting();
+    t.slack.addUser({ id: 'U0OTHER001', real_name: 'Other', email: 'other@example.com' });
+    await t.action(ACTIONS.end, meetId, { userId: 'U0OTHER001', messageTs: ts });
+    const refusal = await t.slack.waitForCall('chat.postEphemeral');
+    expect(refusal.args.user).toBe('U0OTHER001');
+    expect(String(refusal.args.text)).toContain('Only the host');
+    expect(liveMeetings()).toHaveLength(1);
+    expect(t.slack.calls('chat.update')).toHaveLength(0);
+  });
+
+  test('a Slack workspace admin may end someone else\'s meeting', async () => {
+    const { meetId, ts } = await startMeeting();
+    t.slack.addUser({ id: 'U0ADMIN001', real_name: 'Admin', email: 'admin@example.com', is_admin: true });
+    await t.action(ACTIONS.end, meetId, { userId: 'U0ADMIN001', messageTs: ts });
+    await t.slack.waitForCall('chat.update');
+    expect(liveMeetings()).toHaveLength(0);
+  });
+
+  test('/meet end <id> ends it; a second time says it already ended; unknown IDs are explained', async () => {
+    const { meetId } = await startMeeting();
+    const first = await t.command(`end ${meetId}`);
+    const r1 = await t.slack.waitForResponse(first.responseUrl);
+    expect(r1.body.text).toContain(`Ended "Retro" (${meetId})`);
+    await t.slack.waitForCall('chat.update');
+
+    const second = await t.command(`end ${meetId}`);
+    const r2 = await t.slack.waitForResponse(second.responseUrl);
+    expect(r2.body.text).toContain('already ended');
+
+    const unknown = await t.command('end 9999999');
+    const r3 = await t.slack.waitForResponse(unknown.responseUrl);
+    expect(r3.body.text).toContain("I don't know a meeting with ID 9999999");
+  });
+});
+
+describe('list, help and accounts', () => {
+  test('/meet list shows the user\'s meetings that have not ended', async () => {
+    await t.command('First');
+    await t.slack.waitForCall('chat.postMessage');
+    const res = await t.command('list');
+    const reply = await t.slack.waitForResponse(res.responseUrl);
+    expect(JSON.stringify(reply.body.blocks)).toContain('First');
+    assertValidMessageBlocks(reply.body.blocks as unknown[]);
+  });
+
+  test('/meet help explains the grammar', async () => {
+    const res = await t.command('help');
+    const reply = await t.slack.waitForResponse(res.responseUrl);
+    expect(reply.body.text).toContain('/meet schedule');
+  });
+
+  test('/meet account shows the link; only admins may link others', async () => {
+    const res = await t.command('account');
+    const reply = await t.slack.waitForResponse(res.responseUrl);
+    expect(reply.body.text).toContain(t.hostLogin?.loginId);
+    expect(reply.body.text).toContain(W.userEmail);
+
+    const target = t.emulator.state.addLogin({ email: 'dana@corp.example', roles: ['host'] });
+    t.slack.addUser({ id: 'U0DANA0001', real_name: 'Dana', email: 'dana.personal@example.com' });
+    const denied = await t.command(`account <@U0DANA0001> ${target.loginId}`);
+    const r2 = await t.slack.waitForResponse(denied.responseUrl);
+    expect(r2.body.text).toContain('Only Slack workspace admins');
+    expect(await t.store.getUserLink(W.teamId, 'U0DANA0001')).toBeNull();
+
+    t.slack.addUser({ id: 'U0ADMIN001', real_name: 'Admin', email: 'admin@example.com', is_admin: true });
+    const ok = await t.command(`account <@U0DANA0001> ${target.loginId}`, { user_id: 'U0ADMIN001' });
+    const r3 = await t.slack.waitForResponse(ok.responseUrl);
+    expect(r3.body.text).toContain(target.loginId);
+    expect(await t.store.getUserLink(W.teamId, 'U0DANA0001')).toMatchObject({ loginId: target.loginId, source: 'admin' });
+
+    // Dana can now create meetings although her Slack email matches no login.
+    await t.command('Dana sync', { user_id: 'U0DANA0001' });
+    await t.slack.waitForCall('chat.postMessage');
+    expect(liveMeetings().find((m) => m.name === 'Dana sync')?.loginId).toBe(target.loginId);
+  });
+});
