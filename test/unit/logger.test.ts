@@ -1,0 +1,44 @@
+import { Writable } from 'node:stream';
+import { createLogger, makeScrubber } from '../../src/logger.js';
+
+function capture() {
+  const lines: string[] = [];
+  const destination = new Writable({
+    write(chunk, _e, cb) {
+      lines.push(String(chunk));
+      cb();
+    },
+  });
+  return { lines, destination };
+}
+
+describe('logger', () => {
+  test('scrubs known secrets, Slack tokens and personal guest links from strings', () => {
+    const scrub = makeScrubber(['SUPERSECRETTOKEN123']);
+    expect(scrub('token SUPERSECRETTOKEN123 used')).toBe('token [redacted] used');
+    expect(scrub('xoxb-1-2-abc and xapp-1-A-xyz')).toBe('xox?-[redacted] and xapp-[redacted]');
+    expect(scrub('https://a.megameeting.com/meeting/?key=abcdef123456&go=1')).toBe(
+      'https://a.megameeting.com/meeting/?key=[redacted]&go=1',
+    );
+    expect(scrub('https://a.megameeting.com/meeting/?id=1234567')).toBe('https://a.megameeting.com/meeting/?id=1234567');
+  });
+
+  test('redacts secret-named fields and secrets nested in objects and errors', () => {
+    const { lines, destination } = capture();
+    const logger = createLogger({ level: 'info', secrets: ['SUPERSECRETTOKEN123'], destination });
+    logger.info(
+      {
+        apiToken: 'anything',
+        nested: { guestKey: 'abcdef123456', url: 'http://x/meeting/?key=abcdef123456' },
+        err: new Error('failed with SUPERSECRETTOKEN123'),
+      },
+      'call with xoxb-123-secret',
+    );
+    const out = lines.join('');
+    expect(out).not.toContain('anything');
+    expect(out).not.toContain('abcdef123456');
+    expect(out).not.toContain('SUPERSECRETTOKEN123');
+    expect(out).not.toContain('xoxb-123-secret');
+    expect(JSON.parse(out)).toMatchObject({ apiToken: '[redacted]', msg: 'call with xox?-[redacted]' });
+  });
+});

@@ -1,0 +1,36 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { assertValidManifest } from '../support/manifest.js';
+
+const manifest = parse(readFileSync(new URL('../../manifest.yml', import.meta.url), 'utf8'));
+
+describe('manifest.yml', () => {
+  test("validates against Slack's manifest schema", () => {
+    expect(() => assertValidManifest(manifest)).not.toThrow();
+  });
+
+  test('/meet escapes mentions and every Request URL is /slack/events', () => {
+    const meet = manifest.features.slash_commands.find((c: { command: string }) => c.command === '/meet');
+    expect(meet.should_escape).toBe(true);
+    expect(meet.usage_hint.length).toBeGreaterThan(0);
+    for (const url of [meet.url, manifest.settings.interactivity.request_url, manifest.settings.event_subscriptions.request_url]) {
+      expect(new URL(url).pathname).toBe('/slack/events');
+    }
+  });
+
+  test('asks for the scopes the features need', () => {
+    expect(manifest.oauth_config.scopes.bot).toEqual(
+      expect.arrayContaining([
+        'commands',
+        'chat:write',
+        'chat:write.public',
+        'users:read',
+        'users:read.email',
+        'im:write',
+        'im:history',
+        'channels:read',
+        'groups:read',
+      ]),
+    );
+  });
+});
