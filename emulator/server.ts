@@ -15,7 +15,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import {
   type DocumentNode,
   execute,
-  type GraphQLError,
+  GraphQLError,
   type GraphQLFormattedError,
   getOperationAST,
   Kind,
@@ -289,7 +289,9 @@ export function createEmulatorServer(state: EmulatorState): EmulatorServer {
     try {
       document = parse(params.query, { maxTokens: 50_000 });
     } catch (e) {
-      parseError = e as GraphQLError;
+      // graphql-js throws GraphQLError for syntax errors; a RangeError (stack) for absurdly deep nesting.
+      parseError =
+        e instanceof GraphQLError ? e : new EmulatorError('GRAPHQL_PARSE_FAILED', 'The query is too deeply nested');
     }
     let operation: OperationDefinitionNode | null = null;
     if (document) {
@@ -316,7 +318,12 @@ export function createEmulatorServer(state: EmulatorState): EmulatorServer {
       finish(400, { errors: [formatError(err, 'GRAPHQL_PARSE_FAILED')] });
       return;
     }
-    const validationErrors = validate(gqlSchema, document, undefined, { maxErrors: 20 });
+    let validationErrors: readonly GraphQLError[];
+    try {
+      validationErrors = validate(gqlSchema, document, undefined, { maxErrors: 20 });
+    } catch {
+      validationErrors = [new EmulatorError('GRAPHQL_VALIDATION_FAILED', 'The query is too complex to validate')];
+    }
     if (validationErrors.length > 0) {
       finish(400, { errors: validationErrors.map((e) => formatError(e, 'GRAPHQL_VALIDATION_FAILED')) });
       return;
