@@ -4,7 +4,7 @@
 import { ACTIONS } from '../../src/views/ids.js';
 import { assertValidMessageBlocks } from '../support/block-kit.js';
 import { TEST_WORKSPACE } from '../support/slack-workspace.js';
-import { startTestApp, type TestApp } from './harness.js';
+import { eventually, startTestApp, type TestApp } from './harness.js';
 
 const W = TEST_WORKSPACE;
 let t: TestApp;
@@ -51,7 +51,10 @@ describe('instant meetings', () => {
     expect(JSON.stringify(blocks)).toContain(`<@${W.userId}>`);
     expect(JSON.stringify(blocks)).toMatch(/<!date\^\d{10}\^/);
 
-    const stored = await t.store.getMeeting(W.teamId, meeting.meetId);
+    const stored = await eventually(async () => {
+      const m = await t.store.getMeeting(W.teamId, meeting.meetId);
+      return m?.cardDelivery === 'chat' ? m : undefined;
+    });
     expect(stored).toMatchObject({ status: 'live', kind: 'instant', cardDelivery: 'chat', channelId: W.channelId });
     expect(stored?.messageTs).toBe(String(post.response.ts));
   });
@@ -102,7 +105,7 @@ describe('instant meetings', () => {
     expect(reply.body.response_type).toBe('in_channel');
     const meeting = liveMeetings()[0]!;
     expect(buttonsOf(reply.body.blocks as unknown[]).find((b) => b.action_id === ACTIONS.join)?.url).toContain(meeting.meetId);
-    expect(await t.store.getMeeting(W.teamId, meeting.meetId)).toMatchObject({ cardDelivery: 'response_url' });
+    await eventually(async () => (await t.store.getMeeting(W.teamId, meeting.meetId))?.cardDelivery === 'response_url');
   });
 
   test('an unmapped user is told what to ask for, and nothing is created', async () => {
