@@ -1,5 +1,50 @@
-import type { App } from '@slack/bolt';
+import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { Services } from '../app.js';
+import { userMessageFor } from '../services/user-messages.js';
+import { ACTIONS } from '../views/ids.js';
 
-/** Recording DM buttons (Download/Play links, Try again). */
-export function registerRecordingListeners(_app: App, _services: Services): void {}
+/** `recording_play` in a DM, `recording_play:<recId>` in the `/meet recordings` list. */
+function actionPattern(base: string): RegExp {
+  return new RegExp(`^${base}(:.+)?$`);
+}
+
+/** Recording DM buttons (Download/Play links, Try again), in DMs and in `/meet recordings`. */
+export function registerRecordingListeners(app: App, services: Services): void {
+  // URL buttons still send an action; acknowledge it so Slack shows no error.
+  app.action(actionPattern(ACTIONS.download), async ({ ack }) => {
+    await ack();
+  });
+  app.action(actionPattern(ACTIONS.play), async ({ ack }) => {
+    await ack();
+  });
+
+  app.action<BlockAction<ButtonAction>>(actionPattern(ACTIONS.retryRemux), async ({ ack, body, action }) => {
+    await ack();
+    const teamId = body.team?.id ?? body.user.team_id ?? '';
+    const userId = body.user.id;
+    const recId = action.value ?? '';
+    const channelId = body.channel?.id ?? body.container?.channel_id ?? null;
+    const messageTs = body.message?.ts ?? body.container?.message_ts ?? null;
+    const log = services.logger.child({ action: 'recording_retry', recId, userId });
+    try {
+      const message = await services.recordings.retryRemux(teamId, userId, recId);
+      if (body.container?.is_ephemeral || !channelId || !messageTs) {
+        if (body.response_url)
+          await services.slack.respond(body.response_url, { ...message, replace_original: true });
+      } else {
+        await services.slack.updateMessage(channelId, messageTs, message);
+      }
+    } catch (err) {
+      log.warn({ err }, 'retrying the processing of a recording failed');
+      const text = userMessageFor(err, 'request processing of the recording again');
+      const reply = body.response_url
+        ? services.slack.respond(body.response_url, {
+            text,
+            response_type: 'ephemeral',
+            replace_original: false,
+          })
+        : services.slack.tellPrivately(channelId, userId, { text });
+      await reply.catch((e) => log.error({ err: e }, 'could not tell the user why the retry failed'));
+    }
+  });
+}

@@ -1,10 +1,75 @@
+/**
+ * Recordings: request processing (startRemux) of new recordings, DM the host exactly once when processing has
+ * finished (or failed), and list a user's recordings for `/meet recordings`.
+ *
+ * ## Exactly once
+ *
+ * One tick = one `recordings` query to MegaMeeting, one snapshot of every known recording's state
+ * (`getRecordingStates`) and one read of the open ones (`listOpenRecordings`). Recordings already finished with
+ * (`notified`, `skipped`) cost nothing more; only new or unfinished recordings are touched.
+ *
+ * Announcing a recording (ready, or failed) is:
+ *   1. `claimRecording(recId, instanceId, now, CLAIM_TTL)`: one conditional UPDATE; exactly one claimer wins,
+ *      an expired claim can be taken over, a notified recording can never be claimed.
+ *   2. If the recording was already claimed by someone before us (a holder that crashed, or whose "mark"
+ *      failed), that holder may have sent the DM: read the host's DM history and look for a message whose
+ *      metadata is `{event_type: 'megameeting_recording_ready', event_payload: {rec_id}}` (the failed DM uses
+ *      `megameeting_recording_failed` with `rec_id` and `attempt`). Found → record that message's ts, no DM.
+ *   3. Otherwise send the DM, carrying that metadata.
+ *   4. `markRecordingNotified(recId, instanceId, {channel, ts})` (failed DMs: state `failed` with the ts).
+ * A crash between 3 and 4 leaves the claim in place; once it expires the next claimer finds the DM in the
+ * history (step 2) and only marks it. A crash between 1 and 3 leaves a claim and no DM: the next claimer
+ * finds nothing and sends. A DM that Slack refused for sure (a platform error such as `user_not_found`) gives
+ * the claim back at once; an ambiguous failure (timeout, connection reset) keeps it, so the history check runs.
+ *
+ * Only one replica polls at a time: each tick first takes/renews the `recordings-poller` lease
+ * (`acquireLease`, TTL 2.5 intervals); if its holder dies, another replica takes over once it expires. The
+ * claims keep the guarantee even if two pollers ever overlap (e.g. a lease lost mid-tick).
+ *
+ * ## Hosts nobody maps to
+ *
+ * The host is the Slack user who created the meeting through the app, else the Slack user linked to the
+ * recording's `alId`. When there is none, the recording is not dropped (the user may be linked later): it is
+ * logged once (`lastError = 'unmapped'`), re-checked every UNMAPPED_RECHECK_MS, and given up (`skipped`,
+ * logged) when it is older than UNMAPPED_GIVE_UP_MS. Processing is still requested for it.
+ */
+
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { AppError } from '../errors.js';
 import type { AppLogger } from '../logger.js';
-import type { MegaMeetingApi } from '../megameeting/types.js';
-import type { SlackGateway } from '../slack/gateway.js';
-import type { Store } from '../store/types.js';
-import { plain } from '../views/messages.js';
+import type { MegaMeetingApi, Recording } from '../megameeting/types.js';
+import { downloadUrl, playbackUrl } from '../megameeting/urls.js';
+import { SlackCallError, type SlackGateway } from '../slack/gateway.js';
+import type { MeetingRecord, RecordingRecord, RecordingState, Store, UserLink } from '../store/types.js';
+import {
+  buildRecordingFailedMessage,
+  buildRecordingList,
+  buildRecordingReadyMessage,
+  buildRecordingRetryingMessage,
+  RECORDING_FAILED_EVENT,
+  RECORDING_READY_EVENT,
+  type RecordingListItem,
+  type RecordingListStatus,
+  type RecordingMessageData,
+  type SlackMessage,
+  titleFromPackage,
+} from '../views/recordings.js';
 import type { Clock } from './clock.js';
 import type { IdentityService } from './identity.js';
+
+export const POLLER_LEASE = 'recordings-poller';
+/** How long a notification claim lasts: far longer than one DM, short enough to recover from a crash. */
+export const DEFAULT_CLAIM_TTL_MS = 5 * 60_000;
+export const UNMAPPED_RECHECK_MS = 60 * 60_000;
+export const UNMAPPED_GIVE_UP_MS = 7 * 24 * 60 * 60_000;
+/** A DM Slack refused, or a startRemux MegaMeeting refused: try again after this (doubling, capped). */
+const RETRY_BASE_MS = 5 * 60_000;
+const RETRY_MAX_MS = 6 * 60 * 60_000;
+/** How often one send waits through a Slack 429 before leaving the recording to the next tick. */
+const MAX_RATE_LIMIT_WAITS = 3;
+const FINISHED: ReadonlySet<RecordingState> = new Set(['notified', 'skipped']);
+const LIST_LIMIT = 20;
 
 export interface RecordingsDeps {
   store: Store;
@@ -15,23 +80,661 @@ export interface RecordingsDeps {
   clock: Clock;
   megameetingUrl: string;
   autoRemux: boolean;
+  /** Claims and the poller lease are held under this name; unique per process by default. */
+  instanceId?: string;
+  /** Waits out Slack 429s; tests inject one that records instead of sleeping. */
+  sleep?: (ms: number) => Promise<void>;
+  claimTtlMs?: number;
+}
+
+/** What one pass did (the poller's tick report, logs and tests). */
+export interface ProcessReport {
+  /** Recordings MegaMeeting listed. */
+  listed: number;
+  /** Recordings seen for the first time (stored). */
+  added: number;
+  remuxRequested: number;
+  notifiedReady: number;
+  notifiedFailed: number;
+  /** DMs found in Slack's history after a crash (marked without a second DM). */
+  recovered: number;
+  unmapped: number;
+  errors: number;
+}
+
+function emptyReport(listed: number): ProcessReport {
+  return {
+    listed,
+    added: 0,
+    remuxRequested: 0,
+    notifiedReady: 0,
+    notifiedFailed: 0,
+    recovered: 0,
+    unmapped: 0,
+    errors: 0,
+  };
+}
+
+export function defaultInstanceId(): string {
+  return `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+}
+
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+function backoffMs(failures: number): number {
+  return Math.min(RETRY_BASE_MS * 2 ** Math.max(0, failures - 1), RETRY_MAX_MS);
+}
+
+interface Host {
+  teamId: string | null;
+  slackUserId: string;
+}
+
+/** Per-pass caches: many recordings share a meeting or a host. */
+interface PassCache {
+  meetings: Map<string, MeetingRecord | null>;
+  links: Map<string, UserLink | null>;
 }
 
 /** Recordings: processing, ready DMs, `/meet recordings`. */
 export class RecordingsService {
-  constructor(private readonly deps: RecordingsDeps) {}
+  readonly instanceId: string;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly claimTtlMs: number;
 
-  async listForUser(_teamId: string, _userId: string) {
-    return plain('Recordings are not available yet.');
+  constructor(private readonly deps: RecordingsDeps) {
+    this.instanceId = deps.instanceId ?? defaultInstanceId();
+    this.sleep = deps.sleep ?? realSleep;
+    this.claimTtlMs = deps.claimTtlMs ?? DEFAULT_CLAIM_TTL_MS;
+  }
+
+  private get log(): AppLogger {
+    return this.deps.logger;
+  }
+
+  // ----- one pass ------------------------------------------------------------------------------------------
+
+  /**
+   * One pass over MegaMeeting's recordings. Throws only when MegaMeeting (or the store snapshot) fails as a
+   * whole; a failure with one recording is logged and counted, and the others go on.
+   * `stillLeader` is asked before each DM in long passes: false stops the pass (another replica took over).
+   */
+  async processOnce(stillLeader: () => Promise<boolean> = async () => true): Promise<ProcessReport> {
+    const remote = await this.deps.megameeting.recordings();
+    const states = await this.deps.store.getRecordingStates();
+    const report = emptyReport(remote.length);
+    const anyOpen = remote.some((r) => !FINISHED.has(states.get(r.recId) as RecordingState));
+    if (!anyOpen) return report;
+    const open = new Map((await this.deps.store.listOpenRecordings()).map((r) => [r.recId, r]));
+    const cache: PassCache = { meetings: new Map(), links: new Map() };
+    for (const rec of remote) {
+      const state = states.get(rec.recId);
+      if (state !== undefined && FINISHED.has(state)) continue;
+      try {
+        const outcome = await this.processRecording(
+          rec,
+          state === undefined ? null : (open.get(rec.recId) ?? null),
+          cache,
+          stillLeader,
+        );
+        if (outcome === 'lost_lease') break;
+        if (outcome) report[outcome]++;
+        if (state === undefined) report.added++;
+      } catch (err) {
+        report.errors++;
+        this.log.warn(
+          { err, recId: rec.recId, meetId: rec.meetId },
+          'recording could not be processed; the others go on',
+        );
+      }
+    }
+    return report;
+  }
+
+  private async processRecording(
+    rec: Recording,
+    known: RecordingRecord | null,
+    cache: PassCache,
+    stillLeader: () => Promise<boolean>,
+  ): Promise<keyof ProcessReport | 'lost_lease' | null> {
+    const { store, clock } = this.deps;
+    let record = known;
+    if (!record) {
+      const host = await this.resolveHost(rec, cache);
+      const res = await store.upsertSeenRecording(
+        {
+          recId: rec.recId,
+          meetId: rec.meetId,
+          accId: rec.accId,
+          alId: rec.alId,
+          teamId: host?.teamId ?? null,
+          hostSlackUserId: host?.slackUserId ?? null,
+        },
+        clock.now(),
+      );
+      record = res.record;
+      if (FINISHED.has(record.state)) return null;
+    }
+    const now = clock.now();
+    if (record.nextAttemptAt && record.nextAttemptAt.getTime() > now.getTime()) return null;
+
+    switch (rec.remuxStatus) {
+      case 'waiting':
+        if (this.deps.autoRemux && record.state === 'seen') return this.requestRemux(rec, record);
+        return null;
+      case 'processing':
+        if (record.state === 'failed' || record.state === 'seen') {
+          // Processing was (re)started elsewhere (MegaMeeting's UI): a later failure is news again.
+          await store.updateRecording(rec.recId, { state: 'remux_requested' }, now);
+        }
+        return null;
+      case 'completed':
+        if (!(await stillLeader())) return 'lost_lease';
+        return this.announce(rec, record, 'ready', cache);
+      case 'failed':
+        if (record.state === 'failed') return null;
+        if (!(await stillLeader())) return 'lost_lease';
+        return this.announce(rec, record, 'failed', cache);
+      default:
+        return null;
+    }
+  }
+
+  private async requestRemux(rec: Recording, record: RecordingRecord): Promise<keyof ProcessReport | null> {
+    const { store, clock, megameeting } = this.deps;
+    const attempts = record.attempts + 1;
+    try {
+      await megameeting.startRemux({
+        accountId: rec.accId,
+        loginId: rec.alId,
+        meetId: rec.meetId,
+        recordingId: rec.recId,
+      });
+    } catch (err) {
+      const code = (err as { code?: string }).code ?? 'error';
+      await store.updateRecording(
+        rec.recId,
+        {
+          attempts,
+          lastError: `remux_${code}`,
+          nextAttemptAt: new Date(clock.now().getTime() + backoffMs(attempts)),
+        },
+        clock.now(),
+      );
+      this.log.warn({ err, recId: rec.recId, attempts }, 'startRemux failed; will try again later');
+      return 'errors';
+    }
+    await store.updateRecording(
+      rec.recId,
+      { state: 'remux_requested', attempts, lastError: null, nextAttemptAt: null },
+      clock.now(),
+    );
+    this.log.info({ recId: rec.recId, meetId: rec.meetId }, 'requested processing of a new recording');
+    return 'remuxRequested';
+  }
+
+  /** The host: who created the meeting through the app, else the Slack user linked to the recording's alId. */
+  private async resolveHost(
+    rec: Pick<Recording, 'meetId' | 'alId'>,
+    cache?: PassCache,
+  ): Promise<Host | null> {
+    const { store, identity } = this.deps;
+    let meeting = cache?.meetings.get(rec.meetId);
+    if (meeting === undefined) {
+      meeting = await store.findMeetingByMeetId(rec.meetId);
+      cache?.meetings.set(rec.meetId, meeting);
+    }
+    if (meeting) return { teamId: meeting.teamId, slackUserId: meeting.hostSlackUserId };
+    let link = cache?.links.get(rec.alId);
+    if (link === undefined) {
+      link = await identity.slackUserForLogin(null, rec.alId);
+      cache?.links.set(rec.alId, link);
+    }
+    return link ? { teamId: link.teamId, slackUserId: link.slackUserId } : null;
+  }
+
+  private async messageData(rec: Recording, cache?: PassCache): Promise<RecordingMessageData> {
+    let meeting = cache?.meetings.get(rec.meetId);
+    if (meeting === undefined) {
+      meeting = await this.deps.store.findMeetingByMeetId(rec.meetId);
+      cache?.meetings.set(rec.meetId, meeting);
+    }
+    return {
+      recId: rec.recId,
+      meetId: rec.meetId,
+      title: meeting?.title ?? titleFromPackage(rec.recPackage, rec.meetId) ?? `Meeting ${rec.meetId}`,
+      recordedAt: rec.recCreateDateTime,
+      recordedAtRaw: rec.recCreateDateTimeRaw,
+      downloadUrl: downloadUrl(this.deps.megameetingUrl, rec.recPackage),
+      playUrl: playbackUrl(this.deps.megameetingUrl, rec.recPlay),
+    };
+  }
+
+  /** Claim → (history check) → DM → mark. See the comment at the top of this file. */
+  private async announce(
+    rec: Recording,
+    record: RecordingRecord,
+    kind: 'ready' | 'failed',
+    cache: PassCache,
+  ): Promise<keyof ProcessReport | null> {
+    const { store, clock } = this.deps;
+    let host: Host | null = record.hostSlackUserId
+      ? { teamId: record.teamId, slackUserId: record.hostSlackUserId }
+      : null;
+    if (!host) {
+      host = await this.resolveHost(rec, cache);
+      if (!host) return this.unmapped(rec, record);
+      await store.updateRecording(
+        rec.recId,
+        { teamId: host.teamId, hostSlackUserId: host.slackUserId, lastError: null, nextAttemptAt: null },
+        clock.now(),
+      );
+      this.log.info({ recId: rec.recId, hostSlackUserId: host.slackUserId }, 'recording host is now mapped');
+    }
+
+    const holder = this.instanceId;
+    const claimedBefore = record.claimedBy !== null;
+    if (!(await store.claimRecording(rec.recId, holder, clock.now(), this.claimTtlMs))) return null;
+
+    const event = kind === 'ready' ? RECORDING_READY_EVENT : RECORDING_FAILED_EVENT;
+    const payload: Record<string, string> = { rec_id: rec.recId };
+    if (kind === 'failed') payload.attempt = String(record.attempts);
+    let delivery: { channel: string; ts: string } | null = null;
+    let recovered = false;
+    try {
+      if (claimedBefore) {
+        // An earlier claim was never released nor marked (a crash, or a mark that failed): its DM may be out.
+        delivery = await this.findEarlierDm(host.slackUserId, event, payload);
+        recovered = delivery !== null;
+      }
+      if (!delivery) {
+        const data = await this.messageData(rec, cache);
+        const content =
+          kind === 'ready' ? buildRecordingReadyMessage(data) : buildRecordingFailedMessage(data);
+        delivery = await this.sendDm(host.slackUserId, {
+          ...content,
+          metadata: { event_type: event, event_payload: payload },
+        });
+      }
+    } catch (err) {
+      await this.afterFailedSend(rec, record, err);
+      return 'errors';
+    }
+
+    const now = clock.now();
+    if (kind === 'ready') {
+      const marked = await store.markRecordingNotified(rec.recId, holder, delivery, now);
+      if (!marked)
+        this.log.warn({ recId: rec.recId }, 'recording DM sent but our claim was taken over; not marking');
+    } else {
+      await store.updateRecording(
+        rec.recId,
+        {
+          state: 'failed',
+          notifiedChannel: delivery.channel,
+          notifiedTs: delivery.ts,
+          notifiedAt: now,
+          claimedBy: null,
+          claimExpiresAt: null,
+          lastError: 'remux_failed',
+        },
+        now,
+      );
+    }
+    this.log.info(
+      {
+        recId: rec.recId,
+        hostSlackUserId: host.slackUserId,
+        channel: delivery.channel,
+        ts: delivery.ts,
+        kind,
+        recovered,
+      },
+      recovered ? 'found the recording DM sent before a crash; marked it' : 'sent the recording DM',
+    );
+    if (recovered) return 'recovered';
+    return kind === 'ready' ? 'notifiedReady' : 'notifiedFailed';
+  }
+
+  private async unmapped(rec: Recording, record: RecordingRecord): Promise<keyof ProcessReport> {
+    const { store, clock } = this.deps;
+    const now = clock.now();
+    if (now.getTime() - record.createdAt.getTime() > UNMAPPED_GIVE_UP_MS) {
+      await store.updateRecording(
+        rec.recId,
+        { state: 'skipped', lastError: 'unmapped', nextAttemptAt: null },
+        now,
+      );
+      this.log.warn(
+        { recId: rec.recId, alId: rec.alId },
+        'recording host still unmapped after 7 days; not announcing it',
+      );
+      return 'unmapped';
+    }
+    const first = record.lastError !== 'unmapped';
+    await store.updateRecording(
+      rec.recId,
+      { lastError: 'unmapped', nextAttemptAt: new Date(now.getTime() + UNMAPPED_RECHECK_MS) },
+      now,
+    );
+    if (first) {
+      this.log.warn(
+        { recId: rec.recId, meetId: rec.meetId, alId: rec.alId },
+        'recording is ready but no Slack user is linked to its MegaMeeting host; will re-check hourly (link with /meet account)',
+      );
+    } else {
+      this.log.debug({ recId: rec.recId, alId: rec.alId }, 'recording host still unmapped');
+    }
+    return 'unmapped';
+  }
+
+  private async afterFailedSend(rec: Recording, record: RecordingRecord, err: unknown): Promise<void> {
+    const { store, clock } = this.deps;
+    const definite =
+      err instanceof SlackCallError && !['request_error', 'http_error', 'unknown_error'].includes(err.code);
+    const code = err instanceof SlackCallError ? err.code : 'error';
+    const failures =
+      (record.lastError?.startsWith('dm_') ? Number(record.lastError.split(':')[1] ?? 1) : 0) + 1;
+    const now = clock.now();
+    if (definite) await store.releaseRecordingClaim(rec.recId, this.instanceId, now);
+    // An ambiguous failure keeps the claim: the DM may have gone out, and the next claimer checks the history.
+    await store.updateRecording(
+      rec.recId,
+      {
+        lastError: `dm_${code}:${failures}`,
+        nextAttemptAt: new Date(now.getTime() + (code === 'ratelimited' ? 0 : backoffMs(failures))),
+      },
+      now,
+    );
+    this.log.warn({ err, recId: rec.recId, definite }, 'recording DM failed; will try again later');
+  }
+
+  /** Looks for a DM sent before a crash: its metadata names the event and the recording. */
+  private async findEarlierDm(
+    user: string,
+    event: string,
+    payload: Record<string, string>,
+  ): Promise<{ channel: string; ts: string } | null> {
+    const channel = await this.withRateLimit(() => this.deps.slack.openDm(user));
+    const messages = await this.withRateLimit(() => this.deps.slack.history(channel, 100));
+    const found = messages.find(
+      (m) =>
+        m.metadata?.event_type === event &&
+        Object.entries(payload).every(([k, v]) => String(m.metadata?.event_payload[k]) === v),
+    );
+    return found ? { channel, ts: found.ts } : null;
+  }
+
+  private async sendDm(
+    user: string,
+    content: SlackMessage & { metadata: { event_type: string; event_payload: Record<string, string> } },
+  ): Promise<{ channel: string; ts: string }> {
+    return this.withRateLimit(() => this.deps.slack.dm(user, content));
+  }
+
+  /** Slack 429: wait as long as Slack asks (Retry-After), then try again; a few times at most. */
+  private async withRateLimit<T>(call: () => Promise<T>): Promise<T> {
+    for (let waits = 0; ; waits++) {
+      try {
+        return await call();
+      } catch (err) {
+        if (!(err instanceof SlackCallError) || err.code !== 'ratelimited' || waits >= MAX_RATE_LIMIT_WAITS)
+          throw err;
+        const seconds = err.retryAfterSeconds ?? 1;
+        this.log.warn(
+          { method: err.method, retryAfterSeconds: seconds },
+          'Slack rate limit: waiting as asked',
+        );
+        await this.sleep(seconds * 1000);
+      }
+    }
+  }
+
+  // ----- "Try again" ---------------------------------------------------------------------------------------
+
+  /**
+   * Requests processing again (the failed DM's button). Only the host may; the recording must have failed.
+   * Returns the message that replaces the failed DM.
+   */
+  async retryRemux(teamId: string, userId: string, recId: string): Promise<SlackMessage> {
+    const { store, clock, megameeting } = this.deps;
+    const record = await store.getRecording(recId);
+    if (!record) throw new AppError('not_found', "I don't know that recording.");
+    if (record.hostSlackUserId !== userId || (record.teamId !== null && record.teamId !== teamId)) {
+      throw new AppError('not_allowed', 'Only the host of this recording can request its processing again.');
+    }
+    if (record.state !== 'failed') {
+      throw new AppError(
+        'invalid_input',
+        'This recording is not in a failed state, so there is nothing to try again.',
+      );
+    }
+    const remote = (await megameeting.recordings()).find((r) => r.recId === recId);
+    if (!remote) throw new AppError('not_found', 'MegaMeeting no longer has this recording.');
+    await megameeting.startRemux({
+      accountId: remote.accId,
+      loginId: remote.alId,
+      meetId: remote.meetId,
+      recordingId: recId,
+    });
+    await store.updateRecording(
+      recId,
+      { state: 'remux_requested', attempts: record.attempts + 1, lastError: null, nextAttemptAt: null },
+      clock.now(),
+    );
+    this.log.info({ recId, userId }, 'processing requested again by the host');
+    return buildRecordingRetryingMessage(await this.messageData(remote));
+  }
+
+  // ----- `/meet recordings` --------------------------------------------------------------------------------
+
+  /** The user's recent recordings with buttons (ready ones) or their processing state. */
+  async listForUser(teamId: string, userId: string): Promise<SlackMessage> {
+    const { store, identity } = this.deps;
+    const { loginId } = await identity.resolveHost(teamId, userId);
+    const mine = await store.listRecordingsByHost(teamId, userId, 200);
+    const hostOf = new Set(mine.map((r) => r.recId));
+    const byId = new Map(mine.map((r) => [r.recId, r]));
+    const remote = (await this.deps.megameeting.recordings())
+      .filter((r) => r.alId === loginId || hostOf.has(r.recId))
+      .sort((a, b) => (b.recCreateDateTime?.getTime() ?? 0) - (a.recCreateDateTime?.getTime() ?? 0));
+    const cache: PassCache = { meetings: new Map(), links: new Map() };
+    const items: RecordingListItem[] = [];
+    for (const rec of remote.slice(0, LIST_LIMIT)) {
+      const stored = byId.get(rec.recId) ?? (await store.getRecording(rec.recId));
+      const status: RecordingListStatus =
+        rec.remuxStatus === 'completed'
+          ? 'ready'
+          : rec.remuxStatus === 'failed'
+            ? 'failed'
+            : rec.remuxStatus === 'processing' || stored?.state === 'remux_requested'
+              ? 'processing'
+              : rec.remuxStatus === 'waiting'
+                ? 'waiting'
+                : 'unknown';
+      items.push({
+        ...(await this.messageData(rec, cache)),
+        status,
+        // The button needs our record of the failure (it resets it); the poller writes it on its next tick.
+        canRetry: status === 'failed' && stored?.state === 'failed' && stored.hostSlackUserId === userId,
+      });
+    }
+    const message = buildRecordingList(items);
+    if (remote.length > LIST_LIMIT) message.text += ` Showing the ${LIST_LIMIT} most recent.`;
+    return message;
   }
 }
 
+// ---------------------------------------------------------------------------------------------------------
+
+export interface PollerDeps {
+  recordings: RecordingsService;
+  store: Store;
+  logger: AppLogger;
+  clock: Clock;
+  intervalSeconds: number;
+  /** Longest pause after repeated MegaMeeting failures; default 15 minutes (or 10 intervals if longer). */
+  maxBackoffSeconds?: number;
+}
+
+export type TickStatus =
+  | 'ok'
+  | 'busy'
+  | 'stopped'
+  | 'not_leader'
+  | 'backoff'
+  | 'megameeting_failed'
+  | 'error';
+
+export interface TickReport extends Partial<ProcessReport> {
+  status: TickStatus;
+  durationMs: number;
+  /** Consecutive failed ticks after this one. */
+  failures: number;
+  /** Earliest time the next MegaMeeting read happens (backoff), or null. */
+  backoffUntil: Date | null;
+}
+
+/**
+ * Runs RecordingsService.processOnce every interval, on one replica at a time (a store lease), never
+ * overlapping itself, backing off exponentially (capped) while MegaMeeting fails. `tick()` is public so tests
+ * drive it with an injected clock; `start()` schedules it with setTimeout.
+ */
 export class RecordingsPoller {
-  constructor(
-    private readonly deps: { recordings: RecordingsService; store: Store; logger: AppLogger; clock: Clock; intervalSeconds: number },
-  ) {}
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<TickReport> | null = null;
+  private stopped = false;
+  private failures = 0;
+  private backoffUntil: Date | null = null;
+  private lastLeaseAt = 0;
 
-  start(): void {}
+  constructor(private readonly deps: PollerDeps) {}
 
-  async stop(): Promise<void> {}
+  get intervalMs(): number {
+    return Math.max(1, this.deps.intervalSeconds) * 1000;
+  }
+
+  /** The lease outlives a couple of intervals, so a dead holder is replaced within ~2.5 intervals. */
+  get leaseTtlMs(): number {
+    return Math.max(Math.round(this.intervalMs * 2.5), 5000);
+  }
+
+  get maxBackoffMs(): number {
+    return (this.deps.maxBackoffSeconds ?? Math.max(15 * 60, 10 * this.deps.intervalSeconds)) * 1000;
+  }
+
+  /** Consecutive failed ticks (observable backoff). */
+  get consecutiveFailures(): number {
+    return this.failures;
+  }
+
+  get nextMegaMeetingReadAt(): Date | null {
+    return this.backoffUntil;
+  }
+
+  start(): void {
+    if (this.timer || this.deps.intervalSeconds <= 0) return;
+    this.stopped = false;
+    // The timer keeps a fixed rhythm (each tick renews the lease); backoff is decided inside tick().
+    const schedule = (delayMs: number) => {
+      this.timer = setTimeout(async () => {
+        await this.tick().catch((err) => this.deps.logger.error({ err }, 'recordings poller tick crashed'));
+        if (!this.stopped) schedule(this.intervalMs);
+      }, delayMs);
+      this.timer.unref?.();
+    };
+    schedule(Math.min(1000, this.intervalMs));
+    this.deps.logger.info(
+      { intervalSeconds: this.deps.intervalSeconds, instanceId: this.deps.recordings.instanceId },
+      'recordings poller started',
+    );
+  }
+
+  /** Stops scheduling, waits for the tick in progress, and gives the lease back. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.running) await this.running.catch(() => undefined);
+    await this.deps.store
+      .releaseLease(POLLER_LEASE, this.deps.recordings.instanceId)
+      .catch((err) => this.deps.logger.warn({ err }, 'could not release the recordings poller lease'));
+  }
+
+  /** One tick. A tick already in progress makes this return `busy` at once (never two at a time). */
+  async tick(): Promise<TickReport> {
+    if (this.running) return this.report('busy', 0);
+    if (this.stopped) return this.report('stopped', 0);
+    this.running = this.runTick();
+    try {
+      return await this.running;
+    } finally {
+      this.running = null;
+    }
+  }
+
+  private report(status: TickStatus, durationMs: number, extra: Partial<ProcessReport> = {}): TickReport {
+    return { status, durationMs, failures: this.failures, backoffUntil: this.backoffUntil, ...extra };
+  }
+
+  private async renewLease(): Promise<boolean> {
+    const { store, clock, recordings } = this.deps;
+    const ok = await store.acquireLease(POLLER_LEASE, recordings.instanceId, this.leaseTtlMs, clock.now());
+    if (ok) this.lastLeaseAt = clock.now().getTime();
+    return ok;
+  }
+
+  private async runTick(): Promise<TickReport> {
+    const { clock, logger, recordings } = this.deps;
+    const started = performance.now();
+    const elapsed = () => Math.round(performance.now() - started);
+    let leader: boolean;
+    try {
+      leader = await this.renewLease();
+    } catch (err) {
+      logger.warn({ err }, 'recordings tick skipped: the store is unavailable');
+      return this.report('error', elapsed());
+    }
+    if (!leader) {
+      logger.debug('recordings tick skipped: another replica holds the poller lease');
+      return this.report('not_leader', elapsed());
+    }
+    const now = clock.now();
+    if (this.backoffUntil && now.getTime() < this.backoffUntil.getTime()) {
+      return this.report('backoff', elapsed());
+    }
+    // Long passes renew the lease before DMs so that it cannot lapse mid-pass.
+    const stillLeader = async () => {
+      if (clock.now().getTime() - this.lastLeaseAt < this.leaseTtlMs / 3) return true;
+      return this.renewLease().catch(() => false);
+    };
+    try {
+      const result = await recordings.processOnce(stillLeader);
+      if (this.failures > 0)
+        logger.info({ afterFailures: this.failures }, 'MegaMeeting recordings readable again');
+      this.failures = 0;
+      this.backoffUntil = null;
+      const report = this.report('ok', elapsed(), result);
+      const busy =
+        result.added +
+        result.remuxRequested +
+        result.notifiedReady +
+        result.notifiedFailed +
+        result.recovered;
+      if (busy > 0 || result.errors > 0)
+        logger.info({ ...result, durationMs: report.durationMs }, 'recordings tick');
+      else logger.debug({ ...result, durationMs: report.durationMs }, 'recordings tick');
+      return report;
+    } catch (err) {
+      this.failures++;
+      const delay = Math.min(this.intervalMs * 2 ** this.failures, this.maxBackoffMs);
+      this.backoffUntil = new Date(clock.now().getTime() + delay);
+      const code = (err as { code?: string }).code;
+      logger.warn(
+        { err, code, failures: this.failures, backoffSeconds: Math.round(delay / 1000) },
+        'recordings tick skipped: MegaMeeting recordings could not be read; backing off',
+      );
+      return this.report('megameeting_failed', elapsed());
+    }
+  }
 }

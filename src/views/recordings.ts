@@ -1,0 +1,233 @@
+import type { Button, KnownBlock } from '@slack/types';
+import { slackDateToken } from '../time/slack-date.js';
+import { ACTIONS } from './ids.js';
+import { escapeMrkdwn, truncate } from './text.js';
+
+/**
+ * Recording messages: pure builders. The ready DM (Download + Play URL buttons), the failed DM ("Try again"),
+ * the "processing again" state of that DM after a retry, and the `/meet recordings` list.
+ */
+
+/** Message metadata event types: the poller finds a DM it sent before a crash by these (see recordings.ts). */
+export const RECORDING_READY_EVENT = 'megameeting_recording_ready';
+export const RECORDING_FAILED_EVENT = 'megameeting_recording_failed';
+
+export interface RecordingMessageData {
+  recId: string;
+  meetId: string;
+  /** The meeting's title (from the store, else from the recording's file name, else "Meeting <id>"). */
+  title: string;
+  /** When it was recorded; null when MegaMeeting's date did not parse (then `recordedAtRaw` is shown). */
+  recordedAt: Date | null;
+  recordedAtRaw: string | null;
+  /** prefix + `getweb?recordingkey=/` + recPackage. */
+  downloadUrl: string;
+  /** prefix + recPlay; null until processing has finished. */
+  playUrl: string | null;
+}
+
+export type RecordingListStatus = 'ready' | 'processing' | 'waiting' | 'failed' | 'unknown';
+
+export interface RecordingListItem extends RecordingMessageData {
+  status: RecordingListStatus;
+  /** Whether the viewer may press "Try again" (the host). */
+  canRetry: boolean;
+}
+
+export interface SlackMessage {
+  text: string;
+  blocks: KnownBlock[];
+}
+
+const TITLE_MAX = 150;
+/** Slack allows 50 blocks in a message; the list uses a header, up to 2 blocks per item and a footer. */
+export const RECORDING_LIST_MAX = 20;
+
+function titleOf(data: RecordingMessageData): string {
+  return escapeMrkdwn(truncate(data.title, TITLE_MAX));
+}
+
+/** `<!date^…>` (each reader's own zone), or MegaMeeting's raw text when it did not parse. */
+export function recordingDateText(data: Pick<RecordingMessageData, 'recordedAt' | 'recordedAtRaw'>): string {
+  if (data.recordedAt && !Number.isNaN(data.recordedAt.getTime())) return slackDateToken(data.recordedAt);
+  if (data.recordedAtRaw) return escapeMrkdwn(truncate(data.recordedAtRaw, 60));
+  return 'an unknown date';
+}
+
+function plainDate(data: Pick<RecordingMessageData, 'recordedAt' | 'recordedAtRaw'>): string {
+  if (data.recordedAt && !Number.isNaN(data.recordedAt.getTime()))
+    return data.recordedAt.toISOString().slice(0, 10);
+  return data.recordedAtRaw ?? 'unknown date';
+}
+
+/** Action IDs must be unique within a message: the list suffixes them with the recId (`recording_play:<recId>`). */
+export function listActionId(base: string, recId: string): string {
+  return `${base}:${recId}`;
+}
+
+function linkButtons(data: RecordingMessageData, suffix: boolean): Button[] {
+  const id = (base: string) => (suffix ? listActionId(base, data.recId) : base);
+  const buttons: Button[] = [
+    {
+      type: 'button',
+      text: { type: 'plain_text', text: 'Download', emoji: true },
+      action_id: id(ACTIONS.download),
+      value: data.recId,
+      url: data.downloadUrl,
+      style: 'primary',
+    },
+  ];
+  if (data.playUrl) {
+    buttons.push({
+      type: 'button',
+      text: { type: 'plain_text', text: 'Play', emoji: true },
+      action_id: id(ACTIONS.play),
+      value: data.recId,
+      url: data.playUrl,
+    });
+  }
+  return buttons;
+}
+
+function retryButton(recId: string, suffix: boolean): Button {
+  return {
+    type: 'button',
+    text: { type: 'plain_text', text: 'Try again', emoji: true },
+    action_id: suffix ? listActionId(ACTIONS.retryRemux, recId) : ACTIONS.retryRemux,
+    value: recId,
+  };
+}
+
+/** The DM sent once when a recording has finished processing. */
+export function buildRecordingReadyMessage(data: RecordingMessageData): SlackMessage {
+  const text =
+    `Your recording of ${truncate(data.title, TITLE_MAX)} (${plainDate(data)}) is ready. ` +
+    `Download: ${data.downloadUrl}${data.playUrl ? ` Play: ${data.playUrl}` : ''}`;
+  return {
+    text,
+    blocks: [
+      {
+        type: 'section',
+        block_id: 'recording_ready',
+        text: {
+          type: 'mrkdwn',
+          text: `:movie_camera: Your recording of *${titleOf(data)}* from ${recordingDateText(data)} is ready.`,
+        },
+      },
+      { type: 'actions', block_id: 'recording_links', elements: linkButtons(data, false) },
+      {
+        type: 'context',
+        elements: [{ type: 'mrkdwn', text: `Meeting ID ${escapeMrkdwn(data.meetId)}` }],
+      },
+    ],
+  };
+}
+
+/** The DM sent once when MegaMeeting could not process a recording, with a "Try again" button. */
+export function buildRecordingFailedMessage(data: RecordingMessageData): SlackMessage {
+  const text = `MegaMeeting could not process your recording of ${truncate(data.title, TITLE_MAX)} (${plainDate(data)}).`;
+  return {
+    text,
+    blocks: [
+      {
+        type: 'section',
+        block_id: 'recording_failed',
+        text: {
+          type: 'mrkdwn',
+          text:
+            `:warning: MegaMeeting could not process your recording of *${titleOf(data)}* from ` +
+            `${recordingDateText(data)}. Press *Try again* to request processing again.`,
+        },
+      },
+      { type: 'actions', block_id: 'recording_retry', elements: [retryButton(data.recId, false)] },
+      {
+        type: 'context',
+        elements: [{ type: 'mrkdwn', text: `Meeting ID ${escapeMrkdwn(data.meetId)}` }],
+      },
+    ],
+  };
+}
+
+/** The failed DM after "Try again": processing was requested again; a new DM follows when it is ready. */
+export function buildRecordingRetryingMessage(data: RecordingMessageData): SlackMessage {
+  const text = `Processing of your recording of ${truncate(data.title, TITLE_MAX)} was requested again.`;
+  return {
+    text,
+    blocks: [
+      {
+        type: 'section',
+        block_id: 'recording_retrying',
+        text: {
+          type: 'mrkdwn',
+          text:
+            `:hourglass_flowing_sand: Processing of your recording of *${titleOf(data)}* from ` +
+            `${recordingDateText(data)} was requested again. I'll send you a message when it's ready.`,
+        },
+      },
+    ],
+  };
+}
+
+const STATUS_TEXT: Record<RecordingListStatus, string> = {
+  ready: ':white_check_mark: Ready',
+  processing: ':hourglass_flowing_sand: Processing',
+  waiting: ':clock3: Waiting to be processed',
+  failed: ':warning: Processing failed',
+  unknown: ':grey_question: Status unknown',
+};
+
+/** `/meet recordings`: the user's recent recordings, newest first (at most RECORDING_LIST_MAX). */
+export function buildRecordingList(items: RecordingListItem[]): SlackMessage {
+  if (items.length === 0) {
+    const text =
+      "You have no recordings in MegaMeeting yet. Recordings of your meetings show up here once they're made.";
+    return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+  }
+  const shown = items.slice(0, RECORDING_LIST_MAX);
+  const blocks: KnownBlock[] = [
+    { type: 'header', text: { type: 'plain_text', text: 'Your recent recordings' } },
+  ];
+  for (const item of shown) {
+    blocks.push({
+      type: 'section',
+      block_id: `rec_${item.recId}`.slice(0, 255),
+      text: {
+        type: 'mrkdwn',
+        text: `*${titleOf(item)}*\n${recordingDateText(item)} · ${STATUS_TEXT[item.status]}`,
+      },
+    });
+    const elements: Button[] =
+      item.status === 'ready'
+        ? linkButtons(item, true)
+        : item.status === 'failed' && item.canRetry
+          ? [retryButton(item.recId, true)]
+          : [];
+    if (elements.length > 0) {
+      blocks.push({ type: 'actions', block_id: `rec_actions_${item.recId}`.slice(0, 255), elements });
+    }
+  }
+  if (items.length > shown.length) {
+    blocks.push({
+      type: 'context',
+      elements: [{ type: 'mrkdwn', text: `…and ${items.length - shown.length} older recording(s).` }],
+    });
+  }
+  const ready = items.filter((i) => i.status === 'ready').length;
+  return { text: `You have ${items.length} recording(s), ${ready} ready.`, blocks };
+}
+
+/**
+ * A readable title from a recording's file name, `…/P2P-Recording-<meetId>-Tech-Meeting-02-08-2021-10-50-20.mp4`
+ * → "Tech Meeting"; null when the name does not have that shape.
+ */
+export function titleFromPackage(recPackage: string, meetId: string): string | null {
+  const file = recPackage.split('/').at(-1) ?? '';
+  const prefix = `P2P-Recording-${meetId}-`;
+  if (!file.startsWith(prefix)) return null;
+  const rest = file
+    .slice(prefix.length)
+    .replace(/\.[A-Za-z0-9]+$/, '')
+    .replace(/-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}-\d{2}$/, '');
+  const title = rest.replace(/[-_]+/g, ' ').trim();
+  return title === '' ? null : title;
+}
