@@ -1,5 +1,7 @@
 import { type WebAPIPlatformError, type WebAPIRateLimitedError, WebClient } from '@slack/web-api';
 import { readJsonFixture } from '../support/fixtures.js';
+import { RecordingLogger } from '../support/slack-logger.js';
+import { blockActionsPayload, stateValue, viewSubmissionPayload } from '../support/slack-requests.js';
 import { SlackStub } from '../support/slack-stub.js';
 import { TEST_WORKSPACE } from '../support/slack-workspace.js';
 
@@ -19,6 +21,7 @@ beforeEach(() => {
     slackApiUrl: stub.url,
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
+    logger: new RecordingLogger(),
   });
 });
 
@@ -56,7 +59,11 @@ describe('transport', () => {
   });
 
   test('a wrong token gets invalid_auth, no token not_authed', async () => {
-    const bad = new WebClient('xoxb-wrong', { slackApiUrl: stub.url, retryConfig: { retries: 0 } });
+    const bad = new WebClient('xoxb-wrong', {
+      slackApiUrl: stub.url,
+      retryConfig: { retries: 0 },
+      logger: new RecordingLogger(),
+    });
     expect(await apiError(bad.auth.test())).toBe('invalid_auth');
     const none = await fetch(`${stub.url}auth.test`, { method: 'POST' });
     expect(await none.json()).toEqual({ ok: false, error: 'not_authed' });
@@ -417,9 +424,11 @@ describe('fault injection', () => {
   });
 
   test('rate limit with retries: 0 surfaces as a request error', async () => {
-    const noReject = new WebClient(token, { slackApiUrl: stub.url, retryConfig: { retries: 0 } });
+    const logger = new RecordingLogger();
+    const noReject = new WebClient(token, { slackApiUrl: stub.url, retryConfig: { retries: 0 }, logger });
     stub.rateLimitNext('auth.test', 0);
     await expect(noReject.auth.test()).rejects.toMatchObject({ code: 'slack_webapi_request_error' });
+    expect(logger.lines('info').join('\n')).toMatch(/rate limiting/);
   });
 
   test('setLatency delays the answer', async () => {
@@ -459,5 +468,106 @@ describe('response_url receiver', () => {
     for (let i = 0; i < 4; i++) await post({ text: `n${i}` });
     expect((await post({ text: 'sixth' })).status).toBe(404);
     expect(stub.responses('cmd').map((r) => r.status)).toEqual([200, 500, 200, 200, 200, 200, 404]);
+  });
+});
+
+describe('round trips with the request factories', () => {
+  test('Slack fills in missing block_ids and action_ids; a button press is built from the stored card', async () => {
+    const { ts } = await client.chat.postMessage({
+      channel: 'C1',
+      text: 'card',
+      blocks: [
+        section('Design sync'),
+        {
+          type: 'actions',
+          elements: [
+            {
+              type: 'button',
+              text: { type: 'plain_text', text: 'End' },
+              value: '42',
+              action_id: 'meeting_end',
+            },
+          ],
+        },
+      ],
+    });
+    const card = stub.message('C1', ts as string);
+    expect(card?.blocks?.every((b) => typeof b.block_id === 'string' && b.block_id.length > 0)).toBe(true);
+    const payload = blockActionsPayload({ message: card, actionId: 'meeting_end' });
+    expect(payload.actions[0]).toMatchObject({ block_id: card?.blocks?.[1]?.block_id, value: '42' });
+    expect(payload.container).toMatchObject({ channel_id: 'C1', message_ts: ts });
+  });
+
+  test('a submission is built from the view the stub recorded', async () => {
+    const opened = await client.views.open({
+      trigger_id: 't.round',
+      view: {
+        type: 'modal',
+        callback_id: 'schedule',
+        private_metadata: 'C1',
+        title: { type: 'plain_text', text: 'Schedule' },
+        submit: { type: 'plain_text', text: 'Go' },
+        blocks: [
+          {
+            type: 'input',
+            label: { type: 'plain_text', text: 'Title' },
+            element: { type: 'plain_text_input' },
+          },
+        ],
+      },
+    });
+    const view = stub.lastView('schedule');
+    expect(view?.id).toBe(opened.view?.id);
+    const input = view?.blocks[0] as { block_id: string; element: { action_id: string } };
+    expect(input.block_id).toBeTruthy();
+    expect(input.element.action_id).toBeTruthy();
+    const payload = viewSubmissionPayload({
+      view,
+      values: { [input.block_id]: { [input.element.action_id]: stateValue.plainTextInput('Design sync') } },
+    });
+    expect(payload.view).toMatchObject({
+      id: view?.id,
+      hash: view?.hash,
+      callback_id: 'schedule',
+      private_metadata: 'C1',
+    });
+  });
+});
+
+describe('more methods', () => {
+  test('threads: replies stay out of history but show in conversations.replies', async () => {
+    const parent = await client.chat.postMessage({ channel: 'C1', text: 'parent' });
+    await client.chat.postMessage({ channel: 'C1', text: 'reply', thread_ts: parent.ts as string });
+    const history = await client.conversations.history({ channel: 'C1' });
+    expect(history.messages?.map((m) => m.text)).toEqual(['parent']);
+    const replies = await client.conversations.replies({ channel: 'C1', ts: parent.ts as string });
+    expect(replies.messages?.map((m) => m.text)).toEqual(['parent', 'reply']);
+  });
+
+  test('chat.delete, addMessage (cant_update_message for others), users.list, waitForMessage', async () => {
+    const posted = await client.chat.postMessage({ channel: 'C1', text: 'bye' });
+    await client.chat.delete({ channel: 'C1', ts: posted.ts as string });
+    expect(stub.messagesIn('C1')).toEqual([]);
+    const human = stub.addMessage('C1', { text: 'from a person' });
+    expect(await apiError(client.chat.update({ channel: 'C1', ts: human.ts, text: 'x' }))).toBe(
+      'cant_update_message',
+    );
+    const members = await client.users.list({});
+    expect(members.members?.map((m) => m.id)).toContain(TEST_WORKSPACE.userId);
+    const waiting = stub.waitForMessage('C2', (m) => m.text === 'later');
+    await client.chat.postMessage({ channel: 'C2', text: 'later' });
+    expect((await waiting).channel).toBe('C2');
+  });
+
+  test('reset() brings back the state right after start()', async () => {
+    stub.addUser({ id: 'U0TEMP0001' });
+    await client.chat.postMessage({ channel: 'C1', text: 'x' });
+    stub.failNext('*', 'fatal_error', { count: Number.POSITIVE_INFINITY });
+    stub.reset();
+    expect(stub.calls()).toEqual([]);
+    expect(stub.messagesIn('C1')).toEqual([]);
+    expect(stub.user('U0TEMP0001')).toBeUndefined();
+    expect(stub.user(TEST_WORKSPACE.userId)).toBeDefined();
+    await client.auth.test();
   });
 });

@@ -297,6 +297,15 @@ function idIssues(blocks: unknown, prefix: string, options: BlockKitCheckOptions
   return issues;
 }
 
+/** Schema issues plus ID issues, without repeating a length problem the schema already reported at that path. */
+function merge(schemaIssues: BlockKitIssue[], ids: BlockKitIssue[]): BlockKitIssue[] {
+  const schemaPaths = new Set(schemaIssues.map((i) => i.path));
+  return [
+    ...schemaIssues,
+    ...ids.filter((i) => !(i.message.includes('characters; the limit') && schemaPaths.has(i.path))),
+  ];
+}
+
 /** Every problem with a message's `blocks` array (empty when valid). Paths start with `/blocks`. */
 export function messageBlocksIssues(blocks: unknown, options: BlockKitCheckOptions = {}): BlockKitIssue[] {
   const issues = ajvIssues(getValidators().blocks, blocks, '/blocks');
@@ -306,19 +315,19 @@ export function messageBlocksIssues(blocks: unknown, options: BlockKitCheckOptio
       message: `a message holds at most ${BLOCK_KIT_LIMITS.messageBlocks} blocks (got ${blocks.length})`,
     });
   }
-  return [...issues, ...idIssues(blocks, '/blocks', options)];
+  return merge(issues, idIssues(blocks, '/blocks', options));
 }
 
 /** Every problem with a modal view as passed to views.open / views.push / views.update (empty when valid). */
 export function modalIssues(view: unknown, options: BlockKitCheckOptions = {}): BlockKitIssue[] {
   const issues = ajvIssues(getValidators().modal, view, '');
-  return [...issues, ...idIssues(isObject(view) ? view.blocks : undefined, '/blocks', options)];
+  return merge(issues, idIssues(isObject(view) ? view.blocks : undefined, '/blocks', options));
 }
 
 /** Every problem with a Home tab view as passed to views.publish (empty when valid). */
 export function homeTabIssues(view: unknown, options: BlockKitCheckOptions = {}): BlockKitIssue[] {
   const issues = ajvIssues(getValidators().home, view, '');
-  return [...issues, ...idIssues(isObject(view) ? view.blocks : undefined, '/blocks', options)];
+  return merge(issues, idIssues(isObject(view) ? view.blocks : undefined, '/blocks', options));
 }
 
 /** Throws a {@link BlockKitValidationError} listing every problem unless `blocks` is a valid message. */
