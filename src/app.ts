@@ -4,6 +4,7 @@ import { App, HTTPReceiver } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import { makeMeetCommand } from './commands/meet.js';
 import type { Config } from './config.js';
+import { registerListeners as registerFeatureListeners } from './listeners/index.js';
 import { type AppLogger, boltLogger } from './logger.js';
 import { MegaMeetingClient } from './megameeting/client.js';
 import type { MegaMeetingApi } from './megameeting/types.js';
@@ -18,7 +19,6 @@ import { SlackGateway } from './slack/gateway.js';
 import { isFreshSlackTimestamp } from './slack/request-guard.js';
 import { openStore } from './store/index.js';
 import type { Store } from './store/types.js';
-import { registerListeners as registerFeatureListeners } from './listeners/index.js';
 
 /**
  * Wiring only: config → adapters → services → listeners → server. Behaviour lives in services.
@@ -105,10 +105,48 @@ export function buildServices(config: Config, logger: AppLogger, store: Store, c
     clock,
     defaultTimeZone: config.defaultTimeZone,
   });
-  const guests = new GuestsService({ store, megameeting, slack, identity, meetings, logger, clock, megameetingUrl: config.megameeting.url });
-  const recordings = new RecordingsService({ store, megameeting, slack, identity, logger, clock, megameetingUrl: config.megameeting.url, autoRemux: config.autoRemux });
-  const poller = new RecordingsPoller({ recordings, store, logger, clock, intervalSeconds: config.recordingsPollSeconds });
-  return { store, megameeting, slack, identity, meetings, reminders, scheduling, guests, recordings, poller, logger, clock, config };
+  const guests = new GuestsService({
+    store,
+    megameeting,
+    slack,
+    identity,
+    meetings,
+    logger,
+    clock,
+    megameetingUrl: config.megameeting.url,
+  });
+  const recordings = new RecordingsService({
+    store,
+    megameeting,
+    slack,
+    identity,
+    logger,
+    clock,
+    megameetingUrl: config.megameeting.url,
+    autoRemux: config.autoRemux,
+  });
+  const poller = new RecordingsPoller({
+    recordings,
+    store,
+    logger,
+    clock,
+    intervalSeconds: config.recordingsPollSeconds,
+  });
+  return {
+    store,
+    megameeting,
+    slack,
+    identity,
+    meetings,
+    reminders,
+    scheduling,
+    guests,
+    recordings,
+    poller,
+    logger,
+    clock,
+    config,
+  };
 }
 
 function registerListeners(bolt: App, services: Services): void {
@@ -137,7 +175,11 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
-export async function startApp(config: Config, logger: AppLogger, opts: StartOptions = {}): Promise<RunningApp> {
+export async function startApp(
+  config: Config,
+  logger: AppLogger,
+  opts: StartOptions = {},
+): Promise<RunningApp> {
   const clock = opts.clock ?? systemClock;
   const store = opts.store ?? (await openStore(config.databaseUrl, { logger }));
   const services = buildServices(config, logger, store, clock);

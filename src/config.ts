@@ -48,52 +48,49 @@ function isValidTimeZone(tz: string): boolean {
   }
 }
 
-const envSchema = z
-  .object({
-    SLACK_BOT_TOKEN: z
-      .string({ message: 'is required (the bot token, xoxb-…)' })
-      .trim()
-      .regex(/^xoxb-/, { message: 'must be a bot token starting with xoxb-' }),
-    SLACK_SIGNING_SECRET: z.string().trim().min(1, { message: 'must not be empty' }).optional(),
-    SLACK_APP_TOKEN: z
-      .string()
-      .trim()
-      .regex(/^xapp-/, { message: 'must be an app-level token starting with xapp-' })
-      .optional(),
-    SLACK_API_URL: httpUrl
-      .transform((v) => (v.endsWith('/') ? v : `${v}/`))
-      .optional(),
-    PORT: integerFromEnv(0, 65535).default(3000),
-    MEGAMEETING_URL: z
-      .string({ message: 'is required (your account URL, e.g. https://myaccount.megameeting.com)' })
-      .pipe(httpUrl)
-      .transform((v) => v.replace(/\/+$/, '')),
-    MEGAMEETING_API_TOKEN: z
-      .string({ message: 'is required (an Admin API token of your MegaMeeting account)' })
-      .trim()
-      .min(1, { message: 'must not be empty' }),
-    DATABASE_URL: z
-      .string()
-      .trim()
-      .refine((v) => /^sqlite:.+/.test(v) || /^postgres(ql)?:\/\/.+/.test(v), {
-        message: 'must be sqlite:<path> or postgres://…',
-      })
-      .default('sqlite:./data/megameeting-slack.sqlite'),
-    RECORDINGS_POLL_SECONDS: integerFromEnv(0, 86_400).default(60),
-    AUTO_REMUX: booleanFromEnv.default(true),
-    DEFAULT_TIMEZONE: z
-      .string()
-      .trim()
-      .refine(isValidTimeZone, { message: 'must be an IANA time zone such as Europe/Paris or UTC' })
-      .default('UTC'),
-    REMINDER_MINUTES: integerFromEnv(0, 1440).default(10),
-    LOG_LEVEL: z
-      .string()
-      .trim()
-      .toLowerCase()
-      .pipe(z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }))
-      .default('info'),
-  });
+const envSchema = z.object({
+  SLACK_BOT_TOKEN: z
+    .string({ message: 'is required (the bot token, xoxb-…)' })
+    .trim()
+    .regex(/^xoxb-/, { message: 'must be a bot token starting with xoxb-' }),
+  SLACK_SIGNING_SECRET: z.string().trim().min(1, { message: 'must not be empty' }).optional(),
+  SLACK_APP_TOKEN: z
+    .string()
+    .trim()
+    .regex(/^xapp-/, { message: 'must be an app-level token starting with xapp-' })
+    .optional(),
+  SLACK_API_URL: httpUrl.transform((v) => (v.endsWith('/') ? v : `${v}/`)).optional(),
+  PORT: integerFromEnv(0, 65535).default(3000),
+  MEGAMEETING_URL: z
+    .string({ message: 'is required (your account URL, e.g. https://myaccount.megameeting.com)' })
+    .pipe(httpUrl)
+    .transform((v) => v.replace(/\/+$/, '')),
+  MEGAMEETING_API_TOKEN: z
+    .string({ message: 'is required (an Admin API token of your MegaMeeting account)' })
+    .trim()
+    .min(1, { message: 'must not be empty' }),
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .refine((v) => /^sqlite:.+/.test(v) || /^postgres(ql)?:\/\/.+/.test(v), {
+      message: 'must be sqlite:<path> or postgres://…',
+    })
+    .default('sqlite:./data/megameeting-slack.sqlite'),
+  RECORDINGS_POLL_SECONDS: integerFromEnv(0, 86_400).default(60),
+  AUTO_REMUX: booleanFromEnv.default(true),
+  DEFAULT_TIMEZONE: z
+    .string()
+    .trim()
+    .refine(isValidTimeZone, { message: 'must be an IANA time zone such as Europe/Paris or UTC' })
+    .default('UTC'),
+  REMINDER_MINUTES: integerFromEnv(0, 1440).default(10),
+  LOG_LEVEL: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }))
+    .default('info'),
+});
 
 /** Checked apart from the schema so that it is reported together with every other problem. */
 function modeProblems(env: Record<string, string>): string[] {
@@ -139,7 +136,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const parsed = envSchema.safeParse(present);
   // One line per problem, naming the variable; values are never echoed (they may be secrets).
   const problems = [
-    ...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'} ${i.message}`)),
+    ...(parsed.success
+      ? []
+      : parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'} ${i.message}`)),
     ...modeProblems(present),
   ];
   if (!parsed.success || problems.length > 0) throw new ConfigError([...new Set(problems)]);

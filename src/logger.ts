@@ -1,4 +1,4 @@
-import { type Logger as SlackLogger, LogLevel } from '@slack/bolt';
+import { LogLevel, type Logger as SlackLogger } from '@slack/bolt';
 import { type Logger, pino } from 'pino';
 
 /**
@@ -102,7 +102,8 @@ export function boltLogger(logger: AppLogger): SlackLogger {
     error: (...msg) => child.error(text(msg)),
     // The app's LOG_LEVEL governs; Bolt's own level changes are ignored on purpose.
     setLevel: () => {},
-    getLevel: () => (Object.entries(BOLT_TO_PINO).find(([, v]) => v === child.level)?.[0] as LogLevel) ?? LogLevel.INFO,
+    getLevel: () =>
+      (Object.entries(BOLT_TO_PINO).find(([, v]) => v === child.level)?.[0] as LogLevel) ?? LogLevel.INFO,
     setName: () => {},
   };
 }

@@ -19,7 +19,12 @@ async function main(): Promise<void> {
   }
   const logger = createLogger({
     level: config.logLevel,
-    secrets: [config.slack.botToken, config.slack.signingSecret, config.slack.appToken, config.megameeting.apiToken],
+    secrets: [
+      config.slack.botToken,
+      config.slack.signingSecret,
+      config.slack.appToken,
+      config.megameeting.apiToken,
+    ],
   });
   let app: Awaited<ReturnType<typeof startApp>>;
   try {

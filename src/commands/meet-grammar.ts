@@ -56,7 +56,8 @@ export function parseMeetCommand(rawText: string): MeetIntent {
       if (args.length === 1 && MEET_ID.test(args[0] ?? '')) return { kind: 'end', meetId: args[0] as string };
       break;
     case 'guests':
-      if (args.length === 1 && MEET_ID.test(args[0] ?? '')) return { kind: 'guests', meetId: args[0] as string };
+      if (args.length === 1 && MEET_ID.test(args[0] ?? ''))
+        return { kind: 'guests', meetId: args[0] as string };
       break;
     case 'account': {
       if (args.length === 0) return { kind: 'account' };

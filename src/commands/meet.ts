@@ -1,11 +1,11 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import type { AppLogger } from '../logger.js';
 import type { Clock } from '../services/clock.js';
+import type { GuestsService } from '../services/guests.js';
 import type { IdentityService } from '../services/identity.js';
 import type { MeetingsService } from '../services/meetings.js';
 import type { RecordingsService } from '../services/recordings.js';
 import type { SchedulingService } from '../services/scheduling.js';
-import type { GuestsService } from '../services/guests.js';
 import { userMessageFor } from '../services/user-messages.js';
 import type { SlackGateway } from '../slack/gateway.js';
 import { parseMeetingText } from '../time/plain-english.js';
@@ -80,13 +80,20 @@ export function makeMeetCommand(deps: MeetCommandDeps) {
           return reply(command.response_url, plain(`Ended "${ended.title}" (${ended.meetId}).`));
         }
         case 'guests':
-          return deps.guests.openManageModal({ triggerId: command.trigger_id, teamId, userId, meetId: intent.meetId });
+          return deps.guests.openManageModal({
+            triggerId: command.trigger_id,
+            teamId,
+            userId,
+            meetId: intent.meetId,
+          });
         case 'recordings':
           return reply(command.response_url, await deps.recordings.listForUser(teamId, userId));
         case 'account': {
           const host = await deps.identity.resolveHost(teamId, userId);
           const how =
-            host.link.source === 'admin' ? `set by <@${host.link.linkedBy ?? 'an admin'}>` : `matched by your email ${host.link.email ?? ''}`.trim();
+            host.link.source === 'admin'
+              ? `set by <@${host.link.linkedBy ?? 'an admin'}>`
+              : `matched by your email ${host.link.email ?? ''}`.trim();
           return reply(
             command.response_url,
             plain(`You are linked to the MegaMeeting login \`${host.loginId}\` (${how}).`),
@@ -96,7 +103,9 @@ export function makeMeetCommand(deps: MeetCommandDeps) {
           const login = await deps.identity.setLink(teamId, userId, intent.slackUserId, intent.loginId);
           return reply(
             command.response_url,
-            plain(`<@${intent.slackUserId}> is now linked to the MegaMeeting login \`${login.loginId}\` (${login.email}).`),
+            plain(
+              `<@${intent.slackUserId}> is now linked to the MegaMeeting login \`${login.loginId}\` (${login.email}).`,
+            ),
           );
         }
         case 'create':

@@ -23,7 +23,10 @@ export function registerMeetingActions(app: App, services: Services): void {
       if (body.container?.is_ephemeral && body.response_url) {
         // Pressed in `/meet list`: refresh that private list rather than leave a stale End button.
         const items = await services.scheduling.listForUser(teamId, userId);
-        await services.slack.respond(body.response_url, { ...buildMeetingList(items), replace_original: true });
+        await services.slack.respond(body.response_url, {
+          ...buildMeetingList(items),
+          replace_original: true,
+        });
       } else if (ended.cardDelivery !== 'chat' && body.response_url) {
         const data = services.meetings.cardData(ended, { endedBy: userId });
         await services.slack.respond(body.response_url, {

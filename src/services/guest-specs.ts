@@ -15,7 +15,9 @@ export interface GuestSpec {
 }
 
 /** Attendee defaults: everything but moderator (co-host), which the host grants on purpose. */
-export const DEFAULT_GUEST_PERMISSIONS: GuestPermission[] = GUEST_PERMISSIONS.filter((p) => p !== 'moderator');
+export const DEFAULT_GUEST_PERMISSIONS: GuestPermission[] = GUEST_PERMISSIONS.filter(
+  (p) => p !== 'moderator',
+);
 
 export const MAX_EXTERNAL_GUESTS = 50;
 
@@ -40,7 +42,9 @@ export function parseExternalGuests(
     const m = /^(.*?)[\s,;]*<?\s*([^\s<>,;]+@[^\s<>,;]+?)\s*>?$/.exec(line);
     const address = m?.[2]?.toLowerCase();
     if (!m || !address || !email.safeParse(address).success) {
-      problems.push(`Line ${i + 1} ("${line.slice(0, 60)}") needs a valid email, like: Jane Doe <jane@example.com>`);
+      problems.push(
+        `Line ${i + 1} ("${line.slice(0, 60)}") needs a valid email, like: Jane Doe <jane@example.com>`,
+      );
       return;
     }
     if (seen.has(address)) {
@@ -48,9 +52,18 @@ export function parseExternalGuests(
       return;
     }
     seen.add(address);
-    const name = (m[1] ?? '').replace(/[\s,;"]+$/g, '').replace(/^"|"$/g, '').trim();
-    guests.push({ slackUserId: null, name: name || address.split('@')[0] || address, email: address, permissions });
+    const name = (m[1] ?? '')
+      .replace(/[\s,;"]+$/g, '')
+      .replace(/^"|"$/g, '')
+      .trim();
+    guests.push({
+      slackUserId: null,
+      name: name || address.split('@')[0] || address,
+      email: address,
+      permissions,
+    });
   });
-  if (guests.length > MAX_EXTERNAL_GUESTS) problems.push(`At most ${MAX_EXTERNAL_GUESTS} external guests at a time`);
+  if (guests.length > MAX_EXTERNAL_GUESTS)
+    problems.push(`At most ${MAX_EXTERNAL_GUESTS} external guests at a time`);
   return { guests, problems };
 }

@@ -23,13 +23,20 @@ export class IdentityService {
   private loginsCache: { logins: Login[]; at: number } | null = null;
 
   constructor(
-    private readonly deps: { store: Store; megameeting: MegaMeetingApi; slack: SlackGateway; logger: AppLogger; clock: Clock },
+    private readonly deps: {
+      store: Store;
+      megameeting: MegaMeetingApi;
+      slack: SlackGateway;
+      logger: AppLogger;
+      clock: Clock;
+    },
   ) {}
 
   /** All logins, cached briefly: email matching happens on every first use and must not hammer MegaMeeting. */
   async logins(force = false): Promise<Login[]> {
     const now = this.deps.clock.now().getTime();
-    if (!force && this.loginsCache && now - this.loginsCache.at < LOGINS_CACHE_MS) return this.loginsCache.logins;
+    if (!force && this.loginsCache && now - this.loginsCache.at < LOGINS_CACHE_MS)
+      return this.loginsCache.logins;
     const logins = await this.deps.megameeting.logins();
     this.loginsCache = { logins, at: now };
     return logins;
@@ -75,7 +82,10 @@ export class IdentityService {
       linkedBy: null,
       linkedAt: this.deps.clock.now(),
     });
-    this.deps.logger.info({ teamId, slackUserId, loginId: active.loginId }, 'linked Slack user to MegaMeeting login by email');
+    this.deps.logger.info(
+      { teamId, slackUserId, loginId: active.loginId },
+      'linked Slack user to MegaMeeting login by email',
+    );
     return { loginId: active.loginId, link, slackUser };
   }
 
@@ -113,7 +123,10 @@ export class IdentityService {
       linkedBy: actorUserId,
       linkedAt: this.deps.clock.now(),
     });
-    this.deps.logger.info({ teamId, targetUserId, loginId, by: actorUserId }, 'admin linked Slack user to login');
+    this.deps.logger.info(
+      { teamId, targetUserId, loginId, by: actorUserId },
+      'admin linked Slack user to login',
+    );
     return login;
   }
 

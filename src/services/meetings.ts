@@ -4,7 +4,7 @@ import type { AppLogger } from '../logger.js';
 import { MegaMeetingError } from '../megameeting/errors.js';
 import type { CreateMeetingInput, MegaMeetingApi } from '../megameeting/types.js';
 import { joinUrlForMeeting } from '../megameeting/urls.js';
-import { type SlackGateway, SlackCallError } from '../slack/gateway.js';
+import { SlackCallError, type SlackGateway } from '../slack/gateway.js';
 import type { MeetingKind, MeetingRecord, Store } from '../store/types.js';
 import { toMegaMeetingSchedule } from '../time/megameeting-time.js';
 import { buildInvitation } from '../views/invitation.js';
@@ -18,7 +18,13 @@ export const MAX_TITLE_LENGTH = 150;
 export const INSTANT_DURATION_MINUTES = 60;
 
 /** Slack errors that mean "the bot cannot post in this conversation": fall back to the response_url. */
-const CANNOT_POST = new Set(['channel_not_found', 'not_in_channel', 'is_archived', 'restricted_action', 'cannot_dm_bot']);
+const CANNOT_POST = new Set([
+  'channel_not_found',
+  'not_in_channel',
+  'is_archived',
+  'restricted_action',
+  'cannot_dm_bot',
+]);
 
 export interface MeetingsDeps {
   store: Store;
@@ -150,14 +156,17 @@ export class MeetingsService {
       deps.logger.info({ meetId: record.meetId, code: err.code }, 'cannot post the card; using response_url');
       await deps.slack.respond(responseUrl, { ...content, response_type: 'in_channel' });
       return (
-        (await deps.store.updateMeeting(record.teamId, record.meetId, { cardDelivery: 'response_url' })) ?? record
+        (await deps.store.updateMeeting(record.teamId, record.meetId, { cardDelivery: 'response_url' })) ??
+        record
       );
     }
   }
 
   async cardBlocks(record: MeetingRecord): Promise<KnownBlock[]> {
     const registrantCount =
-      record.kind === 'webinar' ? await this.deps.store.countGuests(record.teamId, record.meetId, 'registrant') : undefined;
+      record.kind === 'webinar'
+        ? await this.deps.store.countGuests(record.teamId, record.meetId, 'registrant')
+        : undefined;
     return buildMeetingCard(this.cardData(record, registrantCount === undefined ? {} : { registrantCount }));
   }
 
@@ -165,10 +174,12 @@ export class MeetingsService {
   async refreshCard(record: MeetingRecord, endedBy?: string): Promise<void> {
     if (record.cardDelivery !== 'chat' || !record.channelId || !record.messageTs) return;
     const data = this.cardData(record, endedBy ? { endedBy } : {});
-    const blocks =
-      record.status === 'ended' ? buildMeetingCard(data) : await this.cardBlocks(record);
+    const blocks = record.status === 'ended' ? buildMeetingCard(data) : await this.cardBlocks(record);
     try {
-      await this.deps.slack.updateMessage(record.channelId, record.messageTs, { text: cardFallbackText(data), blocks });
+      await this.deps.slack.updateMessage(record.channelId, record.messageTs, {
+        text: cardFallbackText(data),
+        blocks,
+      });
     } catch (err) {
       this.deps.logger.warn({ err, meetId: record.meetId }, 'could not update the channel card');
     }
@@ -197,13 +208,24 @@ export class MeetingsService {
   }
 
   /** Load a meeting the actor may manage: its host, or an admin. */
-  async loadManageable(teamId: string, meetId: string, actorUserId: string, doing: string): Promise<MeetingRecord> {
+  async loadManageable(
+    teamId: string,
+    meetId: string,
+    actorUserId: string,
+    doing: string,
+  ): Promise<MeetingRecord> {
     const record = await this.deps.store.getMeeting(teamId, meetId);
     if (!record) {
-      throw new AppError('not_found', `I don't know a meeting with ID ${meetId} in this workspace. \`/meet list\` shows yours.`);
+      throw new AppError(
+        'not_found',
+        `I don't know a meeting with ID ${meetId} in this workspace. \`/meet list\` shows yours.`,
+      );
     }
     if (record.hostSlackUserId !== actorUserId && !(await this.deps.identity.isAdmin(teamId, actorUserId))) {
-      throw new AppError('not_allowed', `Only the host (<@${record.hostSlackUserId}>) or an admin can ${doing}.`);
+      throw new AppError(
+        'not_allowed',
+        `Only the host (<@${record.hostSlackUserId}>) or an admin can ${doing}.`,
+      );
     }
     return record;
   }

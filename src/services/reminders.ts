@@ -65,7 +65,10 @@ export class RemindersService {
         await this.deps.slack.deleteScheduledMessage(reminder.channelId, reminder.scheduledMessageId);
       } catch (err) {
         // Already posted or too close to posting: Slack says invalid_scheduled_message_id; nothing to keep.
-        this.deps.logger.info({ err, meetId: record.meetId }, 'reminder could not be deleted (probably already sent)');
+        this.deps.logger.info(
+          { err, meetId: record.meetId },
+          'reminder could not be deleted (probably already sent)',
+        );
       }
     }
     return (await this.deps.store.updateMeeting(record.teamId, record.meetId, { reminders: kept })) ?? record;

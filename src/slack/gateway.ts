@@ -49,7 +49,11 @@ const userInfoSchema = z.object({
     is_bot: z.boolean().optional(),
     deleted: z.boolean().optional(),
     profile: z
-      .object({ email: z.string().nullish(), real_name: z.string().optional(), display_name: z.string().optional() })
+      .object({
+        email: z.string().nullish(),
+        real_name: z.string().optional(),
+        display_name: z.string().optional(),
+      })
       .optional(),
   }),
 });
@@ -62,7 +66,9 @@ const historySchema = z.object({
     .array(
       z.object({
         ts: z.string(),
-        metadata: z.object({ event_type: z.string(), event_payload: z.record(z.string(), z.unknown()) }).optional(),
+        metadata: z
+          .object({ event_type: z.string(), event_payload: z.record(z.string(), z.unknown()) })
+          .optional(),
       }),
     )
     .default([]),

@@ -5,10 +5,12 @@ import type { MeetingCardData } from './meeting-card.js';
 import { escapeMrkdwn, truncate } from './text.js';
 
 /** The DM a mentioned user gets: who invites them to what, and a Join button. */
-export function buildInvitation(card: MeetingCardData, joinUrl: string | null): { text: string; blocks: KnownBlock[] } {
+export function buildInvitation(
+  card: MeetingCardData,
+  joinUrl: string | null,
+): { text: string; blocks: KnownBlock[] } {
   const title = escapeMrkdwn(truncate(card.title, 200));
-  const when =
-    card.kind === 'instant' ? 'now' : slackDateToken(card.start);
+  const when = card.kind === 'instant' ? 'now' : slackDateToken(card.start);
   const text = `<@${card.hostSlackUserId}> invited you to the MegaMeeting "${truncate(card.title, 200)}" (${when}).`;
   const blocks: KnownBlock[] = [
     {
@@ -38,7 +40,10 @@ export function buildInvitation(card: MeetingCardData, joinUrl: string | null): 
 }
 
 /** The reminder posted in the channel shortly before a scheduled start. */
-export function buildReminder(card: MeetingCardData, minutes: number): { text: string; blocks: KnownBlock[] } {
+export function buildReminder(
+  card: MeetingCardData,
+  minutes: number,
+): { text: string; blocks: KnownBlock[] } {
   const title = escapeMrkdwn(truncate(card.title, 200));
   const text = `Reminder: "${truncate(card.title, 200)}" starts in ${minutes} minutes.`;
   const blocks: KnownBlock[] = [

@@ -1,4 +1,4 @@
-import type { KnownBlock, Button } from '@slack/types';
+import type { Button, KnownBlock } from '@slack/types';
 import { slackDateToken } from '../time/slack-date.js';
 import { ACTIONS, BLOCKS } from './ids.js';
 import { escapeMrkdwn, formatDuration, truncate } from './text.js';
@@ -43,7 +43,13 @@ function durationMinutes(card: MeetingCardData): number | null {
 }
 
 function button(text: string, actionId: string, value: string, extra: Partial<Button> = {}): Button {
-  return { type: 'button', text: { type: 'plain_text', text, emoji: true }, action_id: actionId, value, ...extra };
+  return {
+    type: 'button',
+    text: { type: 'plain_text', text, emoji: true },
+    action_id: actionId,
+    value,
+    ...extra,
+  };
 }
 
 /** The channel card: title, host, time every reader sees in their own zone, meeting ID, and buttons. */
@@ -97,8 +103,10 @@ export function buildMeetingCard(card: MeetingCardData): KnownBlock[] {
   }
 
   const actions: Button[] = [];
-  if (card.joinUrl) actions.push(button('Join meeting', ACTIONS.join, card.meetId, { url: card.joinUrl, style: 'primary' }));
-  if (card.kind === 'webinar') actions.push(button('Register', ACTIONS.register, card.meetId, { style: 'primary' }));
+  if (card.joinUrl)
+    actions.push(button('Join meeting', ACTIONS.join, card.meetId, { url: card.joinUrl, style: 'primary' }));
+  if (card.kind === 'webinar')
+    actions.push(button('Register', ACTIONS.register, card.meetId, { style: 'primary' }));
   if (card.kind === 'secure') {
     blocks.push({
       type: 'context',
@@ -112,7 +120,8 @@ export function buildMeetingCard(card: MeetingCardData): KnownBlock[] {
     actions.push(button('Request access', ACTIONS.requestAccess, card.meetId));
     actions.push(button('Manage guests', ACTIONS.manageGuests, card.meetId));
   }
-  if (card.status === 'scheduled' && card.kind !== 'instant') actions.push(button('Edit', ACTIONS.edit, card.meetId));
+  if (card.status === 'scheduled' && card.kind !== 'instant')
+    actions.push(button('Edit', ACTIONS.edit, card.meetId));
   actions.push(
     button('End meeting', ACTIONS.end, card.meetId, {
       style: 'danger',

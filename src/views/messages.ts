@@ -50,7 +50,8 @@ export interface ListItem {
  */
 export function buildMeetingList(items: ListItem[]): { text: string; blocks: KnownBlock[] } {
   if (items.length === 0) {
-    const text = 'You have no upcoming or live meetings. Start one with `/meet` or schedule one with `/meet schedule`.';
+    const text =
+      'You have no upcoming or live meetings. Start one with `/meet` or schedule one with `/meet schedule`.';
     return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
   }
   const shown = items.slice(0, MAX_LISTED);

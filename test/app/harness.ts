@@ -15,6 +15,7 @@ import { createLogger } from '../../src/logger.js';
 import type { Clock } from '../../src/services/clock.js';
 import { openStore } from '../../src/store/index.js';
 import type { Store } from '../../src/store/types.js';
+import { createTestDatabase, type TestDatabase, type TestDialect } from '../store/helpers.js';
 import {
   type BlockActionsInput,
   blockActionsPayload,
@@ -26,7 +27,6 @@ import {
 } from '../support/slack-requests.js';
 import { SlackStub } from '../support/slack-stub.js';
 import { TEST_WORKSPACE } from '../support/slack-workspace.js';
-import { createTestDatabase, type TestDatabase, type TestDialect } from '../store/helpers.js';
 
 export const HOST_EMAIL = TEST_WORKSPACE.userEmail;
 
@@ -104,7 +104,11 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
   }
   let hostLogin: TestApp['hostLogin'] = null;
   if (opts.seedHostLogin !== false && !opts.emulator) {
-    const added = emulator.state.addLogin({ email: HOST_EMAIL, fullName: TEST_WORKSPACE.userRealName, roles: ['host'] });
+    const added = emulator.state.addLogin({
+      email: HOST_EMAIL,
+      fullName: TEST_WORKSPACE.userRealName,
+      roles: ['host'],
+    });
     hostLogin = { loginId: added.loginId, apiToken: added.apiToken };
   }
   const config = loadConfig({
@@ -196,7 +200,10 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
 export { openStore };
 
 /** Polls `check` until it returns a value other than undefined/false (the app works after its ack). */
-export async function eventually<T>(check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 5000): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 5000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -206,7 +213,8 @@ export async function eventually<T>(check: () => Promise<T | undefined | false> 
     } catch (err) {
       last = err;
     }
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
     await new Promise((r) => setTimeout(r, 20));
   }
 }

@@ -28,8 +28,20 @@ test.each([
   ['a wrong signing secret', (b: string) => signed(b, now(), 'not-the-secret')],
   ['a timestamp 6 minutes old', (b: string) => signed(b, now() - 360)],
   ['a timestamp 6 minutes in the future', (b: string) => signed(b, now() + 360)],
-  ['no signature', (b: string) => ({ 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(now()) })],
-  ['no timestamp', (b: string) => ({ 'content-type': 'application/x-www-form-urlencoded', 'x-slack-signature': computeSlackSignature(b, W.signingSecret, now()) })],
+  [
+    'no signature',
+    (_b: string) => ({
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-slack-request-timestamp': String(now()),
+    }),
+  ],
+  [
+    'no timestamp',
+    (b: string) => ({
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-slack-signature': computeSlackSignature(b, W.signingSecret, now()),
+    }),
+  ],
 ])('%s is rejected with 401 and nothing is done', async (_name, headersFor) => {
   const body = slashCommandBody({ text: 'Should not exist', response_url: t.slack.responseUrl() });
   const res = await t.post(body, headersFor(body));
@@ -71,5 +83,6 @@ test('no secret appears in any log line', async () => {
   await t.slack.waitForResponse();
   const all = t.logs.join('\n');
   expect(t.logs.length).toBeGreaterThan(0);
-  for (const secret of [W.botToken, W.signingSecret, t.emulator.adminToken]) expect(all).not.toContain(secret);
+  for (const secret of [W.botToken, W.signingSecret, t.emulator.adminToken])
+    expect(all).not.toContain(secret);
 });

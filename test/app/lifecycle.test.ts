@@ -6,7 +6,9 @@ import { startTestApp } from './harness.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-function runMain(env: Record<string, string>): Promise<{ code: number | null; stderr: string; stdout: string }> {
+function runMain(
+  env: Record<string, string>,
+): Promise<{ code: number | null; stderr: string; stdout: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       cwd: root,

@@ -46,7 +46,9 @@ describe('instant meetings', () => {
     const blocks = post.args.blocks as unknown[];
     assertValidMessageBlocks(blocks);
     const buttons = buttonsOf(blocks);
-    expect(buttons.find((b) => b.action_id === ACTIONS.join)?.url).toBe(`${t.emulator.url}/meeting/?id=${meeting.meetId}`);
+    expect(buttons.find((b) => b.action_id === ACTIONS.join)?.url).toBe(
+      `${t.emulator.url}/meeting/?id=${meeting.meetId}`,
+    );
     expect(buttons.find((b) => b.action_id === ACTIONS.end)?.value).toBe(meeting.meetId);
     expect(JSON.stringify(blocks)).toContain(`<@${W.userId}>`);
     expect(JSON.stringify(blocks)).toMatch(/<!date\^\d{10}\^/);
@@ -55,7 +57,12 @@ describe('instant meetings', () => {
       const m = await t.store.getMeeting(W.teamId, meeting.meetId);
       return m?.cardDelivery === 'chat' ? m : undefined;
     });
-    expect(stored).toMatchObject({ status: 'live', kind: 'instant', cardDelivery: 'chat', channelId: W.channelId });
+    expect(stored).toMatchObject({
+      status: 'live',
+      kind: 'instant',
+      cardDelivery: 'chat',
+      channelId: W.channelId,
+    });
     expect(stored?.messageTs).toBe(String(post.response.ts));
   });
 
@@ -86,7 +93,10 @@ describe('instant meetings', () => {
     t.slack.addUser({ id: 'U0BEN00001', real_name: 'Ben', email: 'ben@example.com', tz: 'Europe/Paris' });
     t.slack.addUser({ id: 'U0CAT00001', real_name: 'Cat', email: 'cat@example.com', tz: 'Asia/Kolkata' });
     await t.command('<@U0BEN00001|ben> <@U0CAT00001> Design sync');
-    await t.slack.waitForCall('chat.postMessage', (c) => c.args.channel === t.slack.dmChannelFor('U0CAT00001'));
+    await t.slack.waitForCall(
+      'chat.postMessage',
+      (c) => c.args.channel === t.slack.dmChannelFor('U0CAT00001'),
+    );
     const meeting = liveMeetings()[0]!;
     expect(meeting.name).toBe('Design sync');
     for (const user of ['U0BEN00001', 'U0CAT00001']) {
@@ -104,8 +114,12 @@ describe('instant meetings', () => {
     const reply = await t.slack.waitForResponse(res.responseUrl);
     expect(reply.body.response_type).toBe('in_channel');
     const meeting = liveMeetings()[0]!;
-    expect(buttonsOf(reply.body.blocks as unknown[]).find((b) => b.action_id === ACTIONS.join)?.url).toContain(meeting.meetId);
-    await eventually(async () => (await t.store.getMeeting(W.teamId, meeting.meetId))?.cardDelivery === 'response_url');
+    expect(
+      buttonsOf(reply.body.blocks as unknown[]).find((b) => b.action_id === ACTIONS.join)?.url,
+    ).toContain(meeting.meetId);
+    await eventually(
+      async () => (await t.store.getMeeting(W.teamId, meeting.meetId))?.cardDelivery === 'response_url',
+    );
   });
 
   test('an unmapped user is told what to ask for, and nothing is created', async () => {
@@ -173,7 +187,7 @@ describe('ending meetings', () => {
     expect(t.slack.calls('chat.update')).toHaveLength(0);
   });
 
-  test('a Slack workspace admin may end someone else\'s meeting', async () => {
+  test("a Slack workspace admin may end someone else's meeting", async () => {
     const { meetId, ts } = await startMeeting();
     t.slack.addUser({ id: 'U0ADMIN001', real_name: 'Admin', email: 'admin@example.com', is_admin: true });
     await t.action(ACTIONS.end, meetId, { userId: 'U0ADMIN001', messageTs: ts });
@@ -199,7 +213,7 @@ describe('ending meetings', () => {
 });
 
 describe('list, help and accounts', () => {
-  test('/meet list shows the user\'s meetings that have not ended', async () => {
+  test("/meet list shows the user's meetings that have not ended", async () => {
     await t.command('First');
     await t.slack.waitForCall('chat.postMessage');
     const res = await t.command('list');
@@ -231,7 +245,10 @@ describe('list, help and accounts', () => {
     const ok = await t.command(`account <@U0DANA0001> ${target.loginId}`, { user_id: 'U0ADMIN001' });
     const r3 = await t.slack.waitForResponse(ok.responseUrl);
     expect(r3.body.text).toContain(target.loginId);
-    expect(await t.store.getUserLink(W.teamId, 'U0DANA0001')).toMatchObject({ loginId: target.loginId, source: 'admin' });
+    expect(await t.store.getUserLink(W.teamId, 'U0DANA0001')).toMatchObject({
+      loginId: target.loginId,
+      source: 'admin',
+    });
 
     // Dana can now create meetings although her Slack email matches no login.
     await t.command('Dana sync', { user_id: 'U0DANA0001' });

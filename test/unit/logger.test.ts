@@ -20,7 +20,9 @@ describe('logger', () => {
     expect(scrub('https://a.megameeting.com/meeting/?key=abcdef123456&go=1')).toBe(
       'https://a.megameeting.com/meeting/?key=[redacted]&go=1',
     );
-    expect(scrub('https://a.megameeting.com/meeting/?id=1234567')).toBe('https://a.megameeting.com/meeting/?id=1234567');
+    expect(scrub('https://a.megameeting.com/meeting/?id=1234567')).toBe(
+      'https://a.megameeting.com/meeting/?id=1234567',
+    );
   });
 
   test('redacts secret-named fields and secrets nested in objects and errors', () => {

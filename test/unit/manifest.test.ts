@@ -13,7 +13,11 @@ describe('manifest.yml', () => {
     const meet = manifest.features.slash_commands.find((c: { command: string }) => c.command === '/meet');
     expect(meet.should_escape).toBe(true);
     expect(meet.usage_hint.length).toBeGreaterThan(0);
-    for (const url of [meet.url, manifest.settings.interactivity.request_url, manifest.settings.event_subscriptions.request_url]) {
+    for (const url of [
+      meet.url,
+      manifest.settings.interactivity.request_url,
+      manifest.settings.event_subscriptions.request_url,
+    ]) {
       expect(new URL(url).pathname).toBe('/slack/events');
     }
   });

@@ -12,7 +12,10 @@ describe('/meet grammar', () => {
     ['end 1234567', { kind: 'end', meetId: '1234567' }],
     ['guests 7654321', { kind: 'guests', meetId: '7654321' }],
     ['account', { kind: 'account' }],
-    ['account <@U123ABC|ana> 5bf55555ac033142f8457264', { kind: 'account_set', slackUserId: 'U123ABC', loginId: '5bf55555ac033142f8457264' }],
+    [
+      'account <@U123ABC|ana> 5bf55555ac033142f8457264',
+      { kind: 'account_set', slackUserId: 'U123ABC', loginId: '5bf55555ac033142f8457264' },
+    ],
     ['schedule', { kind: 'schedule', preset: 'meeting', title: '' }],
     ['schedule Quarterly planning', { kind: 'schedule', preset: 'meeting', title: 'Quarterly planning' }],
     ['webinar Launch day', { kind: 'schedule', preset: 'webinar', title: 'Launch day' }],

@@ -1,5 +1,5 @@
-import { buildInvitation, buildReminder } from '../../src/views/invitation.js';
 import { ACTIONS } from '../../src/views/ids.js';
+import { buildInvitation, buildReminder } from '../../src/views/invitation.js';
 import { buildMeetingCard, cardFallbackText, type MeetingCardData } from '../../src/views/meeting-card.js';
 import { buildHelp, buildMeetingList, type ListItem } from '../../src/views/messages.js';
 import { assertValidMessageBlocks } from '../support/block-kit.js';
@@ -17,9 +17,15 @@ const base: MeetingCardData = {
   joinUrl: 'https://myaccount.megameeting.com/meeting/?id=1234567',
 };
 
-type Block = { type: string; elements?: Array<{ action_id?: string; url?: string; text?: unknown }>; text?: { text: string } };
+type Block = {
+  type: string;
+  elements?: Array<{ action_id?: string; url?: string; text?: unknown }>;
+  text?: { text: string };
+};
 const actionIds = (blocks: unknown[]) =>
-  (blocks as Block[]).flatMap((b) => (b.type === 'actions' ? (b.elements ?? []).map((e) => e.action_id) : []));
+  (blocks as Block[]).flatMap((b) =>
+    b.type === 'actions' ? (b.elements ?? []).map((e) => e.action_id) : [],
+  );
 
 describe('channel card', () => {
   test('a scheduled meeting: title, host, local-time tokens, ID, zone in words, Join/Edit/End', () => {
@@ -54,7 +60,12 @@ describe('channel card', () => {
   test('secure meetings and webinars never carry a join link', () => {
     const secure = buildMeetingCard({ ...base, kind: 'secure', joinUrl: null });
     expect(JSON.stringify(secure)).not.toContain('meeting/?');
-    expect(actionIds(secure)).toEqual([ACTIONS.requestAccess, ACTIONS.manageGuests, ACTIONS.edit, ACTIONS.end]);
+    expect(actionIds(secure)).toEqual([
+      ACTIONS.requestAccess,
+      ACTIONS.manageGuests,
+      ACTIONS.edit,
+      ACTIONS.end,
+    ]);
     const webinar = buildMeetingCard({ ...base, kind: 'webinar', joinUrl: null, registrantCount: 3 });
     expect(actionIds(webinar)).toEqual([ACTIONS.register, ACTIONS.edit, ACTIONS.end]);
     expect(JSON.stringify(webinar)).toContain('*Registered*\\n3');
