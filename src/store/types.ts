@@ -162,9 +162,18 @@ export interface Store {
   getMeeting(teamId: string, meetId: string): Promise<MeetingRecord | null>;
   /** Any team: for recordings, which know only the meetId. */
   findMeetingByMeetId(meetId: string): Promise<MeetingRecord | null>;
-  updateMeeting(teamId: string, meetId: string, patch: MeetingPatch, now?: Date): Promise<MeetingRecord | null>;
+  updateMeeting(
+    teamId: string,
+    meetId: string,
+    patch: MeetingPatch,
+    now?: Date,
+  ): Promise<MeetingRecord | null>;
   /** A host's meetings whose status is in `statuses`, soonest start first. */
-  listMeetingsByHost(teamId: string, hostSlackUserId: string, statuses: MeetingStatus[]): Promise<MeetingRecord[]>;
+  listMeetingsByHost(
+    teamId: string,
+    hostSlackUserId: string,
+    statuses: MeetingStatus[],
+  ): Promise<MeetingRecord[]>;
   /** All of a team's meetings in `statuses` (admins' views, reconciliation), soonest first. */
   listMeetings(teamId: string, statuses: MeetingStatus[]): Promise<MeetingRecord[]>;
 

@@ -1,0 +1,801 @@
+/**
+ * The one Store implementation: Kysely over better-sqlite3 (sqlite:<path>) or a pg Pool (postgres://…).
+ * Every operation is a single SQL statement, so both engines give the same atomicity without transactions
+ * at run time; the exactly-once guarantees rest on conditional UPDATEs and ON CONFLICT clauses (README.md).
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Sqlite from 'better-sqlite3';
+import {
+  type Expression,
+  Kysely,
+  PostgresDialect,
+  type Selectable,
+  type SqlBool,
+  SqliteDialect,
+  sql,
+  type UpdateObject,
+} from 'kysely';
+import pg from 'pg';
+import { parseDatabaseUrl, redactDatabaseUrl } from './database-url.js';
+import { describeError, isUniqueViolation, type StoreLogger, StoreOpenError } from './errors.js';
+import { type MigrateOptions, type MigrationResult, type MigrationTarget, migrate } from './migrations.js';
+import type { Database, GuestsTable, MeetingsTable, RecordingsTable, UserLinksTable } from './schema.js';
+import {
+  type CardDelivery,
+  type GuestRecord,
+  type GuestRole,
+  type Lease,
+  type LinkSource,
+  type MeetingKind,
+  type MeetingPatch,
+  type MeetingRecord,
+  type MeetingStatus,
+  type NewMeeting,
+  type NewRecording,
+  type RecordingPatch,
+  type RecordingRecord,
+  type RecordingState,
+  type ScheduledReminder,
+  type Store,
+  StoreConflictError,
+  type UserLink,
+} from './types.js';
+
+export interface OpenStoreOptions {
+  logger?: StoreLogger;
+  /** Postgres pool size (default 10). */
+  poolSize?: number;
+}
+
+/** SQLite: how long a statement waits for another process's write lock before failing. */
+export const SQLITE_BUSY_TIMEOUT_MS = 5000;
+
+/** States from which a recording is finished with: never claimed again, not listed as open. */
+const FINISHED_STATES: RecordingState[] = ['notified', 'skipped'];
+
+// ---------------------------------------------------------------------------------------------------------
+// Opening
+
+interface Connection {
+  target: MigrationTarget;
+  /** Human-readable, credential-free name of the database, for messages. */
+  where: string;
+  destroy(): Promise<void>;
+}
+
+/** pg returns BIGINT (int8, OID 20) as a string; our BIGINTs are epoch ms and counts, exact as numbers. */
+const PG_INT8_OID = 20;
+const pgTypes: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === PG_INT8_OID && format !== 'binary'
+      ? (value: string) => Number(value)
+      : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
+};
+
+function connect(databaseUrl: string, opts: OpenStoreOptions): Connection {
+  const parsed = parseDatabaseUrl(databaseUrl);
+  if (parsed.dialect === 'sqlite') {
+    const file = parsed.path === ':memory:' ? ':memory:' : resolve(parsed.path);
+    let raw: Sqlite.Database;
+    try {
+      if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+      raw = new Sqlite(file);
+    } catch (err) {
+      throw new StoreOpenError(`cannot open the SQLite database ${file}: ${describeError(err)}`, {
+        cause: err,
+      });
+    }
+    try {
+      // busy_timeout first: switching to WAL itself may wait for another process.
+      raw.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+      raw.pragma('journal_mode = WAL');
+      raw.pragma('foreign_keys = ON');
+    } catch (err) {
+      raw.close();
+      throw new StoreOpenError(`cannot open the SQLite database ${file}: ${describeError(err)}`, {
+        cause: err,
+      });
+    }
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
+    return {
+      target: { dialect: 'sqlite', db, raw },
+      where: `sqlite:${file}`,
+      destroy: async () => {
+        await db.destroy();
+        // Kysely only closes what its driver initialised (lazily, at the first query).
+        if (raw.open) raw.close();
+      },
+    };
+  }
+
+  const pool = new pg.Pool({
+    connectionString: parsed.connectionString,
+    types: pgTypes,
+    max: opts.poolSize ?? 10,
+    connectionTimeoutMillis: 10_000,
+  });
+  // Without a listener, an idle client's error (e.g. the server restarted) would crash the process.
+  pool.on('error', (err) => {
+    opts.logger?.warn({ err: describeError(err) }, 'store: an idle Postgres connection failed');
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    target: { dialect: 'postgres', db },
+    where: redactDatabaseUrl(parsed.connectionString),
+    destroy: async () => {
+      await db.destroy();
+      if (!pool.ended) await pool.end();
+    },
+  };
+}
+
+async function connectAndMigrate(
+  databaseUrl: string,
+  opts: OpenStoreOptions & Pick<MigrateOptions, 'targetVersion'>,
+): Promise<{ conn: Connection; migration: MigrationResult }> {
+  const conn = connect(databaseUrl, opts);
+  try {
+    const migration = await migrate(conn.target, { logger: opts.logger, targetVersion: opts.targetVersion });
+    return { conn, migration };
+  } catch (err) {
+    await conn.destroy().catch(() => {});
+    if (err instanceof StoreOpenError) throw err;
+    throw new StoreOpenError(`cannot open the store at ${conn.where}: ${describeError(err)}`, { cause: err });
+  }
+}
+
+/**
+ * Opens the store named by a DATABASE_URL, bringing its schema to the latest version first.
+ * Throws DatabaseUrlError for a malformed URL and StoreOpenError when the database cannot be used; both carry
+ * one credential-free line.
+ */
+export async function openStore(databaseUrl: string, opts: OpenStoreOptions = {}): Promise<Store> {
+  const { conn, migration } = await connectAndMigrate(databaseUrl, opts);
+  opts.logger?.debug(
+    { dialect: conn.target.dialect, database: conn.where, schemaVersion: migration.to },
+    'store: opened',
+  );
+  return new KyselyStore(conn);
+}
+
+/**
+ * Migrates the database named by a DATABASE_URL (to `targetVersion`, default latest) and closes it again.
+ * For tools and for tests of upgrades; the app itself just calls openStore.
+ */
+export async function migrateDatabase(
+  databaseUrl: string,
+  opts: { targetVersion?: number; logger?: StoreLogger } = {},
+): Promise<MigrationResult> {
+  const { conn, migration } = await connectAndMigrate(databaseUrl, opts);
+  await conn.destroy();
+  return migration;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Conversions between rows and records
+
+function toMs(d: Date): number {
+  const t = d.getTime();
+  if (!Number.isFinite(t)) throw new TypeError('store: invalid Date');
+  return t;
+}
+const toMsOrNull = (d: Date | null | undefined): number | null => (d == null ? null : toMs(d));
+/** Number() as well: a BIGINT may arrive as a string or bigint from a driver configured differently. */
+const toDate = (v: number | string | bigint): Date => new Date(Number(v));
+const toDateOrNull = (v: number | string | bigint | null): Date | null => (v == null ? null : toDate(v));
+
+function checkTtl(ttlMs: number): number {
+  if (!Number.isFinite(ttlMs) || ttlMs <= 0)
+    throw new RangeError(`store: ttlMs must be a positive number, got ${ttlMs}`);
+  return Math.round(ttlMs);
+}
+
+function remindersToJson(reminders: ScheduledReminder[]): string {
+  return JSON.stringify(
+    reminders.map((r) => ({
+      channelId: r.channelId,
+      scheduledMessageId: r.scheduledMessageId,
+      postAt: new Date(toMs(r.postAt)).toISOString(),
+    })),
+  );
+}
+
+function remindersFromJson(text: string): ScheduledReminder[] {
+  const list = JSON.parse(text) as { channelId: string; scheduledMessageId: string; postAt: string }[];
+  return list.map((r) => ({
+    channelId: r.channelId,
+    scheduledMessageId: r.scheduledMessageId,
+    postAt: new Date(r.postAt),
+  }));
+}
+
+function rowToUserLink(r: Selectable<UserLinksTable>): UserLink {
+  return {
+    teamId: r.team_id,
+    slackUserId: r.slack_user_id,
+    loginId: r.login_id,
+    email: r.email,
+    source: r.source as LinkSource,
+    linkedBy: r.linked_by,
+    linkedAt: toDate(r.linked_at),
+  };
+}
+
+function rowToMeeting(r: Selectable<MeetingsTable>): MeetingRecord {
+  return {
+    teamId: r.team_id,
+    meetId: r.meet_id,
+    channelId: r.channel_id,
+    messageTs: r.message_ts,
+    cardDelivery: r.card_delivery as CardDelivery,
+    hostSlackUserId: r.host_slack_user_id,
+    hostLoginId: r.host_login_id,
+    title: r.title,
+    kind: r.kind as MeetingKind,
+    startAt: toDate(r.start_at),
+    endAt: toDateOrNull(r.end_at),
+    timeZone: r.time_zone,
+    status: r.status as MeetingStatus,
+    reminders: remindersFromJson(r.reminders),
+    options: JSON.parse(r.options) as Record<string, boolean>,
+    createdAt: toDate(r.created_at),
+    updatedAt: toDate(r.updated_at),
+    endedAt: toDateOrNull(r.ended_at),
+  };
+}
+
+function rowToGuest(r: Selectable<GuestsTable>): GuestRecord {
+  return {
+    teamId: r.team_id,
+    meetId: r.meet_id,
+    slackUserId: r.slack_user_id,
+    email: r.email,
+    name: r.name,
+    permissions: JSON.parse(r.permissions) as string[],
+    role: r.role as GuestRole,
+    guestKey: r.guest_key,
+    addedBy: r.added_by,
+    addedAt: toDate(r.added_at),
+  };
+}
+
+function rowToRecording(r: Selectable<RecordingsTable>): RecordingRecord {
+  return {
+    recId: r.rec_id,
+    meetId: r.meet_id,
+    accId: r.acc_id,
+    alId: r.al_id,
+    teamId: r.team_id,
+    hostSlackUserId: r.host_slack_user_id,
+    state: r.state as RecordingState,
+    attempts: Number(r.attempts),
+    nextAttemptAt: toDateOrNull(r.next_attempt_at),
+    claimedBy: r.claimed_by,
+    claimExpiresAt: toDateOrNull(r.claim_expires_at),
+    notifiedChannel: r.notified_channel,
+    notifiedTs: r.notified_ts,
+    notifiedAt: toDateOrNull(r.notified_at),
+    lastError: r.last_error,
+    createdAt: toDate(r.created_at),
+    updatedAt: toDate(r.updated_at),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The store
+
+class KyselyStore implements Store {
+  readonly dialect: 'sqlite' | 'postgres';
+  private readonly db: Kysely<Database>;
+  private closing: Promise<void> | null = null;
+
+  constructor(private readonly conn: Connection) {
+    this.dialect = conn.target.dialect;
+    this.db = conn.target.db;
+  }
+
+  // --- User links -----------------------------------------------------------------------------------------
+
+  async getUserLink(teamId: string, slackUserId: string): Promise<UserLink | null> {
+    const row = await this.db
+      .selectFrom('user_links')
+      .selectAll()
+      .where('team_id', '=', teamId)
+      .where('slack_user_id', '=', slackUserId)
+      .executeTakeFirst();
+    return row ? rowToUserLink(row) : null;
+  }
+
+  async findUserLinksByLoginId(teamId: string | null, loginId: string): Promise<UserLink[]> {
+    let q = this.db.selectFrom('user_links').selectAll().where('login_id', '=', loginId);
+    if (teamId !== null) q = q.where('team_id', '=', teamId);
+    const rows = await q.orderBy('team_id').orderBy('linked_at').orderBy('slack_user_id').execute();
+    return rows.map(rowToUserLink);
+  }
+
+  async upsertUserLink(link: UserLink): Promise<UserLink> {
+    const row = await this.db
+      .insertInto('user_links')
+      .values({
+        team_id: link.teamId,
+        slack_user_id: link.slackUserId,
+        login_id: link.loginId,
+        email: link.email?.toLowerCase() ?? null,
+        source: link.source,
+        linked_by: link.linkedBy,
+        linked_at: toMs(link.linkedAt),
+      })
+      .onConflict((oc) =>
+        oc.columns(['team_id', 'slack_user_id']).doUpdateSet((eb) => ({
+          login_id: eb.ref('excluded.login_id'),
+          email: eb.ref('excluded.email'),
+          source: eb.ref('excluded.source'),
+          linked_by: eb.ref('excluded.linked_by'),
+          linked_at: eb.ref('excluded.linked_at'),
+        })),
+      )
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return rowToUserLink(row);
+  }
+
+  async deleteUserLink(teamId: string, slackUserId: string): Promise<boolean> {
+    const res = await this.db
+      .deleteFrom('user_links')
+      .where('team_id', '=', teamId)
+      .where('slack_user_id', '=', slackUserId)
+      .executeTakeFirst();
+    return res.numDeletedRows > 0n;
+  }
+
+  // --- Meetings -------------------------------------------------------------------------------------------
+
+  async insertMeeting(meeting: NewMeeting): Promise<MeetingRecord> {
+    const createdAt = toMs(meeting.createdAt ?? new Date());
+    try {
+      const row = await this.db
+        .insertInto('meetings')
+        .values({
+          team_id: meeting.teamId,
+          meet_id: meeting.meetId,
+          channel_id: meeting.channelId,
+          message_ts: meeting.messageTs,
+          card_delivery: meeting.cardDelivery,
+          host_slack_user_id: meeting.hostSlackUserId,
+          host_login_id: meeting.hostLoginId,
+          title: meeting.title,
+          kind: meeting.kind,
+          start_at: toMs(meeting.startAt),
+          end_at: toMsOrNull(meeting.endAt),
+          time_zone: meeting.timeZone,
+          status: meeting.status,
+          reminders: remindersToJson(meeting.reminders),
+          options: JSON.stringify(meeting.options),
+          created_at: createdAt,
+          updated_at: createdAt,
+          ended_at: null,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return rowToMeeting(row);
+    } catch (err) {
+      if (isUniqueViolation(err)) {
+        throw new StoreConflictError(`meeting ${meeting.meetId} of team ${meeting.teamId} already exists`);
+      }
+      throw err;
+    }
+  }
+
+  async getMeeting(teamId: string, meetId: string): Promise<MeetingRecord | null> {
+    const row = await this.db
+      .selectFrom('meetings')
+      .selectAll()
+      .where('team_id', '=', teamId)
+      .where('meet_id', '=', meetId)
+      .executeTakeFirst();
+    return row ? rowToMeeting(row) : null;
+  }
+
+  async findMeetingByMeetId(meetId: string): Promise<MeetingRecord | null> {
+    // A meetId belongs to one MegaMeeting account; should two teams share one, the newest record wins.
+    const row = await this.db
+      .selectFrom('meetings')
+      .selectAll()
+      .where('meet_id', '=', meetId)
+      .orderBy('created_at', 'desc')
+      .orderBy('team_id')
+      .limit(1)
+      .executeTakeFirst();
+    return row ? rowToMeeting(row) : null;
+  }
+
+  /**
+   * Applies the fields present in `patch` (undefined = leave alone, null = clear) and stamps updatedAt.
+   * Setting status 'ended' without an endedAt stamps endedAt = now unless it is already set.
+   */
+  async updateMeeting(
+    teamId: string,
+    meetId: string,
+    patch: MeetingPatch,
+    now: Date = new Date(),
+  ): Promise<MeetingRecord | null> {
+    const nowMs = toMs(now);
+    const set: UpdateObject<Database, 'meetings'> = { updated_at: nowMs };
+    if (patch.channelId !== undefined) set.channel_id = patch.channelId;
+    if (patch.messageTs !== undefined) set.message_ts = patch.messageTs;
+    if (patch.cardDelivery !== undefined) set.card_delivery = patch.cardDelivery;
+    if (patch.title !== undefined) set.title = patch.title;
+    if (patch.startAt !== undefined) set.start_at = toMs(patch.startAt);
+    if (patch.endAt !== undefined) set.end_at = toMsOrNull(patch.endAt);
+    if (patch.timeZone !== undefined) set.time_zone = patch.timeZone;
+    if (patch.status !== undefined) set.status = patch.status;
+    if (patch.reminders !== undefined) set.reminders = remindersToJson(patch.reminders);
+    if (patch.options !== undefined) set.options = JSON.stringify(patch.options);
+    if (patch.endedAt !== undefined) set.ended_at = toMsOrNull(patch.endedAt);
+    else if (patch.status === 'ended') set.ended_at = sql<number>`coalesce(ended_at, ${nowMs})`;
+
+    const row = await this.db
+      .updateTable('meetings')
+      .set(set)
+      .where('team_id', '=', teamId)
+      .where('meet_id', '=', meetId)
+      .returningAll()
+      .executeTakeFirst();
+    return row ? rowToMeeting(row) : null;
+  }
+
+  async listMeetingsByHost(
+    teamId: string,
+    hostSlackUserId: string,
+    statuses: MeetingStatus[],
+  ): Promise<MeetingRecord[]> {
+    if (statuses.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('meetings')
+      .selectAll()
+      .where('team_id', '=', teamId)
+      .where('host_slack_user_id', '=', hostSlackUserId)
+      .where('status', 'in', statuses)
+      .orderBy('start_at')
+      .orderBy('meet_id')
+      .execute();
+    return rows.map(rowToMeeting);
+  }
+
+  async listMeetings(teamId: string, statuses: MeetingStatus[]): Promise<MeetingRecord[]> {
+    if (statuses.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('meetings')
+      .selectAll()
+      .where('team_id', '=', teamId)
+      .where('status', 'in', statuses)
+      .orderBy('start_at')
+      .orderBy('meet_id')
+      .execute();
+    return rows.map(rowToMeeting);
+  }
+
+  // --- Guests ---------------------------------------------------------------------------------------------
+
+  /**
+   * Inserts, or replaces every field of the guest with the same (teamId, meetId, guestKey). Throws
+   * StoreConflictError when another guest of the meeting already has this Slack user or email.
+   */
+  async upsertGuest(guest: GuestRecord): Promise<GuestRecord> {
+    try {
+      const row = await this.db
+        .insertInto('guests')
+        .values({
+          team_id: guest.teamId,
+          meet_id: guest.meetId,
+          guest_key: guest.guestKey,
+          slack_user_id: guest.slackUserId,
+          email: guest.email?.toLowerCase() ?? null,
+          name: guest.name,
+          permissions: JSON.stringify(guest.permissions),
+          role: guest.role,
+          added_by: guest.addedBy,
+          added_at: toMs(guest.addedAt),
+        })
+        .onConflict((oc) =>
+          oc.columns(['team_id', 'meet_id', 'guest_key']).doUpdateSet((eb) => ({
+            slack_user_id: eb.ref('excluded.slack_user_id'),
+            email: eb.ref('excluded.email'),
+            name: eb.ref('excluded.name'),
+            permissions: eb.ref('excluded.permissions'),
+            role: eb.ref('excluded.role'),
+            added_by: eb.ref('excluded.added_by'),
+            added_at: eb.ref('excluded.added_at'),
+          })),
+        )
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return rowToGuest(row);
+    } catch (err) {
+      // No cause attached: the driver's detail would quote the row, guest key included (a secret).
+      if (isUniqueViolation(err)) {
+        throw new StoreConflictError(
+          `meeting ${guest.meetId} already has a guest with this ${guest.slackUserId ? 'Slack user or ' : ''}email`,
+        );
+      }
+      throw err;
+    }
+  }
+
+  async listGuests(teamId: string, meetId: string): Promise<GuestRecord[]> {
+    const rows = await this.db
+      .selectFrom('guests')
+      .selectAll()
+      .where('team_id', '=', teamId)
+      .where('meet_id', '=', meetId)
+      .orderBy('added_at')
+      .orderBy('name')
+      .orderBy('guest_key')
+      .execute();
+    return rows.map(rowToGuest);
+  }
+
+  async findGuestBySlackUser(
+    teamId: string,
+    meetId: string,
+    slackUserId: string,
+  ): Promise<GuestRecord | null> {
+    const row = await this.db
+      .selectFrom('guests')
+      .selectAll()
+      .where('team_id', '=', teamId)
+      .where('meet_id', '=', meetId)
+      .where('slack_user_id', '=', slackUserId)
+      .executeTakeFirst();
+    return row ? rowToGuest(row) : null;
+  }
+
+  /** Emails are stored lower-cased; the lookup lower-cases its argument to match. */
+  async findGuestByEmail(teamId: string, meetId: string, email: string): Promise<GuestRecord | null> {
+    const row = await this.db
+      .selectFrom('guests')
+      .selectAll()
+      .where('team_id', '=', teamId)
+      .where('meet_id', '=', meetId)
+      .where('email', '=', email.toLowerCase())
+      .executeTakeFirst();
+    return row ? rowToGuest(row) : null;
+  }
+
+  async getGuestByKey(teamId: string, meetId: string, guestKey: string): Promise<GuestRecord | null> {
+    const row = await this.db
+      .selectFrom('guests')
+      .selectAll()
+      .where('team_id', '=', teamId)
+      .where('meet_id', '=', meetId)
+      .where('guest_key', '=', guestKey)
+      .executeTakeFirst();
+    return row ? rowToGuest(row) : null;
+  }
+
+  async deleteGuest(teamId: string, meetId: string, guestKey: string): Promise<boolean> {
+    const res = await this.db
+      .deleteFrom('guests')
+      .where('team_id', '=', teamId)
+      .where('meet_id', '=', meetId)
+      .where('guest_key', '=', guestKey)
+      .executeTakeFirst();
+    return res.numDeletedRows > 0n;
+  }
+
+  async countGuests(teamId: string, meetId: string, role?: GuestRole): Promise<number> {
+    let q = this.db
+      .selectFrom('guests')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('team_id', '=', teamId)
+      .where('meet_id', '=', meetId);
+    if (role !== undefined) q = q.where('role', '=', role);
+    const row = await q.executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  // --- Recordings -----------------------------------------------------------------------------------------
+
+  async upsertSeenRecording(
+    rec: NewRecording,
+    now: Date,
+  ): Promise<{ record: RecordingRecord; created: boolean }> {
+    const nowMs = toMs(now);
+    const inserted = await this.db
+      .insertInto('recordings')
+      .values({
+        rec_id: rec.recId,
+        meet_id: rec.meetId,
+        acc_id: rec.accId,
+        al_id: rec.alId,
+        team_id: rec.teamId ?? null,
+        host_slack_user_id: rec.hostSlackUserId ?? null,
+        state: rec.state ?? 'seen',
+        attempts: 0,
+        created_at: nowMs,
+        updated_at: nowMs,
+      })
+      .onConflict((oc) => oc.column('rec_id').doNothing())
+      .returning('rec_id')
+      .executeTakeFirst();
+    const record = await this.getRecording(rec.recId);
+    // Recordings are never deleted, so the row exists whether we inserted it or someone else did.
+    if (!record) throw new Error(`store: recording ${rec.recId} vanished right after its upsert`);
+    return { record, created: inserted !== undefined };
+  }
+
+  async getRecording(recId: string): Promise<RecordingRecord | null> {
+    const row = await this.db
+      .selectFrom('recordings')
+      .selectAll()
+      .where('rec_id', '=', recId)
+      .executeTakeFirst();
+    return row ? rowToRecording(row) : null;
+  }
+
+  async getRecordingStates(): Promise<Map<string, RecordingState>> {
+    const rows = await this.db.selectFrom('recordings').select(['rec_id', 'state']).execute();
+    return new Map(rows.map((r) => [r.rec_id, r.state as RecordingState]));
+  }
+
+  async listOpenRecordings(): Promise<RecordingRecord[]> {
+    const rows = await this.db
+      .selectFrom('recordings')
+      .selectAll()
+      .where('state', 'not in', FINISHED_STATES)
+      .orderBy('created_at')
+      .orderBy('rec_id')
+      .execute();
+    return rows.map(rowToRecording);
+  }
+
+  /** Newest first. */
+  async listRecordingsByHost(
+    teamId: string,
+    hostSlackUserId: string,
+    limit: number,
+  ): Promise<RecordingRecord[]> {
+    const rows = await this.db
+      .selectFrom('recordings')
+      .selectAll()
+      .where('team_id', '=', teamId)
+      .where('host_slack_user_id', '=', hostSlackUserId)
+      .orderBy('created_at', 'desc')
+      .orderBy('rec_id', 'desc')
+      .limit(Math.max(0, Math.floor(limit)))
+      .execute();
+    return rows.map(rowToRecording);
+  }
+
+  /** Applies the fields present in `patch` (undefined = leave alone, null = clear) and stamps updatedAt. */
+  async updateRecording(recId: string, patch: RecordingPatch, now: Date): Promise<RecordingRecord | null> {
+    const set: UpdateObject<Database, 'recordings'> = { updated_at: toMs(now) };
+    if (patch.state !== undefined) set.state = patch.state;
+    if (patch.attempts !== undefined) set.attempts = patch.attempts;
+    if (patch.nextAttemptAt !== undefined) set.next_attempt_at = toMsOrNull(patch.nextAttemptAt);
+    if (patch.teamId !== undefined) set.team_id = patch.teamId;
+    if (patch.hostSlackUserId !== undefined) set.host_slack_user_id = patch.hostSlackUserId;
+    if (patch.lastError !== undefined) set.last_error = patch.lastError;
+    if (patch.claimedBy !== undefined) set.claimed_by = patch.claimedBy;
+    if (patch.claimExpiresAt !== undefined) set.claim_expires_at = toMsOrNull(patch.claimExpiresAt);
+    if (patch.notifiedChannel !== undefined) set.notified_channel = patch.notifiedChannel;
+    if (patch.notifiedTs !== undefined) set.notified_ts = patch.notifiedTs;
+    if (patch.notifiedAt !== undefined) set.notified_at = toMsOrNull(patch.notifiedAt);
+    const row = await this.db
+      .updateTable('recordings')
+      .set(set)
+      .where('rec_id', '=', recId)
+      .returningAll()
+      .executeTakeFirst();
+    return row ? rowToRecording(row) : null;
+  }
+
+  /**
+   * One conditional UPDATE: succeeds when the recording is not finished (notified/skipped) and is unclaimed,
+   * its claim has expired (claimExpiresAt <= now), or `holder` already holds it (a re-claim extends the
+   * claim). Both engines serialise concurrent updates of the row and re-check the WHERE clause, so among
+   * different holders exactly one wins.
+   */
+  async claimRecording(recId: string, holder: string, now: Date, ttlMs: number): Promise<boolean> {
+    const nowMs = toMs(now);
+    const res = await this.db
+      .updateTable('recordings')
+      .set({ claimed_by: holder, claim_expires_at: nowMs + checkTtl(ttlMs), updated_at: nowMs })
+      .where('rec_id', '=', recId)
+      .where('state', 'not in', FINISHED_STATES)
+      .where((eb) =>
+        eb.or([
+          eb('claimed_by', 'is', null),
+          eb('claim_expires_at', 'is', null),
+          eb('claim_expires_at', '<=', nowMs),
+          eb('claimed_by', '=', holder),
+        ]),
+      )
+      .executeTakeFirst();
+    return res.numUpdatedRows === 1n;
+  }
+
+  /**
+   * state → notified, delivery recorded, claim cleared; only while `holder` still holds the claim (even if
+   * it has expired, as long as nobody took it over: the DM did go out).
+   */
+  async markRecordingNotified(
+    recId: string,
+    holder: string,
+    delivery: { channel: string; ts: string },
+    now: Date,
+  ): Promise<boolean> {
+    const nowMs = toMs(now);
+    const res = await this.db
+      .updateTable('recordings')
+      .set({
+        state: 'notified',
+        notified_channel: delivery.channel,
+        notified_ts: delivery.ts,
+        notified_at: nowMs,
+        claimed_by: null,
+        claim_expires_at: null,
+        updated_at: nowMs,
+      })
+      .where('rec_id', '=', recId)
+      .where('claimed_by', '=', holder)
+      .where('state', 'not in', FINISHED_STATES)
+      .executeTakeFirst();
+    return res.numUpdatedRows === 1n;
+  }
+
+  async releaseRecordingClaim(recId: string, holder: string, now: Date): Promise<void> {
+    await this.db
+      .updateTable('recordings')
+      .set({ claimed_by: null, claim_expires_at: null, updated_at: toMs(now) })
+      .where('rec_id', '=', recId)
+      .where('claimed_by', '=', holder)
+      .execute();
+  }
+
+  // --- Leases ---------------------------------------------------------------------------------------------
+
+  /**
+   * One statement: INSERT … ON CONFLICT (name) DO UPDATE … WHERE the lease has expired or is ours,
+   * RETURNING name. A row comes back only when we inserted or took/renewed the lease; concurrent callers
+   * are serialised on the row and the WHERE is re-checked, so exactly one of several holders wins.
+   */
+  async acquireLease(name: string, holder: string, ttlMs: number, now: Date): Promise<boolean> {
+    const nowMs = toMs(now);
+    const expiresAt = nowMs + checkTtl(ttlMs);
+    const won = await this.db
+      .insertInto('leases')
+      .values({ name, holder, expires_at: expiresAt })
+      .onConflict((oc) =>
+        oc
+          .column('name')
+          .doUpdateSet((eb) => ({
+            holder: eb.ref('excluded.holder'),
+            expires_at: eb.ref('excluded.expires_at'),
+          }))
+          .where(
+            (eb): Expression<SqlBool> =>
+              eb.or([eb('leases.expires_at', '<=', nowMs), eb('leases.holder', '=', holder)]),
+          ),
+      )
+      .returning('name')
+      .executeTakeFirst();
+    return won !== undefined;
+  }
+
+  async releaseLease(name: string, holder: string): Promise<void> {
+    await this.db.deleteFrom('leases').where('name', '=', name).where('holder', '=', holder).execute();
+  }
+
+  async getLease(name: string): Promise<Lease | null> {
+    const row = await this.db.selectFrom('leases').selectAll().where('name', '=', name).executeTakeFirst();
+    return row ? { name: row.name, holder: row.holder, expiresAt: toDate(row.expires_at) } : null;
+  }
+
+  /** Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= this.conn.destroy();
+    return this.closing;
+  }
+}

@@ -1,0 +1,276 @@
+/**
+ * Versioned schema migrations, in code, run at open (see README.md).
+ *
+ * A migration is a list of statements built with Kysely's schema builder, so one definition serves both
+ * engines. Applied versions are kept in `schema_migrations` (version, name, applied_at).
+ *
+ * Concurrency: two replicas may start at the same moment.
+ * - Postgres: all pending migrations run in ONE transaction that first takes a transaction-scoped advisory
+ *   lock (pg_advisory_xact_lock); DDL is transactional, so a second replica waits, then finds nothing left to
+ *   do. A crash mid-way rolls everything back.
+ * - SQLite: the migrations run synchronously inside `BEGIN IMMEDIATE` (the write lock) on the raw
+ *   better-sqlite3 handle; other processes wait through busy_timeout, and other stores in this process cannot
+ *   interleave because nothing awaits while the lock is held.
+ *
+ * Rules for new migrations: append with the next version number; never edit or reorder a released one; keep
+ * each statement valid on both engines (branch on `dialect` when they must differ).
+ */
+import type BetterSqlite3 from 'better-sqlite3';
+import { type CompiledQuery, type Kysely, sql } from 'kysely';
+import { type StoreLogger, StoreOpenError } from './errors.js';
+import type { Database } from './schema.js';
+
+export type StoreDialect = 'sqlite' | 'postgres';
+
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  /** The statements, in order. `db` is only used to compile them. */
+  statements(db: Kysely<Database>, dialect: StoreDialect): CompiledQuery[];
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial schema',
+    statements: (db) => [
+      db.schema
+        .createTable('user_links')
+        .addColumn('team_id', 'text', (c) => c.notNull())
+        .addColumn('slack_user_id', 'text', (c) => c.notNull())
+        .addColumn('login_id', 'text', (c) => c.notNull())
+        .addColumn('email', 'text')
+        .addColumn('source', 'text', (c) => c.notNull())
+        .addColumn('linked_by', 'text')
+        .addColumn('linked_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('user_links_pkey', ['team_id', 'slack_user_id'])
+        .compile(),
+
+      db.schema
+        .createTable('meetings')
+        .addColumn('team_id', 'text', (c) => c.notNull())
+        .addColumn('meet_id', 'text', (c) => c.notNull())
+        .addColumn('channel_id', 'text')
+        .addColumn('message_ts', 'text')
+        .addColumn('card_delivery', 'text', (c) => c.notNull())
+        .addColumn('host_slack_user_id', 'text', (c) => c.notNull())
+        .addColumn('host_login_id', 'text', (c) => c.notNull())
+        .addColumn('title', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('start_at', 'bigint', (c) => c.notNull())
+        .addColumn('end_at', 'bigint')
+        .addColumn('time_zone', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('reminders', 'text', (c) => c.notNull())
+        .addColumn('options', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .addColumn('ended_at', 'bigint')
+        .addPrimaryKeyConstraint('meetings_pkey', ['team_id', 'meet_id'])
+        .compile(),
+
+      db.schema
+        .createTable('guests')
+        .addColumn('team_id', 'text', (c) => c.notNull())
+        .addColumn('meet_id', 'text', (c) => c.notNull())
+        .addColumn('guest_key', 'text', (c) => c.notNull())
+        .addColumn('slack_user_id', 'text')
+        .addColumn('email', 'text')
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('permissions', 'text', (c) => c.notNull())
+        .addColumn('role', 'text', (c) => c.notNull())
+        .addColumn('added_by', 'text')
+        .addColumn('added_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('guests_pkey', ['team_id', 'meet_id', 'guest_key'])
+        .compile(),
+      // One guest entry per Slack user and per email in a meeting (partial: NULLs are not entries).
+      db.schema
+        .createIndex('guests_slack_user_uq')
+        .on('guests')
+        .columns(['team_id', 'meet_id', 'slack_user_id'])
+        .unique()
+        .where('slack_user_id', 'is not', null)
+        .compile(),
+      db.schema
+        .createIndex('guests_email_uq')
+        .on('guests')
+        .columns(['team_id', 'meet_id', 'email'])
+        .unique()
+        .where('email', 'is not', null)
+        .compile(),
+
+      db.schema
+        .createTable('recordings')
+        .addColumn('rec_id', 'text', (c) => c.primaryKey())
+        .addColumn('meet_id', 'text', (c) => c.notNull())
+        .addColumn('acc_id', 'text', (c) => c.notNull())
+        .addColumn('al_id', 'text', (c) => c.notNull())
+        .addColumn('team_id', 'text')
+        .addColumn('host_slack_user_id', 'text')
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('next_attempt_at', 'bigint')
+        .addColumn('claimed_by', 'text')
+        .addColumn('claim_expires_at', 'bigint')
+        .addColumn('notified_channel', 'text')
+        .addColumn('notified_ts', 'text')
+        .addColumn('notified_at', 'bigint')
+        .addColumn('last_error', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .compile(),
+
+      db.schema
+        .createTable('leases')
+        .addColumn('name', 'text', (c) => c.primaryKey())
+        .addColumn('holder', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .compile(),
+    ],
+  },
+  {
+    version: 2,
+    name: 'lookup indexes',
+    statements: (db) => [
+      // findMeetingByMeetId (any team)
+      db.schema.createIndex('meetings_meet_id_idx').on('meetings').column('meet_id').compile(),
+      // listMeetingsByHost / listMeetings: soonest first
+      db.schema
+        .createIndex('meetings_host_start_idx')
+        .on('meetings')
+        .columns(['team_id', 'host_slack_user_id', 'start_at'])
+        .compile(),
+      db.schema
+        .createIndex('meetings_team_start_idx')
+        .on('meetings')
+        .columns(['team_id', 'start_at'])
+        .compile(),
+      // findUserLinksByLoginId (with or without a team)
+      db.schema.createIndex('user_links_login_id_idx').on('user_links').column('login_id').compile(),
+      // listOpenRecordings, listRecordingsByHost
+      db.schema
+        .createIndex('recordings_state_idx')
+        .on('recordings')
+        .columns(['state', 'created_at'])
+        .compile(),
+      db.schema
+        .createIndex('recordings_host_idx')
+        .on('recordings')
+        .columns(['team_id', 'host_slack_user_id', 'created_at'])
+        .compile(),
+    ],
+  },
+];
+
+export const LATEST_SCHEMA_VERSION: number = Math.max(...MIGRATIONS.map((m) => m.version));
+
+/** Arbitrary but fixed key of the Postgres advisory lock that serialises migrations (per database). */
+const PG_MIGRATION_LOCK_KEY = 4_712_339_901;
+
+export type MigrationTarget =
+  | { dialect: 'sqlite'; db: Kysely<Database>; raw: BetterSqlite3.Database }
+  | { dialect: 'postgres'; db: Kysely<Database> };
+
+export interface MigrationResult {
+  /** Highest version applied before this run (0: empty database). */
+  from: number;
+  /** Highest version applied after it. */
+  to: number;
+  /** Versions this run applied (empty when another replica, or an earlier start, already had). */
+  applied: number[];
+}
+
+export interface MigrateOptions {
+  /** Stop after this version (tests of upgrades, tools). Default: the latest. */
+  targetVersion?: number;
+  logger?: StoreLogger;
+}
+
+function createSchemaMigrations(db: Kysely<Database>): CompiledQuery {
+  return db.schema
+    .createTable('schema_migrations')
+    .ifNotExists()
+    .addColumn('version', 'integer', (c) => c.primaryKey())
+    .addColumn('name', 'text', (c) => c.notNull())
+    .addColumn('applied_at', 'bigint', (c) => c.notNull())
+    .compile();
+}
+
+function plan(appliedVersions: number[], targetVersion: number): { from: number; pending: Migration[] } {
+  const known = new Set(MIGRATIONS.map((m) => m.version));
+  const unknown = appliedVersions.filter((v) => !known.has(v));
+  if (unknown.length > 0) {
+    throw new StoreOpenError(
+      `the database has schema version ${Math.max(...unknown)}, newer than this app knows ` +
+        `(${LATEST_SCHEMA_VERSION}); run a newer release of the app or point DATABASE_URL elsewhere`,
+    );
+  }
+  const done = new Set(appliedVersions);
+  return {
+    from: Math.max(0, ...appliedVersions),
+    pending: MIGRATIONS.filter((m) => !done.has(m.version) && m.version <= targetVersion).sort(
+      (a, b) => a.version - b.version,
+    ),
+  };
+}
+
+function recordVersion(db: Kysely<Database>, m: Migration): CompiledQuery {
+  return db
+    .insertInto('schema_migrations')
+    .values({ version: m.version, name: m.name, applied_at: Date.now() })
+    .compile();
+}
+
+/** Brings the database to `targetVersion` (default: latest). Safe to call from several replicas at once. */
+export async function migrate(target: MigrationTarget, opts: MigrateOptions = {}): Promise<MigrationResult> {
+  const targetVersion = opts.targetVersion ?? LATEST_SCHEMA_VERSION;
+  const { db } = target;
+  let result: MigrationResult;
+
+  if (target.dialect === 'sqlite') {
+    const { raw } = target;
+    const run = (q: CompiledQuery) => raw.prepare(q.sql).run(q.parameters as unknown[]);
+    // Synchronous from BEGIN IMMEDIATE to COMMIT: nothing else in this process can run in between.
+    const tx = raw.transaction((): MigrationResult => {
+      run(createSchemaMigrations(db));
+      const rows = raw.prepare('select version from schema_migrations').all() as { version: number }[];
+      const { from, pending } = plan(
+        rows.map((r) => Number(r.version)),
+        targetVersion,
+      );
+      for (const m of pending) {
+        for (const q of m.statements(db, 'sqlite')) run(q);
+        run(recordVersion(db, m));
+      }
+      const applied = pending.map((m) => m.version);
+      return { from, to: Math.max(from, ...applied), applied };
+    });
+    result = tx.immediate();
+  } else {
+    result = await db.transaction().execute(async (trx) => {
+      // Wait at most this long for another replica's migration (or any lock) before failing start-up.
+      await sql`set local lock_timeout = '120s'`.execute(trx);
+      await sql`select pg_advisory_xact_lock(${sql.lit(PG_MIGRATION_LOCK_KEY)})`.execute(trx);
+      await trx.executeQuery(createSchemaMigrations(db));
+      const rows = await trx.selectFrom('schema_migrations').select('version').execute();
+      const { from, pending } = plan(
+        rows.map((r) => Number(r.version)),
+        targetVersion,
+      );
+      for (const m of pending) {
+        for (const q of m.statements(db, 'postgres')) await trx.executeQuery(q);
+        await trx.executeQuery(recordVersion(db, m));
+      }
+      const applied = pending.map((m) => m.version);
+      return { from, to: Math.max(from, ...applied), applied };
+    });
+  }
+
+  if (result.applied.length > 0) {
+    opts.logger?.info(
+      { dialect: target.dialect, from: result.from, to: result.to, applied: result.applied },
+      'store: schema migrated',
+    );
+  }
+  return result;
+}

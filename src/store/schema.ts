@@ -1,0 +1,100 @@
+/**
+ * Table shapes as Kysely sees them. Internal to src/store/: the rest of the app speaks the record types of
+ * types.ts.
+ *
+ * Instants are integer epoch milliseconds (UTC) on both engines: BIGINT on Postgres (read back as numbers,
+ * see kysely-store.ts), INTEGER affinity on SQLite. Where the wall-clock zone matters, an IANA zone name sits
+ * beside them (meetings.time_zone). Lists and option bags are JSON text; instants inside JSON are ISO-8601
+ * UTC strings.
+ */
+
+/** Epoch milliseconds. Postgres BIGINT arrives as a number thanks to the pool's int8 parser. */
+export type EpochMs = number;
+
+export interface UserLinksTable {
+  team_id: string;
+  slack_user_id: string;
+  login_id: string;
+  email: string | null;
+  source: string;
+  linked_by: string | null;
+  linked_at: EpochMs;
+}
+
+export interface MeetingsTable {
+  team_id: string;
+  meet_id: string;
+  channel_id: string | null;
+  message_ts: string | null;
+  card_delivery: string;
+  host_slack_user_id: string;
+  host_login_id: string;
+  title: string;
+  kind: string;
+  start_at: EpochMs;
+  end_at: EpochMs | null;
+  time_zone: string;
+  status: string;
+  /** JSON: [{ channelId, scheduledMessageId, postAt: ISO-8601 }] */
+  reminders: string;
+  /** JSON: { [option]: boolean } */
+  options: string;
+  created_at: EpochMs;
+  updated_at: EpochMs;
+  ended_at: EpochMs | null;
+}
+
+export interface GuestsTable {
+  team_id: string;
+  meet_id: string;
+  guest_key: string;
+  slack_user_id: string | null;
+  email: string | null;
+  name: string;
+  /** JSON: string[] */
+  permissions: string;
+  role: string;
+  added_by: string | null;
+  added_at: EpochMs;
+}
+
+export interface RecordingsTable {
+  rec_id: string;
+  meet_id: string;
+  acc_id: string;
+  al_id: string;
+  team_id: string | null;
+  host_slack_user_id: string | null;
+  state: string;
+  attempts: number;
+  next_attempt_at: EpochMs | null;
+  claimed_by: string | null;
+  claim_expires_at: EpochMs | null;
+  notified_channel: string | null;
+  notified_ts: string | null;
+  notified_at: EpochMs | null;
+  last_error: string | null;
+  created_at: EpochMs;
+  updated_at: EpochMs;
+}
+
+export interface LeasesTable {
+  name: string;
+  holder: string;
+  expires_at: EpochMs;
+}
+
+export interface SchemaMigrationsTable {
+  version: number;
+  name: string;
+  applied_at: EpochMs;
+}
+
+export interface Database {
+  user_links: UserLinksTable;
+  meetings: MeetingsTable;
+  guests: GuestsTable;
+  recordings: RecordingsTable;
+  leases: LeasesTable;
+  schema_migrations: SchemaMigrationsTable;
+}
