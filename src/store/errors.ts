@@ -14,15 +14,26 @@ export class StoreOpenError extends Error {
 
 /** A short, one-line description of a driver error (pg's connection errors may be AggregateErrors without a message). */
 export function describeError(err: unknown): string {
-  if (err instanceof AggregateError && err.errors.length > 0) {
-    return [...new Set(err.errors.map(describeError))].join('; ');
+  // Duck-typed rather than instanceof: errors may come from another realm (e.g. jest's module sandbox).
+  if (typeof err !== 'object' || err === null) return String(err);
+  const { message, code, name, errors } = err as {
+    message?: unknown;
+    code?: unknown;
+    name?: unknown;
+    errors?: unknown;
+  };
+  if (Array.isArray(errors) && errors.length > 0 && !message) {
+    return [...new Set(errors.map(describeError))].join('; ');
   }
-  if (err instanceof Error) {
-    const code = (err as Error & { code?: unknown }).code;
-    const text = err.message || (typeof code === 'string' ? code : err.name);
-    return text.replace(/\s+/g, ' ').trim();
-  }
-  return String(err);
+  const text =
+    typeof message === 'string' && message !== ''
+      ? message
+      : typeof code === 'string'
+        ? code
+        : typeof name === 'string'
+          ? name
+          : String(err);
+  return text.replace(/\s+/g, ' ').trim();
 }
 
 /** True for a unique or primary-key violation on either engine. */

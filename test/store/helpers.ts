@@ -1,0 +1,114 @@
+/**
+ * Stores for tests (any engineer's tests may use these).
+ *
+ *   const t = await openTestStore('sqlite');   // or 'postgres'
+ *   await t.store.upsertUserLink(…);
+ *   await t.cleanup();                          // closes the store, deletes the file / drops the database
+ *
+ * Between tests of one file, `await resetTestStore(t)` empties every table (cheaper than a new database).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Sqlite from 'better-sqlite3';
+import pg from 'pg';
+import { openStore } from '../../src/store/index.js';
+import type { Store } from '../../src/store/types.js';
+import { createTestPostgresDatabase } from './pg-helpers.js';
+
+export { createTestPostgresDatabase, TEST_PG_URL, type TestPostgresDatabase } from './pg-helpers.js';
+
+export type TestDialect = 'sqlite' | 'postgres';
+
+export interface TestDatabase {
+  dialect: TestDialect;
+  /** DATABASE_URL of the database: open more stores on it with openStore(url). */
+  url: string;
+  /** Deletes the SQLite folder / drops the Postgres database. Close stores first. Idempotent. */
+  drop(): Promise<void>;
+}
+
+export interface TestStore extends TestDatabase {
+  store: Store;
+  /** Closes the store and drops the database. */
+  cleanup(): Promise<void>;
+}
+
+/** A fresh SQLite file in its own folder under os.tmpdir(). */
+export function createTestSqliteDatabase(): TestDatabase {
+  const dir = mkdtempSync(join(tmpdir(), 'mm-store-'));
+  return {
+    dialect: 'sqlite',
+    url: `sqlite:${join(dir, 'test.sqlite')}`,
+    drop: async () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+export async function createTestDatabase(dialect: TestDialect): Promise<TestDatabase> {
+  if (dialect === 'sqlite') return createTestSqliteDatabase();
+  const db = await createTestPostgresDatabase();
+  return { dialect, url: db.url, drop: db.drop };
+}
+
+export async function openTestStore(dialect: TestDialect = 'sqlite'): Promise<TestStore> {
+  const db = await createTestDatabase(dialect);
+  let store: Store;
+  try {
+    store = await openStore(db.url);
+  } catch (err) {
+    await db.drop();
+    throw err;
+  }
+  return {
+    ...db,
+    store,
+    cleanup: async () => {
+      await store.close();
+      await db.drop();
+    },
+  };
+}
+
+const DATA_TABLES = ['user_links', 'meetings', 'guests', 'recordings', 'leases'] as const;
+
+/** Empties every data table (keeps the schema and schema_migrations). */
+export async function resetTestStore(db: Pick<TestDatabase, 'url'>): Promise<void> {
+  // DELETE rather than TRUNCATE: on tiny tables it is several times faster on Postgres.
+  await execSql(
+    db.url,
+    DATA_TABLES.map((t) => `DELETE FROM ${t}`),
+  );
+}
+
+/**
+ * Runs raw SQL on a test database through its own connection, outside any store; returns the rows of the
+ * last statement. For tests that must look under the store (schema checks, crafted old-version data).
+ */
+export async function execSql(url: string, statements: string[]): Promise<Record<string, unknown>[]> {
+  let rows: Record<string, unknown>[] = [];
+  if (url.startsWith('sqlite:')) {
+    const raw = new Sqlite(url.slice('sqlite:'.length));
+    try {
+      raw.pragma('busy_timeout = 5000');
+      for (const s of statements) {
+        const stmt = raw.prepare(s);
+        if (stmt.reader) rows = stmt.all() as Record<string, unknown>[];
+        else {
+          stmt.run();
+          rows = [];
+        }
+      }
+    } finally {
+      raw.close();
+    }
+    return rows;
+  }
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    for (const s of statements) rows = (await client.query(s)).rows as Record<string, unknown>[];
+  } finally {
+    await client.end();
+  }
+  return rows;
+}
