@@ -9,14 +9,15 @@
  * (`notified`, `skipped`) cost nothing more; only new or unfinished recordings are touched.
  *
  * Announcing a recording (ready, or failed) is:
- *   1. `claimRecording(recId, instanceId, now, CLAIM_TTL)`: one conditional UPDATE; exactly one claimer wins,
- *      an expired claim can be taken over, a notified recording can never be claimed.
+ *   1. `claimRecording(recId, holder, now, CLAIM_TTL)` with a holder name unique to this claim
+ *      (`<instanceId>/<n>`): one conditional UPDATE; exactly one claimer wins, an expired claim can be taken
+ *      over, a notified recording can never be claimed.
  *   2. If the recording was already claimed by someone before us (a holder that crashed, or whose "mark"
  *      failed), that holder may have sent the DM: read the host's DM history and look for a message whose
  *      metadata is `{event_type: 'megameeting_recording_ready', event_payload: {rec_id}}` (the failed DM uses
  *      `megameeting_recording_failed` with `rec_id` and `attempt`). Found → record that message's ts, no DM.
  *   3. Otherwise send the DM, carrying that metadata.
- *   4. `markRecordingNotified(recId, instanceId, {channel, ts})` (failed DMs: state `failed` with the ts).
+ *   4. `markRecordingNotified(recId, holder, {channel, ts})` (failed DMs: state `failed` with the ts).
  * A crash between 3 and 4 leaves the claim in place; once it expires the next claimer finds the DM in the
  * history (step 2) and only marks it. A crash between 1 and 3 leaves a claim and no DM: the next claimer
  * finds nothing and sends. A DM that Slack refused for sure (a platform error such as `user_not_found`) gives
@@ -141,6 +142,7 @@ export class RecordingsService {
   readonly instanceId: string;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly claimTtlMs: number;
+  private claimSeq = 0;
 
   constructor(private readonly deps: RecordingsDeps) {
     this.instanceId = deps.instanceId ?? defaultInstanceId();
@@ -332,7 +334,9 @@ export class RecordingsService {
       this.log.info({ recId: rec.recId, hostSlackUserId: host.slackUserId }, 'recording host is now mapped');
     }
 
-    const holder = this.instanceId;
+    // Each claim has its own holder name: the store lets a holder re-claim what it holds, so two passes of
+    // this process sharing one name could both "win" the same recording.
+    const holder = `${this.instanceId}/${++this.claimSeq}`;
     const claimedBefore = record.claimedBy !== null;
     if (!(await store.claimRecording(rec.recId, holder, clock.now(), this.claimTtlMs))) return null;
 
@@ -357,7 +361,7 @@ export class RecordingsService {
         });
       }
     } catch (err) {
-      await this.afterFailedSend(rec, record, err);
+      await this.afterFailedSend(rec, record, holder, err);
       return 'errors';
     }
 
@@ -428,7 +432,12 @@ export class RecordingsService {
     return 'unmapped';
   }
 
-  private async afterFailedSend(rec: Recording, record: RecordingRecord, err: unknown): Promise<void> {
+  private async afterFailedSend(
+    rec: Recording,
+    record: RecordingRecord,
+    holder: string,
+    err: unknown,
+  ): Promise<void> {
     const { store, clock } = this.deps;
     const definite =
       err instanceof SlackCallError && !['request_error', 'http_error', 'unknown_error'].includes(err.code);
@@ -436,7 +445,7 @@ export class RecordingsService {
     const failures =
       (record.lastError?.startsWith('dm_') ? Number(record.lastError.split(':')[1] ?? 1) : 0) + 1;
     const now = clock.now();
-    if (definite) await store.releaseRecordingClaim(rec.recId, this.instanceId, now);
+    if (definite) await store.releaseRecordingClaim(rec.recId, holder, now);
     // An ambiguous failure keeps the claim: the DM may have gone out, and the next claimer checks the history.
     await store.updateRecording(
       rec.recId,
