@@ -9,8 +9,18 @@ function pick(alphabet: string, length: number): string {
   return out;
 }
 
-/** A 24-hex-digit id, like MegaMeeting's accId / loginId / recId (MongoDB ObjectIds). */
-export const objectId = (): string => randomBytes(12).toString('hex');
+const PROCESS_RANDOM = randomBytes(5).toString('hex');
+let counter = randomInt(0x1000000);
+
+/**
+ * A 24-hex-digit id, like MegaMeeting's accId / loginId / recId, built like a MongoDB ObjectId: seconds since
+ * the epoch, a per-process random part and a counter (cheap, and unique within the process).
+ */
+export const objectId = (): string => {
+  counter = (counter + 1) % 0x1000000;
+  const seconds = Math.floor(Date.now() / 1000) % 0x100000000;
+  return seconds.toString(16).padStart(8, '0') + PROCESS_RANDOM + counter.toString(16).padStart(6, '0');
+};
 /** A 32-character API token of uppercase letters and digits, like `B834JR9F763JFKJF993JI0FJ4GH67234`. */
 export const apiToken = (): string => pick(UPPER_ALNUM, 32);
 /** A 12-character verified-guest key of lowercase letters and digits, like `abcdef123456`. */

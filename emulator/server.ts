@@ -26,6 +26,7 @@ import {
 } from 'graphql';
 import { handleControl } from './control.js';
 import { EmulatorError } from './errors.js';
+import { fastExecute } from './fast-path.js';
 import { FAKE_MP4, page } from './pages.js';
 import { rootValue } from './resolvers.js';
 import { schema } from './schema.js';
@@ -291,7 +292,9 @@ export function createEmulatorServer(state: EmulatorState): EmulatorServer {
     } catch (e) {
       // graphql-js throws GraphQLError for syntax errors; a RangeError (stack) for absurdly deep nesting.
       parseError =
-        e instanceof GraphQLError ? e : new EmulatorError('GRAPHQL_PARSE_FAILED', 'The query is too deeply nested');
+        e instanceof GraphQLError
+          ? e
+          : new EmulatorError('GRAPHQL_PARSE_FAILED', 'The query is too deeply nested');
     }
     let operation: OperationDefinitionNode | null = null;
     if (document) {
@@ -322,7 +325,9 @@ export function createEmulatorServer(state: EmulatorState): EmulatorServer {
     try {
       validationErrors = validate(gqlSchema, document, undefined, { maxErrors: 20 });
     } catch {
-      validationErrors = [new EmulatorError('GRAPHQL_VALIDATION_FAILED', 'The query is too complex to validate')];
+      validationErrors = [
+        new EmulatorError('GRAPHQL_VALIDATION_FAILED', 'The query is too complex to validate'),
+      ];
     }
     if (validationErrors.length > 0) {
       finish(400, { errors: validationErrors.map((e) => formatError(e, 'GRAPHQL_VALIDATION_FAILED')) });
@@ -342,6 +347,11 @@ export function createEmulatorServer(state: EmulatorState): EmulatorServer {
       return;
     }
 
+    const fast = fastExecute(operation, root, { state, login });
+    if (fast) {
+      finish(200, fast);
+      return;
+    }
     const result = await execute({
       schema: gqlSchema,
       document,

@@ -109,6 +109,8 @@ export interface RecordingRecord {
   session: number;
   /** When it was recorded (recCreateDateTime, the file name's date). */
   createdAt: Date;
+  /** createdAt as `Feb 8, 2021 10:50:20` (formatted once). */
+  recCreateDateTime: string;
   recPackage: string;
   remuxStatus: RemuxStatus;
   /** When startRemux moved it to `processing`. */
@@ -380,7 +382,7 @@ export class EmulatorState {
   invitations: InvitationRecord[] = [];
   loginLinks = new Map<string, { loginId: string; used: boolean }>();
   /** meetId → highest recording session epoch used, to keep sessions unique per meeting. */
-  private sessions = new Map<string, Set<number>>();
+  private sessions = new Map<string, { used: Set<number>; max: number }>();
 
   faults: { mode: FaultMode; remaining: number }[] = [];
   latencyMs = 0;
@@ -531,7 +533,7 @@ export class EmulatorState {
       meetId: rec.meetId,
       recPackage: rec.recPackage,
       recPlay: this.recPlay(rec),
-      recCreateDateTime: formatRecordingDate(rec.createdAt),
+      recCreateDateTime: rec.recCreateDateTime,
       remuxStatus: rec.remuxStatus,
     };
   }
@@ -1048,14 +1050,19 @@ export class EmulatorState {
   }
 
   private newSession(meetId: string, at: number): number {
-    let used = this.sessions.get(meetId);
-    if (!used) {
-      used = new Set();
-      this.sessions.set(meetId, used);
+    let s = this.sessions.get(meetId);
+    if (!s) {
+      s = { used: new Set(), max: -1 };
+      this.sessions.set(meetId, s);
     }
+    // On a collision take the next free millisecond after the highest one used (O(1), even for bulk adds).
     let session = at;
-    while (used.has(session)) session++;
-    used.add(session);
+    if (s.used.has(session)) {
+      session = s.max + 1;
+      while (s.used.has(session)) session++;
+    }
+    s.used.add(session);
+    if (session > s.max) s.max = session;
     return session;
   }
 
@@ -1097,6 +1104,7 @@ export class EmulatorState {
       title,
       session,
       createdAt: at,
+      recCreateDateTime: formatRecordingDate(at),
       recPackage: `${this.accountId}/${meeting.meetId}/${session}/P2P-Recording-${meeting.meetId}-${fileTitle(
         title,
       )}-${formatFileDate(at)}.mp4`,
@@ -1226,7 +1234,7 @@ export class EmulatorState {
         return {
           ...r,
           recPlay: this.recPlay(r),
-          recCreateDateTime: formatRecordingDate(r.createdAt),
+          recCreateDateTime: r.recCreateDateTime,
         };
       }),
       invitations: this.invitations.map((i) => ({ ...i })),
