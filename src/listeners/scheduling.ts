@@ -1,5 +1,105 @@
-import type { App } from '@slack/bolt';
+import type { App, BlockAction, ButtonAction, RadioButtonsAction } from '@slack/bolt';
+import { z } from 'zod';
 import type { Services } from '../app.js';
+import type { GuestInviter } from '../services/scheduling.js';
+import { userMessageFor } from '../services/user-messages.js';
+import { searchTimeZones } from '../time/zones.js';
+import { ACTIONS, SCHEDULE_IDS, VIEWS } from '../views/ids.js';
 
-/** The scheduling modal's submission and the Edit button. */
-export function registerSchedulingListeners(_app: App, _services: Services): void {}
+/** `response_urls` that Slack adds to a view_submission for a conversations_select with response_url_enabled. */
+const responseUrlsSchema = z
+  .array(z.object({ response_url: z.string().url(), channel_id: z.string().optional() }))
+  .optional()
+  .catch(undefined);
+
+/**
+ * The scheduling modal's submission, its type switch and zone search; the Edit button and the edit modal.
+ * Submissions validate before the ack (inline errors) and do the MegaMeeting work after it.
+ */
+export function registerSchedulingListeners(app: App, services: Services): void {
+  const { scheduling, logger, slack } = services;
+  // The guests service gains inviteGuests in its own change; until then scheduling tells the host to add them.
+  const guests = services.guests as Partial<GuestInviter>;
+
+  app.view(VIEWS.schedule, async ({ ack, body, view }) => {
+    const result = scheduling.validateSchedule(view.state.values, view.private_metadata);
+    if (!result.ok) {
+      await ack({ response_action: 'errors', errors: result.errors });
+      return;
+    }
+    await ack();
+    const teamId = body.team?.id ?? body.user.team_id ?? '';
+    const urls = responseUrlsSchema.parse((body as { response_urls?: unknown }).response_urls);
+    const responseUrl = urls?.find(
+      (u) => !u.channel_id || u.channel_id === result.form.channelId,
+    )?.response_url;
+    await scheduling.createFromForm(result.form, {
+      teamId,
+      userId: body.user.id,
+      metaChannelId: result.form.channelId,
+      ...(responseUrl ? { responseUrl } : {}),
+      guests,
+    });
+  });
+
+  app.view(VIEWS.edit, async ({ ack, body, view }) => {
+    const result = scheduling.validateEdit(view.state.values, view.private_metadata);
+    if (!result.ok) {
+      await ack({ response_action: 'errors', errors: result.errors });
+      return;
+    }
+    await ack();
+    await scheduling.applyEdit(result.form, {
+      teamId: body.team?.id ?? body.user.team_id ?? '',
+      userId: body.user.id,
+    });
+  });
+
+  app.action<BlockAction<ButtonAction>>(ACTIONS.edit, async ({ ack, body, action }) => {
+    await ack();
+    const teamId = body.team?.id ?? body.user.team_id ?? '';
+    const userId = body.user.id;
+    const channelId = body.channel?.id ?? body.container?.channel_id ?? null;
+    const meetId = action.value ?? '';
+    try {
+      await scheduling.openEditModal({ triggerId: body.trigger_id, teamId, userId, meetId, channelId });
+    } catch (err) {
+      logger.info({ err, meetId, userId }, 'could not open the edit form');
+      await slack
+        .tellPrivately(channelId, userId, { text: userMessageFor(err, 'edit the meeting') })
+        .catch((e) => logger.error({ err: e }, 'could not tell the user why editing failed'));
+    }
+  });
+
+  // The type radio dispatches an action: re-render the form for that type.
+  app.action<BlockAction<RadioButtonsAction>>(SCHEDULE_IDS.type.action, async ({ ack, body, action }) => {
+    await ack();
+    if (!body.view) return;
+    try {
+      await scheduling.switchType({
+        viewId: body.view.id,
+        hash: body.view.hash,
+        privateMetadata: body.view.private_metadata,
+        values: body.view.state?.values,
+        type: action.selected_option?.value,
+      });
+    } catch (err) {
+      // The form still works: the submission reads the chosen type whatever fields are shown.
+      logger.warn({ err }, 'could not update the scheduling form for the chosen type');
+    }
+  });
+
+  // The zone picker's search (external_select, min_query_length 0): at most 100 options, the user's zone first.
+  app.options(SCHEDULE_IDS.zone.action, async ({ ack, body }) => {
+    const view = (body as { view?: { private_metadata?: string } }).view;
+    const zones = searchTimeZones(
+      body.value ?? '',
+      services.clock.now(),
+      100,
+      scheduling.preferredZone(view?.private_metadata),
+    );
+    await ack({
+      options: zones.map((z) => ({ text: { type: 'plain_text' as const, text: z.label }, value: z.value })),
+    });
+  });
+}

@@ -1,13 +1,42 @@
+import type { KnownBlock } from '@slack/types';
 import { AppError } from '../errors.js';
 import type { AppLogger } from '../logger.js';
-import type { MegaMeetingApi } from '../megameeting/types.js';
+import type { CreateMeetingInput, GuestPermission, MegaMeetingApi } from '../megameeting/types.js';
 import type { SlackGateway } from '../slack/gateway.js';
-import type { Store } from '../store/types.js';
-import type { ListItem } from '../views/messages.js';
+import type { MeetingRecord, Store } from '../store/types.js';
+import {
+  instantToZonedParts,
+  isValidTimeZone,
+  toMegaMeetingSchedule,
+  zonedWallTimeToInstant,
+} from '../time/megameeting-time.js';
+import { slackDateToken } from '../time/slack-date.js';
+import { canonicalTimeZone } from '../time/tz.js';
+import { timeZoneLabel } from '../time/zones.js';
+import { SCHEDULE_IDS } from '../views/ids.js';
+import { buildMeetingList, type ListItem } from '../views/messages.js';
+import {
+  buildEditModal,
+  buildScheduleModal,
+  DEFAULT_DURATION_MINUTES,
+  DEFAULT_WEBINAR_OPTIONS,
+  type EditMetadata,
+  editMetadataSchema,
+  readMetadata,
+  readScheduleState,
+  type ScheduleFormState,
+  type ScheduleMetadata,
+  type ScheduleType,
+  scheduleMetadataSchema,
+  type WebinarOption,
+} from '../views/schedule-modal.js';
+import { escapeMrkdwn, truncate } from '../views/text.js';
 import type { Clock } from './clock.js';
+import { DEFAULT_GUEST_PERMISSIONS, type GuestSpec, parseExternalGuests } from './guest-specs.js';
 import type { IdentityService } from './identity.js';
-import type { MeetingsService } from './meetings.js';
+import { type MeetingsService, validateTitle } from './meetings.js';
 import type { RemindersService } from './reminders.js';
+import { userMessageFor } from './user-messages.js';
 
 export type SchedulePreset = 'meeting' | 'webinar' | 'secure';
 
@@ -36,25 +65,585 @@ export interface SchedulingDeps {
   defaultTimeZone: string;
 }
 
+/** The guests service's method that adds verified guests (src/services/guests.ts). */
+export interface GuestInviter {
+  inviteGuests(
+    record: MeetingRecord,
+    guests: GuestSpec[],
+    actorUserId: string,
+  ): Promise<{ added: GuestSpec[]; failed: Array<{ guest: GuestSpec; reason: string }> }>;
+}
+
+/** `block_id → message` for `response_action: "errors"`. */
+export type FormErrors = Record<string, string>;
+
+/** A validated scheduling form, ready to create. */
+export interface ScheduleForm {
+  type: ScheduleType;
+  title: string;
+  start: Date;
+  end: Date;
+  timeZone: string;
+  channelId: string;
+  webinarOptions: WebinarOption[];
+  guestUserIds: string[];
+  externalGuests: GuestSpec[];
+  guestPermissions: GuestPermission[];
+}
+
+/** A validated edit form. */
+export interface EditForm {
+  meetId: string;
+  channelId: string | null;
+  title: string;
+  start: Date;
+  end: Date;
+  timeZone: string;
+}
+
+export type Validated<T> = { ok: true; form: T } | { ok: false; errors: FormErrors };
+
+/** A start this far in the past still counts as "now" (the form may have sat open a few minutes). */
+const PAST_GRACE_MS = 5 * 60_000;
+const HALF_HOUR_MS = 30 * 60_000;
+const MAX_FORM_ERROR_CHARS = 1000;
+
+const PRESET_TYPES: Record<SchedulePreset, ScheduleType> = {
+  meeting: 'scheduled',
+  webinar: 'webinar',
+  secure: 'secure',
+};
+
+/** The next whole or half hour strictly after `now`, as a wall time in `timeZone` (half hours of local time). */
+export function nextHalfHour(now: Date, timeZone: string): { date: string; time: string } {
+  const { date, time } = instantToZonedParts(now, timeZone);
+  const wall = Date.parse(`${date}T${time}:00Z`);
+  const next = new Date(Math.floor(wall / HALF_HOUR_MS) * HALF_HOUR_MS + HALF_HOUR_MS).toISOString();
+  return { date: next.slice(0, 10), time: next.slice(11, 16) };
+}
+
 /** Scheduling: the modal, its submission, editing, and `/meet list`. */
 export class SchedulingService {
   constructor(private readonly deps: SchedulingDeps) {}
 
-  async openModal(_req: OpenModalRequest): Promise<void> {
-    throw new AppError('invalid_input', 'Scheduling from a form is not available yet.');
+  /** The user's Slack zone, else the default. Never throws: the modal must open within the trigger window. */
+  private async userTimeZone(userId: string): Promise<string> {
+    try {
+      const tz = (await this.deps.slack.userInfo(userId)).tz;
+      return tz && isValidTimeZone(tz) ? (canonicalTimeZone(tz) ?? tz) : this.deps.defaultTimeZone;
+    } catch (err) {
+      this.deps.logger.warn({ err, userId }, 'could not read the user time zone; using the default');
+      return this.deps.defaultTimeZone;
+    }
   }
 
-  /** The user's meetings that have not ended, soonest first. */
+  /** Open the scheduling modal. Only Slack is called (users.info, views.open): no MegaMeeting call before it. */
+  async openModal(req: OpenModalRequest): Promise<void> {
+    const tz = await this.userTimeZone(req.userId);
+    const now = this.deps.clock.now();
+    const start = req.start ? instantToZonedParts(req.start, tz) : nextHalfHour(now, tz);
+    const view = buildScheduleModal({
+      type: PRESET_TYPES[req.preset],
+      title: req.title,
+      date: start.date,
+      time: start.time,
+      timeZone: tz,
+      userTimeZone: tz,
+      durationMinutes: DEFAULT_DURATION_MINUTES,
+      channelId: req.channelId,
+      ...(req.notice ? { notice: req.notice } : {}),
+      now,
+    });
+    await this.deps.slack.openView(req.triggerId, view);
+  }
+
+  /**
+   * The type radio changed: the same form re-rendered for the new type. What the user typed is carried over (Slack
+   * keeps input values across views.update too; this also covers the fields that are rebuilt).
+   */
+  async switchType(input: {
+    viewId: string;
+    hash?: string;
+    privateMetadata: string | undefined;
+    values: unknown;
+    type: string | undefined;
+  }): Promise<void> {
+    const meta = readMetadata(scheduleMetadataSchema, input.privateMetadata);
+    const state = readScheduleState(input.values);
+    const type = (['scheduled', 'webinar', 'secure'] as const).find((t) => t === input.type);
+    if (!meta || !state || !type) return;
+    const now = this.deps.clock.now();
+    const tz = state.timeZone && isValidTimeZone(state.timeZone) ? state.timeZone : meta.tz;
+    const fallback = nextHalfHour(now, tz);
+    const view = buildScheduleModal({
+      type,
+      title: state.title,
+      date: state.date ?? fallback.date,
+      time: state.time ?? fallback.time,
+      timeZone: tz,
+      userTimeZone: meta.tz,
+      durationMinutes: state.durationMinutes ?? DEFAULT_DURATION_MINUTES,
+      endTime: state.endTime,
+      channelId: state.channelId ?? meta.channelId,
+      ...(state.webinarOptionsShown ? { webinarOptions: state.webinarOptions } : {}),
+      guestUserIds: state.guestUserIds,
+      guestExternalText: state.guestExternalText,
+      ...(state.guestPermissionsShown ? { guestPermissions: state.guestPermissions } : {}),
+      now,
+    });
+    await this.deps.slack.updateView(input.viewId, view, input.hash);
+  }
+
+  /** The preferred zone for the zone search of a view (the user's own), from its private_metadata. */
+  preferredZone(privateMetadata: string | undefined): string | undefined {
+    return (
+      readMetadata(scheduleMetadataSchema, privateMetadata)?.tz ??
+      readMetadata(editMetadataSchema, privateMetadata)?.tz
+    );
+  }
+
+  /** Start, end and zone from the shared date/time/zone/duration/end fields, with inline errors. */
+  private readWhen(
+    state: ScheduleFormState,
+    errors: FormErrors,
+    withEndTime: boolean,
+  ): { start: Date; end: Date; timeZone: string } | null {
+    const now = this.deps.clock.now();
+    const zone = state.timeZone ? canonicalTimeZone(state.timeZone) : undefined;
+    if (!zone || !isValidTimeZone(zone)) {
+      errors[SCHEDULE_IDS.zone.block] = 'Pick a time zone from the list.';
+      return null;
+    }
+    if (!state.date || !/^\d{4}-\d{2}-\d{2}$/.test(state.date)) {
+      errors[SCHEDULE_IDS.date.block] = 'Pick a start date.';
+      return null;
+    }
+    if (!state.time || !/^\d{2}:\d{2}$/.test(state.time)) {
+      errors[SCHEDULE_IDS.time.block] = 'Pick a start time.';
+      return null;
+    }
+    let start: Date;
+    try {
+      const read = zonedWallTimeToInstant(state.date, state.time, zone);
+      if (read.adjusted === 'gap') {
+        errors[SCHEDULE_IDS.time.block] =
+          `${state.time} does not exist on ${state.date} in ${zone}: the clocks jump forward then. Pick another time.`;
+        return null;
+      }
+      start = read.instant;
+    } catch {
+      errors[SCHEDULE_IDS.date.block] = 'That date and time cannot be read. Pick them again.';
+      return null;
+    }
+    if (start.getTime() < now.getTime() - PAST_GRACE_MS) {
+      errors[SCHEDULE_IDS.date.block] =
+        `That start is in the past (it is now ${instantToZonedParts(now, zone).date} ${instantToZonedParts(now, zone).time} in ${zone}). Pick a future time.`;
+      return null;
+    }
+    let end: Date;
+    if (withEndTime && state.endTime) {
+      if (!/^\d{2}:\d{2}$/.test(state.endTime)) {
+        errors[SCHEDULE_IDS.endTime.block] = 'Pick an end time, or clear it and choose a duration.';
+        return null;
+      }
+      end = zonedWallTimeToInstant(state.date, state.endTime, zone).instant;
+      if (end.getTime() <= start.getTime()) {
+        errors[SCHEDULE_IDS.endTime.block] =
+          'The end must be after the start (same day). For a meeting past midnight, clear this and pick a duration.';
+        return null;
+      }
+    } else {
+      if (!state.durationMinutes) {
+        errors[SCHEDULE_IDS.duration.block] = 'Pick a duration.';
+        return null;
+      }
+      end = new Date(start.getTime() + state.durationMinutes * 60_000);
+    }
+    return { start, end, timeZone: zone };
+  }
+
+  private readTitle(state: ScheduleFormState, errors: FormErrors): string | null {
+    const title = state.title.trim();
+    if (!title) {
+      errors[SCHEDULE_IDS.title.block] = 'Give the meeting a title.';
+      return null;
+    }
+    const problem = validateTitle(title);
+    if (problem) {
+      errors[SCHEDULE_IDS.title.block] = problem;
+      return null;
+    }
+    return title;
+  }
+
+  /** Validate a submitted scheduling form. Pure apart from the clock: safe to run before the ack. */
+  validateSchedule(values: unknown, privateMetadata: string | undefined): Validated<ScheduleForm> {
+    const meta: ScheduleMetadata | null = readMetadata(scheduleMetadataSchema, privateMetadata);
+    const state = readScheduleState(values);
+    if (!meta || !state) {
+      return {
+        ok: false,
+        errors: {
+          [SCHEDULE_IDS.title.block]: 'This form is out of date. Close it and run `/meet schedule` again.',
+        },
+      };
+    }
+    const errors: FormErrors = {};
+    const title = this.readTitle(state, errors);
+    const when = this.readWhen(state, errors, true);
+    const type = state.type ?? meta.type;
+    const channelId = state.channelId ?? meta.channelId;
+    if (!channelId) errors[SCHEDULE_IDS.channel.block] = 'Pick a conversation to post the meeting in.';
+
+    const guestPermissions = state.guestPermissionsShown ? state.guestPermissions : DEFAULT_GUEST_PERMISSIONS;
+    let externalGuests: GuestSpec[] = [];
+    if (type === 'secure') {
+      const parsed = parseExternalGuests(state.guestExternalText, guestPermissions);
+      if (parsed.problems.length > 0) {
+        errors[SCHEDULE_IDS.guestExternal.block] = truncate(parsed.problems.join('\n'), MAX_FORM_ERROR_CHARS);
+      }
+      externalGuests = parsed.guests;
+    }
+    if (Object.keys(errors).length > 0 || !title || !when) return { ok: false, errors };
+    return {
+      ok: true,
+      form: {
+        type,
+        title,
+        ...when,
+        channelId,
+        webinarOptions: state.webinarOptionsShown ? state.webinarOptions : DEFAULT_WEBINAR_OPTIONS,
+        guestUserIds: type === 'secure' ? [...new Set(state.guestUserIds)] : [],
+        externalGuests,
+        guestPermissions,
+      },
+    };
+  }
+
+  /** The documented createMeeting options of a form's type. */
+  static optionsFor(form: Pick<ScheduleForm, 'type' | 'webinarOptions'>): Partial<CreateMeetingInput> {
+    if (form.type === 'secure') return { requireVerification: true };
+    if (form.type === 'webinar') {
+      const options: Partial<CreateMeetingInput> = { enableRegistration: true };
+      for (const key of form.webinarOptions) options[key] = true;
+      return options;
+    }
+    return {};
+  }
+
+  /**
+   * Create what a validated form describes (after the modal closed). Every failure is told to the user privately:
+   * nothing is lost silently.
+   */
+  async createFromForm(
+    form: ScheduleForm,
+    ctx: {
+      teamId: string;
+      userId: string;
+      metaChannelId: string | null;
+      responseUrl?: string;
+      guests?: Partial<GuestInviter>;
+    },
+  ): Promise<MeetingRecord | null> {
+    const { deps } = this;
+    const log = deps.logger.child({
+      flow: 'schedule',
+      teamId: ctx.teamId,
+      userId: ctx.userId,
+      type: form.type,
+    });
+    let record: MeetingRecord;
+    try {
+      record = await deps.meetings.create({
+        teamId: ctx.teamId,
+        channelId: form.channelId,
+        hostUserId: ctx.userId,
+        title: form.title,
+        kind: form.type,
+        start: form.start,
+        end: form.end,
+        timeZone: form.timeZone,
+        ...(ctx.responseUrl ? { responseUrl: ctx.responseUrl } : {}),
+        options: SchedulingService.optionsFor(form),
+      });
+    } catch (err) {
+      log.warn({ err }, 'scheduling from the form failed');
+      await this.tell(
+        form.channelId ?? ctx.metaChannelId,
+        ctx.userId,
+        userMessageFor(err, `schedule "${truncate(form.title, 80)}"`),
+      );
+      return null;
+    }
+    if (form.type === 'secure') await this.addGuests(record, form, ctx.userId, ctx.guests);
+    return record;
+  }
+
+  private async tell(
+    channelId: string | null,
+    userId: string,
+    text: string,
+    blocks?: KnownBlock[],
+  ): Promise<void> {
+    await this.deps.slack
+      .tellPrivately(channelId, userId, { text, ...(blocks ? { blocks } : {}) })
+      .catch((err) => this.deps.logger.error({ err, userId }, 'could not tell the user privately'));
+  }
+
+  /** Slack-user guests need their name and email from Slack; then the guests service adds everyone. */
+  private async addGuests(
+    record: MeetingRecord,
+    form: ScheduleForm,
+    userId: string,
+    inviter: Partial<GuestInviter> | undefined,
+  ): Promise<void> {
+    const specs: GuestSpec[] = [];
+    const skipped: string[] = [];
+    for (const slackUserId of form.guestUserIds) {
+      if (slackUserId === userId) continue;
+      try {
+        const user = await this.deps.slack.userInfo(slackUserId);
+        if (user.isBot || user.deleted) {
+          skipped.push(`<@${slackUserId}> (not a person who can join)`);
+        } else if (!user.email) {
+          skipped.push(`<@${slackUserId}> (Slack does not share their email)`);
+        } else {
+          specs.push({
+            slackUserId,
+            name: user.realName,
+            email: user.email,
+            permissions: form.guestPermissions,
+          });
+        }
+      } catch (err) {
+        this.deps.logger.warn({ err, slackUserId }, 'could not read a guest profile');
+        skipped.push(`<@${slackUserId}> (their Slack profile could not be read)`);
+      }
+    }
+    specs.push(...form.externalGuests);
+    const title = `"${escapeMrkdwn(truncate(record.title, 80))}" (${record.meetId})`;
+    if (specs.length === 0 && skipped.length === 0) {
+      await this.tell(
+        record.channelId,
+        userId,
+        `:lock: ${title} is a secure meeting with no guests yet: nobody can join until you add them with *Manage guests* on the card (or \`/meet guests ${record.meetId}\`).`,
+      );
+      return;
+    }
+    const lines: string[] = [];
+    if (specs.length > 0) {
+      if (typeof inviter?.inviteGuests !== 'function') {
+        lines.push(
+          `I couldn't add the guests yet (guest management is not available). Add them with \`/meet guests ${record.meetId}\`: ${specs.map((s) => (s.slackUserId ? `<@${s.slackUserId}>` : escapeMrkdwn(s.email ?? s.name))).join(', ')}.`,
+        );
+      } else {
+        try {
+          const result = await inviter.inviteGuests(record, specs, userId);
+          for (const f of result.failed) {
+            const who = f.guest.slackUserId
+              ? `<@${f.guest.slackUserId}>`
+              : escapeMrkdwn(f.guest.email ?? f.guest.name);
+            skipped.push(`${who} (${escapeMrkdwn(truncate(f.reason, 120))})`);
+          }
+        } catch (err) {
+          this.deps.logger.warn({ err, meetId: record.meetId }, 'adding guests after scheduling failed');
+          lines.push(
+            `${userMessageFor(err, 'add the guests')} Add them with \`/meet guests ${record.meetId}\`.`,
+          );
+        }
+      }
+    }
+    if (skipped.length > 0) {
+      lines.push(
+        `These guests were not added to ${title}: ${skipped.join(', ')}. Add them with *Manage guests* on the card.`,
+      );
+    }
+    if (lines.length > 0) await this.tell(record.channelId, userId, lines.join('\n'));
+  }
+
+  // ----------------------------------------------------------------------------------------------------------
+  // Editing
+
+  /** Open the edit modal for the host or an admin; anyone else gets the AppError (told privately by the caller). */
+  async openEditModal(req: {
+    triggerId: string;
+    teamId: string;
+    userId: string;
+    meetId: string;
+    channelId: string | null;
+  }): Promise<void> {
+    const record = await this.deps.meetings.loadManageable(
+      req.teamId,
+      req.meetId,
+      req.userId,
+      'edit this meeting',
+    );
+    assertEditable(record);
+    const tz = await this.userTimeZone(req.userId);
+    const zone = isValidTimeZone(record.timeZone) ? record.timeZone : tz;
+    const start = instantToZonedParts(record.startAt, zone);
+    const minutes = record.endAt
+      ? Math.max(1, Math.round((record.endAt.getTime() - record.startAt.getTime()) / 60_000))
+      : DEFAULT_DURATION_MINUTES;
+    await this.deps.slack.openView(
+      req.triggerId,
+      buildEditModal({
+        meetId: record.meetId,
+        title: record.title,
+        date: start.date,
+        time: start.time,
+        timeZone: zone,
+        durationMinutes: minutes,
+        channelId: req.channelId,
+        userTimeZone: tz,
+        now: this.deps.clock.now(),
+      }),
+    );
+  }
+
+  validateEdit(values: unknown, privateMetadata: string | undefined): Validated<EditForm> {
+    const meta: EditMetadata | null = readMetadata(editMetadataSchema, privateMetadata);
+    const state = readScheduleState(values);
+    if (!meta || !state) {
+      return {
+        ok: false,
+        errors: { [SCHEDULE_IDS.title.block]: 'This form is out of date. Close it and press Edit again.' },
+      };
+    }
+    const errors: FormErrors = {};
+    const title = this.readTitle(state, errors);
+    const when = this.readWhen(state, errors, false);
+    if (!title || !when) return { ok: false, errors };
+    return { ok: true, form: { meetId: meta.meetId, channelId: meta.channelId, title, ...when } };
+  }
+
+  /** Apply an edit: updateMeeting, the store, reminders moved, the card refreshed in place. */
+  async applyEdit(form: EditForm, ctx: { teamId: string; userId: string }): Promise<MeetingRecord | null> {
+    const { deps } = this;
+    try {
+      // Checked again at submission: the form may have been open a while.
+      const record = await deps.meetings.loadManageable(
+        ctx.teamId,
+        form.meetId,
+        ctx.userId,
+        'edit this meeting',
+      );
+      assertEditable(record);
+      await deps.megameeting.updateMeeting({
+        meetId: record.meetId,
+        meetName: form.title,
+        ...toMegaMeetingSchedule(form.start, form.end, form.timeZone),
+      });
+      const updated = (await deps.store.updateMeeting(ctx.teamId, record.meetId, {
+        title: form.title,
+        startAt: form.start,
+        endAt: form.end,
+        timeZone: form.timeZone,
+      })) ?? { ...record, title: form.title, startAt: form.start, endAt: form.end, timeZone: form.timeZone };
+      deps.logger.info({ meetId: record.meetId, by: ctx.userId }, 'meeting edited');
+      const withReminders = await deps.reminders.reschedule(updated);
+      await deps.meetings.refreshCard(withReminders);
+      await this.tell(
+        form.channelId ?? record.channelId,
+        ctx.userId,
+        `Updated "${escapeMrkdwn(truncate(form.title, 120))}" (${record.meetId}): now ${slackDateToken(form.start)} (host's zone: ${timeZoneLabel(form.timeZone, form.start)}).`,
+      );
+      return withReminders;
+    } catch (err) {
+      deps.logger.warn({ err, meetId: form.meetId }, 'editing a meeting failed');
+      await this.tell(form.channelId, ctx.userId, userMessageFor(err, 'update the meeting'));
+      return null;
+    }
+  }
+
+  // ----------------------------------------------------------------------------------------------------------
+  // /meet list
+
+  /**
+   * The user's meetings that have not ended, soonest first, reconciled against MegaMeeting's `meetings` (one
+   * call): meetings no longer there ended elsewhere, so they are marked ended and dropped. `stale` is true when
+   * MegaMeeting could not be asked (the store's view is shown as is).
+   */
+  async listWithStatus(teamId: string, userId: string): Promise<{ items: ListItem[]; stale: boolean }> {
+    const { deps } = this;
+    let records = await deps.meetings.listOpen(teamId, userId);
+    let stale = false;
+    if (records.length > 0) {
+      try {
+        const live = new Set((await deps.megameeting.meetings()).map((m) => m.meetId));
+        const gone = records.filter((r) => !live.has(r.meetId));
+        for (const r of gone) await this.markEndedElsewhere(r);
+        records = records.filter((r) => live.has(r.meetId));
+      } catch (err) {
+        stale = true;
+        deps.logger.warn(
+          { err, teamId },
+          'could not reconcile /meet list with MegaMeeting; showing the store',
+        );
+      }
+    }
+    return {
+      stale,
+      items: records.map((r) => ({
+        meetId: r.meetId,
+        title: r.title,
+        kind: r.kind,
+        status: r.status,
+        start: r.startAt,
+        end: r.endAt,
+        joinUrl: deps.meetings.joinUrl(r),
+      })),
+    };
+  }
+
+  private async markEndedElsewhere(record: MeetingRecord): Promise<void> {
+    const { deps } = this;
+    try {
+      const now = deps.clock.now();
+      const ended = await deps.store.updateMeeting(record.teamId, record.meetId, {
+        status: 'ended',
+        endedAt: now,
+      });
+      deps.logger.info({ meetId: record.meetId }, 'meeting no longer on MegaMeeting; marked ended');
+      if (ended) {
+        const cleared = await deps.reminders.cancel(ended);
+        await deps.meetings.refreshCard(cleared);
+      }
+    } catch (err) {
+      deps.logger.warn({ err, meetId: record.meetId }, 'could not mark a meeting ended');
+    }
+  }
+
+  /** The user's meetings that have not ended, soonest first (reconciled when MegaMeeting answers). */
   async listForUser(teamId: string, userId: string): Promise<ListItem[]> {
-    const records = await this.deps.meetings.listOpen(teamId, userId);
-    return records.map((r) => ({
-      meetId: r.meetId,
-      title: r.title,
-      kind: r.kind,
-      status: r.status,
-      start: r.startAt,
-      end: r.endAt,
-      joinUrl: this.deps.meetings.joinUrl(r),
-    }));
+    return (await this.listWithStatus(teamId, userId)).items;
+  }
+
+  /** `/meet list` as a message, with a note when MegaMeeting could not be asked. */
+  async listMessage(teamId: string, userId: string): Promise<{ text: string; blocks: KnownBlock[] }> {
+    const { items, stale } = await this.listWithStatus(teamId, userId);
+    const message = buildMeetingList(items);
+    if (!stale) return message;
+    const note =
+      "MegaMeeting isn't answering right now, so this list may include meetings that have already ended.";
+    return {
+      text: `${message.text} ${note}`,
+      blocks: [
+        ...message.blocks,
+        { type: 'context', elements: [{ type: 'mrkdwn', text: `:warning: ${note}` }] },
+      ],
+    };
+  }
+}
+
+function assertEditable(record: MeetingRecord): void {
+  if (record.status === 'ended') {
+    throw new AppError('already_ended', `"${record.title}" (${record.meetId}) has already ended.`);
+  }
+  if (record.status !== 'scheduled' || record.kind === 'instant') {
+    throw new AppError(
+      'invalid_input',
+      `"${record.title}" (${record.meetId}) has started; only scheduled meetings can be edited.`,
+    );
   }
 }

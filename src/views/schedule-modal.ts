@@ -1,0 +1,490 @@
+import type { InputBlock, KnownBlock, ModalView, PlainTextOption } from '@slack/types';
+import { z } from 'zod';
+import { GUEST_PERMISSIONS, type GuestPermission } from '../megameeting/types.js';
+import { DEFAULT_GUEST_PERMISSIONS } from '../services/guest-specs.js';
+import { timeZoneOption } from '../time/zones.js';
+import { SCHEDULE_IDS as IDS, VIEWS } from './ids.js';
+import { formatDuration, truncate } from './text.js';
+
+/**
+ * The scheduling modal (`/meet schedule|webinar|secure`) and the edit modal (Edit on a card or in `/meet list`):
+ * pure builders, the private_metadata they carry, and a zod reader for the `view.state.values` Slack sends back.
+ * Both modals share block and action IDs (SCHEDULE_IDS) so one reader serves both.
+ */
+
+export type ScheduleType = 'scheduled' | 'webinar' | 'secure';
+export const SCHEDULE_TYPES: readonly ScheduleType[] = ['scheduled', 'webinar', 'secure'];
+
+export const MAX_TITLE_CHARS = 150;
+export const DURATION_MINUTES = [15, 30, 45, 60, 90, 120, 180, 240] as const;
+export const DEFAULT_DURATION_MINUTES = 60;
+/** Slack allows 3000 characters in a plain_text_input: about 50 "Name <email>" lines. */
+const EXTERNAL_GUESTS_MAX_CHARS = 3000;
+const MAX_SLACK_GUESTS = 50;
+
+/** The documented createMeeting switches a webinar may set, with what they mean for attendees. */
+export const WEBINAR_OPTIONS = [
+  { key: 'disableVideo', label: 'Attendees cannot turn on video' },
+  { key: 'disableAudio', label: 'Attendees cannot unmute' },
+  { key: 'disableScreen', label: 'Attendees cannot share their screen' },
+  { key: 'disableFileUpload', label: 'Attendees cannot upload files' },
+  { key: 'disableWebVideoPlayer', label: 'Turn off the web video player' },
+  { key: 'enableRestrictedUserList', label: 'Attendees cannot see who else is there' },
+  { key: 'enableRestrictedChat', label: 'Attendees chat with the host only' },
+] as const;
+export type WebinarOption = (typeof WEBINAR_OPTIONS)[number]['key'];
+const WEBINAR_OPTION_KEYS = WEBINAR_OPTIONS.map((o) => o.key) as [WebinarOption, ...WebinarOption[]];
+/** A broadcast by default: attendees watch and listen, chat stays open. */
+export const DEFAULT_WEBINAR_OPTIONS: WebinarOption[] = [
+  'disableVideo',
+  'disableAudio',
+  'disableScreen',
+  'disableFileUpload',
+  'enableRestrictedUserList',
+];
+
+const PERMISSION_LABELS: Record<GuestPermission, string> = {
+  webcam: 'Webcam',
+  microphone: 'Microphone',
+  screenSharing: 'Screen sharing',
+  chat: 'Chat',
+  fileUpload: 'Upload files',
+  fileDownload: 'Download files',
+  webVideoPlayer: 'Web video player',
+  moderator: 'Moderator (co-host)',
+};
+
+const TYPE_CHOICES: Record<ScheduleType, { text: string; description: string }> = {
+  scheduled: { text: 'Video meeting', description: '2–20 people, anyone with the link joins' },
+  webinar: {
+    text: 'Webinar with registration',
+    description: 'People register from the card for a personal link',
+  },
+  secure: {
+    text: 'Secure meeting with verified guests',
+    description: 'Only the guests you choose, each with a personal link',
+  },
+};
+
+const MODAL_TITLES: Record<ScheduleType, string> = {
+  scheduled: 'Schedule a meeting',
+  webinar: 'Schedule a webinar',
+  secure: 'Secure meeting',
+};
+
+// ------------------------------------------------------------------------------------------------------------
+// private_metadata
+
+export const scheduleMetadataSchema = z.object({
+  v: z.literal(1),
+  /** Where the command was typed: the default channel, and where to tell the user about problems. */
+  channelId: z.string().max(50),
+  type: z.enum(['scheduled', 'webinar', 'secure']),
+  /** The user's own zone, offered first in the zone search. */
+  tz: z.string().max(100),
+});
+export type ScheduleMetadata = z.infer<typeof scheduleMetadataSchema>;
+
+export const editMetadataSchema = z.object({
+  v: z.literal(1),
+  meetId: z.string().min(1).max(100),
+  /** Where the Edit button was pressed (for private answers). */
+  channelId: z.string().max(50).nullable(),
+  tz: z.string().max(100),
+});
+export type EditMetadata = z.infer<typeof editMetadataSchema>;
+
+/** Parse our own JSON private_metadata; null when it is missing, malformed or from another version. */
+export function readMetadata<T>(schema: z.ZodType<T>, raw: string | undefined): T | null {
+  if (!raw) return null;
+  try {
+    const parsed = schema.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+// ------------------------------------------------------------------------------------------------------------
+// Builders
+
+export interface ScheduleModalInput {
+  type: ScheduleType;
+  title: string;
+  /** `YYYY-MM-DD` and `HH:mm`, the wall time in `timeZone`. */
+  date: string;
+  time: string;
+  timeZone: string;
+  /** The zone the user has in Slack (kept in the metadata, offered first in the zone search). */
+  userTimeZone: string;
+  durationMinutes: number;
+  endTime?: string | null;
+  channelId: string;
+  /** Why the form opened (e.g. a time that could not be read with confidence). */
+  notice?: string;
+  webinarOptions?: WebinarOption[];
+  guestUserIds?: string[];
+  guestExternalText?: string;
+  guestPermissions?: GuestPermission[];
+  /** For the zone's option label (offset now). */
+  now: Date;
+}
+
+export interface EditModalInput {
+  meetId: string;
+  title: string;
+  date: string;
+  time: string;
+  timeZone: string;
+  durationMinutes: number;
+  channelId: string | null;
+  userTimeZone: string;
+  now: Date;
+}
+
+const plainText = (text: string) => ({ type: 'plain_text' as const, text, emoji: true });
+
+function option(text: string, value: string, description?: string): PlainTextOption {
+  return {
+    text: plainText(truncate(text, 75)),
+    value,
+    ...(description ? { description: plainText(truncate(description, 75)) } : {}),
+  };
+}
+
+function durationOptions(current: number): PlainTextOption[] {
+  const minutes = new Set<number>(DURATION_MINUTES);
+  if (current > 0) minutes.add(current);
+  return [...minutes].sort((a, b) => a - b).map((m) => option(formatDuration(m), String(m)));
+}
+
+function titleBlock(title: string, hint?: string): InputBlock {
+  return {
+    type: 'input',
+    block_id: IDS.title.block,
+    label: plainText('Title'),
+    element: {
+      type: 'plain_text_input',
+      action_id: IDS.title.action,
+      max_length: MAX_TITLE_CHARS,
+      placeholder: plainText('Design review'),
+      ...(title ? { initial_value: truncate(title, MAX_TITLE_CHARS) } : {}),
+    },
+    ...(hint ? { hint: plainText(hint) } : {}),
+  };
+}
+
+function whenBlocks(input: {
+  date: string;
+  time: string;
+  timeZone: string;
+  durationMinutes: number;
+  now: Date;
+}): InputBlock[] {
+  const zone = timeZoneOption(input.timeZone, input.now);
+  return [
+    {
+      type: 'input',
+      block_id: IDS.date.block,
+      label: plainText('Start date'),
+      element: { type: 'datepicker', action_id: IDS.date.action, initial_date: input.date },
+    },
+    {
+      type: 'input',
+      block_id: IDS.time.block,
+      label: plainText('Start time'),
+      element: { type: 'timepicker', action_id: IDS.time.action, initial_time: input.time },
+      hint: plainText('In the time zone below. Everyone in Slack sees the time in their own zone.'),
+    },
+    {
+      type: 'input',
+      block_id: IDS.zone.block,
+      label: plainText('Time zone'),
+      element: {
+        type: 'external_select',
+        action_id: IDS.zone.action,
+        min_query_length: 0,
+        placeholder: plainText('Search: city, region, abbreviation or UTC+5:30'),
+        ...(zone ? { initial_option: option(zone.label, zone.value) } : {}),
+      },
+    },
+    {
+      type: 'input',
+      block_id: IDS.duration.block,
+      label: plainText('Duration'),
+      element: {
+        type: 'static_select',
+        action_id: IDS.duration.action,
+        options: durationOptions(input.durationMinutes),
+        initial_option: option(formatDuration(input.durationMinutes), String(input.durationMinutes)),
+      },
+    },
+  ];
+}
+
+function checkboxes(
+  blockId: string,
+  actionId: string,
+  label: string,
+  options: PlainTextOption[],
+  selected: string[],
+  hint: string,
+): InputBlock {
+  const initial = options.filter((o) => selected.includes(o.value ?? ''));
+  return {
+    type: 'input',
+    block_id: blockId,
+    optional: true,
+    label: plainText(label),
+    element: {
+      type: 'checkboxes',
+      action_id: actionId,
+      options,
+      ...(initial.length > 0 ? { initial_options: initial } : {}),
+    },
+    hint: plainText(hint),
+  };
+}
+
+/** The type-specific fields: webinar switches, or the verified guests of a secure meeting. */
+function typeBlocks(input: ScheduleModalInput): KnownBlock[] {
+  if (input.type === 'webinar') {
+    return [
+      checkboxes(
+        IDS.webinarOptions.block,
+        IDS.webinarOptions.action,
+        'Webinar options',
+        WEBINAR_OPTIONS.map((o) => option(o.label, o.key)),
+        input.webinarOptions ?? DEFAULT_WEBINAR_OPTIONS,
+        'The card gets a Register button: each person who presses it receives a personal link.',
+      ),
+    ];
+  }
+  if (input.type === 'secure') {
+    return [
+      {
+        type: 'input',
+        block_id: IDS.guestUsers.block,
+        optional: true,
+        label: plainText('Guests in this workspace'),
+        element: {
+          type: 'multi_users_select',
+          action_id: IDS.guestUsers.action,
+          max_selected_items: MAX_SLACK_GUESTS,
+          placeholder: plainText('Choose people'),
+          ...(input.guestUserIds?.length
+            ? { initial_users: input.guestUserIds.slice(0, MAX_SLACK_GUESTS) }
+            : {}),
+        },
+        hint: plainText('Each gets their personal Join link by direct message.'),
+      },
+      {
+        type: 'input',
+        block_id: IDS.guestExternal.block,
+        optional: true,
+        label: plainText('External guests'),
+        element: {
+          type: 'plain_text_input',
+          action_id: IDS.guestExternal.action,
+          multiline: true,
+          max_length: EXTERNAL_GUESTS_MAX_CHARS,
+          placeholder: plainText('Jane Doe <jane@example.com>'),
+          ...(input.guestExternalText ? { initial_value: input.guestExternalText } : {}),
+        },
+        hint: plainText(
+          'One per line: Name <email>. You get their personal links privately to forward. No guests yet? Add them later with Manage guests on the card.',
+        ),
+      },
+      checkboxes(
+        IDS.guestPermissions.block,
+        IDS.guestPermissions.action,
+        'Guest permissions',
+        GUEST_PERMISSIONS.map((p) => option(PERMISSION_LABELS[p], p)),
+        input.guestPermissions ?? DEFAULT_GUEST_PERMISSIONS,
+        'For every guest above; change them per guest later with Manage guests.',
+      ),
+    ];
+  }
+  return [];
+}
+
+export function encodeScheduleMetadata(meta: ScheduleMetadata): string {
+  return JSON.stringify(meta);
+}
+
+/**
+ * The scheduling modal. The type radio dispatches an action: the listener re-renders the view for the chosen type
+ * (views.update keeps what was typed in inputs whose block and action IDs stay the same).
+ */
+export function buildScheduleModal(input: ScheduleModalInput): ModalView {
+  const blocks: KnownBlock[] = [];
+  if (input.notice) {
+    blocks.push({
+      type: 'section',
+      block_id: IDS.notice.block,
+      text: { type: 'mrkdwn', text: `:warning: ${truncate(input.notice, 2900)}` },
+    });
+  }
+  blocks.push(titleBlock(input.title));
+  blocks.push(...whenBlocks(input));
+  blocks.push({
+    type: 'input',
+    block_id: IDS.endTime.block,
+    optional: true,
+    label: plainText('…or end time'),
+    element: {
+      type: 'timepicker',
+      action_id: IDS.endTime.action,
+      ...(input.endTime ? { initial_time: input.endTime } : {}),
+    },
+    hint: plainText('Optional. When set, it replaces the duration (same day as the start).'),
+  });
+  blocks.push({
+    type: 'input',
+    block_id: IDS.channel.block,
+    label: plainText('Post in'),
+    element: {
+      type: 'conversations_select',
+      action_id: IDS.channel.action,
+      default_to_current_conversation: true,
+      ...(input.channelId ? { initial_conversation: input.channelId } : {}),
+      response_url_enabled: true,
+    },
+    hint: plainText('The meeting card, and its reminder, go to this conversation.'),
+  });
+  const choices = SCHEDULE_TYPES.map((t) => option(TYPE_CHOICES[t].text, t, TYPE_CHOICES[t].description));
+  blocks.push({
+    type: 'input',
+    block_id: IDS.type.block,
+    dispatch_action: true,
+    label: plainText('Type'),
+    element: {
+      type: 'radio_buttons',
+      action_id: IDS.type.action,
+      options: choices,
+      initial_option: choices[SCHEDULE_TYPES.indexOf(input.type)] as PlainTextOption,
+    },
+  });
+  blocks.push(...typeBlocks(input));
+
+  return {
+    type: 'modal',
+    callback_id: VIEWS.schedule,
+    title: plainText(MODAL_TITLES[input.type]),
+    submit: plainText('Schedule'),
+    close: plainText('Cancel'),
+    private_metadata: encodeScheduleMetadata({
+      v: 1,
+      channelId: input.channelId,
+      type: input.type,
+      tz: input.userTimeZone,
+    }),
+    blocks,
+  };
+}
+
+/** The edit modal: title, start, zone and duration of a scheduled meeting. */
+export function buildEditModal(input: EditModalInput): ModalView {
+  const meta: EditMetadata = {
+    v: 1,
+    meetId: input.meetId,
+    channelId: input.channelId,
+    tz: input.userTimeZone,
+  };
+  return {
+    type: 'modal',
+    callback_id: VIEWS.edit,
+    title: plainText('Edit meeting'),
+    submit: plainText('Save'),
+    close: plainText('Cancel'),
+    private_metadata: JSON.stringify(meta),
+    blocks: [
+      {
+        type: 'context',
+        elements: [
+          {
+            type: 'mrkdwn',
+            text: `Meeting ID ${input.meetId}. The card and its reminder follow your changes.`,
+          },
+        ],
+      },
+      titleBlock(input.title),
+      ...whenBlocks(input),
+    ],
+  };
+}
+
+// ------------------------------------------------------------------------------------------------------------
+// Reading view.state.values
+
+const selectedOption = z.object({ value: z.string() }).nullish();
+const stateValue = z
+  .object({
+    type: z.string().optional(),
+    value: z.string().nullish(),
+    selected_date: z.string().nullish(),
+    selected_time: z.string().nullish(),
+    selected_option: selectedOption,
+    selected_options: z.array(z.object({ value: z.string() })).nullish(),
+    selected_conversation: z.string().nullish(),
+    selected_users: z.array(z.string()).nullish(),
+  })
+  .passthrough();
+const stateSchema = z.record(z.string(), z.record(z.string(), stateValue));
+
+/** What the form holds, untrusted and unvalidated beyond its shape (the service validates meaning). */
+export interface ScheduleFormState {
+  title: string;
+  date: string | null;
+  time: string | null;
+  timeZone: string | null;
+  durationMinutes: number | null;
+  endTime: string | null;
+  channelId: string | null;
+  type: ScheduleType | null;
+  webinarOptions: WebinarOption[];
+  /** True when the webinar options block was in the view (else: use the defaults). */
+  webinarOptionsShown: boolean;
+  guestUserIds: string[];
+  guestExternalText: string;
+  guestPermissions: GuestPermission[];
+  guestPermissionsShown: boolean;
+}
+
+const webinarKey = z.enum(WEBINAR_OPTION_KEYS);
+const permissionKey = z.enum(GUEST_PERMISSIONS);
+const typeKey = z.enum(['scheduled', 'webinar', 'secure']);
+
+/** Reads `view.state.values`; returns null only when its shape is not Slack's. Unknown choices are dropped. */
+export function readScheduleState(values: unknown): ScheduleFormState | null {
+  const parsed = stateSchema.safeParse(values);
+  if (!parsed.success) return null;
+  const v = parsed.data;
+  const get = (ids: { block: string; action: string }) => v[ids.block]?.[ids.action];
+  const duration = Number(get(IDS.duration)?.selected_option?.value);
+  const type = typeKey.safeParse(get(IDS.type)?.selected_option?.value);
+  const webinar = get(IDS.webinarOptions);
+  const permissions = get(IDS.guestPermissions);
+  return {
+    title: get(IDS.title)?.value ?? '',
+    date: get(IDS.date)?.selected_date ?? null,
+    time: get(IDS.time)?.selected_time ?? null,
+    timeZone: get(IDS.zone)?.selected_option?.value ?? null,
+    durationMinutes: Number.isInteger(duration) && duration > 0 ? duration : null,
+    endTime: get(IDS.endTime)?.selected_time ?? null,
+    channelId: get(IDS.channel)?.selected_conversation ?? null,
+    type: type.success ? type.data : null,
+    webinarOptions: (webinar?.selected_options ?? []).flatMap((o) => {
+      const key = webinarKey.safeParse(o.value);
+      return key.success ? [key.data] : [];
+    }),
+    webinarOptionsShown: webinar !== undefined,
+    guestUserIds: get(IDS.guestUsers)?.selected_users ?? [],
+    guestExternalText: get(IDS.guestExternal)?.value ?? '',
+    guestPermissions: (permissions?.selected_options ?? []).flatMap((o) => {
+      const key = permissionKey.safeParse(o.value);
+      return key.success ? [key.data] : [];
+    }),
+    guestPermissionsShown: permissions !== undefined,
+  };
+}
