@@ -1056,6 +1056,8 @@ export class SlackStub {
           ),
         );
       }, timeoutMs);
+      // A wait nobody awaits any more must not keep the test process alive.
+      timer.unref();
       this.waiters.push(waiter);
     });
   }
@@ -1538,8 +1540,9 @@ export class SlackStub {
 
     'conversations.history': (args) => {
       const channel = this.channelKey(str(args.channel) ?? '');
-      if (!channel || (channel.startsWith('D') && !this.channelObject(channel)))
-        return fail('channel_not_found');
+      const unknownDm =
+        channel.startsWith('D') && !this.channelObject(channel) && !this.channelMessages.has(channel);
+      if (!channel || unknownDm) return fail('channel_not_found');
       const includeMetadata = truthy(args.include_all_metadata);
       const inclusive = truthy(args.inclusive);
       const latest = args.latest !== undefined ? Number(args.latest) : Number.POSITIVE_INFINITY;
