@@ -88,9 +88,9 @@ const WORD_NUMBERS: Readonly<Record<string, number>> = {
 };
 
 const NUM = String.raw`\d+(?:[.,]\d+)?`;
-const WORD_NUM = String.raw`an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty[- ]five|forty|fifty|sixty|ninety`;
-const H_UNIT = String.raw`h|hrs?|hours?`;
-const M_UNIT = String.raw`m|mins?|minutes?`;
+const WORD_NUM = `an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty[- ]five|forty|fifty|sixty|ninety`;
+const H_UNIT = 'h|hrs?|hours?';
+const M_UNIT = 'm|mins?|minutes?';
 const DURATION = [
   String.raw`half\s+an?\s+hour`,
   // 1h30, 1h30m, 2hrs15
@@ -109,7 +109,10 @@ const FOR_DURATION_RE = new RegExp(String.raw`(?<![\w$€£])for\s+(${DURATION})
  */
 const BARE_DURATION_RE = new RegExp(String.raw`(?<![\w$€£.,:/+\-])(?:${DURATION})(?![\w])`, 'gi');
 /** `for` and a number that is not a duration we can read ("for 30", "for 3 days"). */
-const FOR_NUMBER_RE = new RegExp(String.raw`(?<![\w])for\s+(?:\d+(?:[.,]\d+)?|${WORD_NUM}|half)(?![\w.,])`, 'gi');
+const FOR_NUMBER_RE = new RegExp(
+  String.raw`(?<![\w])for\s+(?:\d+(?:[.,]\d+)?|${WORD_NUM}|half)(?![\w.,])`,
+  'gi',
+);
 
 function numberValue(token: string): number | undefined {
   const word = WORD_NUMBERS[token.toLowerCase().replace(/\s+/g, ' ')];
@@ -128,7 +131,7 @@ export function parseDuration(text: string): number | undefined {
     .trim()
     .toLowerCase()
     .replace(/^for\s+/, '');
-  if (!new RegExp(String.raw`^(?:${DURATION})$`, 'i').test(s)) return undefined;
+  if (!new RegExp(`^(?:${DURATION})$`, 'i').test(s)) return undefined;
   if (/^half\s+an?\s+hour$/.test(s)) return 30;
   const compact = new RegExp(String.raw`^(\d+)\s*(?:${H_UNIT})(\d{1,2})(?:${M_UNIT})?$`).exec(s);
   if (compact) return Number(compact[1]) * 60 + Number(compact[2]);
@@ -255,11 +258,25 @@ function isTitleNoise(result: chrono.ParsedResult): boolean {
   return false;
 }
 
+const PART_OF_DAY_HOURS: Readonly<Record<string, number>> = {
+  morning: 9,
+  afternoon: 14,
+  evening: 18,
+  tonight: 19,
+  night: 19,
+};
+
 const isTimeOnly = (c: Components) =>
   !c.isCertain('day') && !c.isCertain('weekday') && !c.isCertain('month') && !c.isCertain('year');
 
 /** How a wall time becomes an instant: through the IANA zone, or a fixed offset typed in the text ("3pm PST"). */
-type Resolver = (f: { year: number; month: number; day: number; hour: number; minute: number }) => ZonedInstant;
+type Resolver = (f: {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+}) => ZonedInstant;
 
 function fixedOffsetResolver(offsetMinutes: number): Resolver {
   return (f) => ({
@@ -299,7 +316,9 @@ function nextOccurrence(
 
 /** Whether a timezoneOffset chrono found was really typed as a zone ("3pm PST", "15:00 UTC", "+05:30"). */
 function typedZone(text: string): boolean {
-  return /(?:\b[A-Z]{2,5}\b|[+-]\d{2}:?\d{2}\b|\bZ\b)/.test(text.replace(/\b(?:AM|PM|A\.M\.|P\.M\.)\b/gi, ''));
+  return /(?:\b[A-Z]{2,5}\b|[+-]\d{2}:?\d{2}\b|\bZ\b)/.test(
+    text.replace(/\b(?:AM|PM|A\.M\.|P\.M\.)\b/gi, ''),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -346,7 +365,9 @@ export function parseMeetingText(text: string, options: ParseMeetingOptions): Pa
   }
   // chrono reads "noon-1pm" as noon at UTC-1; "12pm" has the same length, so indexes stay right. And it
   // does not join "tomorrow @ 3pm" into one time unless the "@" goes.
-  blanked = blanked.replace(/\bnoon(?=\s*(?:-|–|to\b|until\b)\s*\d)/gi, '12pm').replace(/(?<=\s)@(?=\s*\d)/g, ' ');
+  blanked = blanked
+    .replace(/\bnoon(?=\s*(?:-|–|to\b|until\b)\s*\d)/gi, '12pm')
+    .replace(/(?<=\s)@(?=\s*\d)/g, ' ');
 
   // 2. chrono, with the reference "now" in the user's zone (its offset now; the date arithmetic below uses the
   //    zone's own offset at the date found, so DST changes in between are right).
@@ -357,7 +378,10 @@ export function parseMeetingText(text: string, options: ParseMeetingOptions): Pa
   if (results.length === 0) return { kind: 'none', title: original };
   if (results.length > 1) {
     const spans = results.map((r) => ({ start: r.index, end: r.index + r.text.length }));
-    return ambiguous(titleWithout(original, [...spans, ...forDurations]), 'it mentions more than one date or time');
+    return ambiguous(
+      titleWithout(original, [...spans, ...forDurations]),
+      'it mentions more than one date or time',
+    );
   }
 
   const [result] = results;
@@ -374,7 +398,8 @@ export function parseMeetingText(text: string, options: ParseMeetingOptions): Pa
   if (hasTag(result, 'casualReference/now')) return { kind: 'none', title }; // "now": an instant meeting
   const unreadLength = [...original.matchAll(FOR_NUMBER_RE)].some(
     (m) =>
-      !forDurations.some((d) => d.start === m.index) && adjacent({ start: m.index, end: m.index + m[0].length }),
+      !forDurations.some((d) => d.start === m.index) &&
+      adjacent({ start: m.index, end: m.index + m[0].length }),
   );
   if (!zoneKnown) return ambiguous(title, `your time zone (${options.timeZone}) is not one I know`);
 
@@ -385,7 +410,8 @@ export function parseMeetingText(text: string, options: ParseMeetingOptions): Pa
     // A zone typed in the text ("3pm PST") wins over the user's zone; "in 2 hours" is exact from now (chrono
     // pins it to the offset of now). Anything else is chrono mistaking a dash for a zone ("noon-1").
     const relative = hasTag(result, 'result/relativeDateAndTime');
-    if (!relative && !typedZone(result.text)) return ambiguous(title, `I couldn't read "${result.text.trim()}"`);
+    if (!relative && !typedZone(result.text))
+      return ambiguous(title, `I couldn't read "${result.text.trim()}"`);
     const offset = c.get('timezoneOffset') ?? 0;
     resolve = fixedOffsetResolver(offset);
     const shifted = new Date(now.getTime() + offset * MINUTE_MS);
@@ -395,14 +421,15 @@ export function parseMeetingText(text: string, options: ParseMeetingOptions): Pa
   let fields = fieldsOf(c);
   // A time without a date is the next time the clock shows it, computed in the zone itself (chrono's own
   // forwardDate uses the offset of "now", which is an hour off on the day of a DST change).
-  if (isTimeOnly(c) && c.isCertain('hour')) fields = nextOccurrence(fields.hour, fields.minute, today, now, resolve);
+  if (isTimeOnly(c) && c.isCertain('hour'))
+    fields = nextOccurrence(fields.hour, fields.minute, today, now, resolve);
 
   if (!c.isCertain('hour')) {
-    // A date without a time ("Planning friday", "tomorrow morning"): prefill the date, at the part of the day
-    // chrono implied when one was named, else 09:00.
-    const hour = hasTag(result, 'parser/ENCasualTimeParser') ? fields.hour : 9;
-    const start = resolve({ ...fields, hour, minute: hasTag(result, 'parser/ENCasualTimeParser') ? fields.minute : 0 });
-    return ambiguous(title, 'no time of day was given', start.instant);
+    // A date without a time ("Planning friday", "tomorrow evening"): prefill that date at 09:00, or at an
+    // office-hours reading of the part of the day named (chrono's own: morning 06:00, evening 20:00).
+    const part = Object.keys(PART_OF_DAY_HOURS).find((name) => hasTag(result, `casualReference/${name}`));
+    const hour = part ? (PART_OF_DAY_HOURS[part] ?? 9) : 9;
+    return ambiguous(title, 'no time of day was given', resolve({ ...fields, hour, minute: 0 }).instant);
   }
 
   const meridiemKnown = c.isCertain('meridiem') || hasTag(result, 'casualReference/');
@@ -430,7 +457,7 @@ export function parseMeetingText(text: string, options: ParseMeetingOptions): Pa
   const startResolved = resolve(fields);
   const start = startResolved.instant;
   if (LEFTOVER_DATE_WORDS_RE.test(title)) {
-    return ambiguous(title, `I couldn't read all of the date in "${original}"`, start);
+    return ambiguous(title, "I couldn't read all of the date", start);
   }
   if (startResolved.adjusted === 'gap') {
     return ambiguous(title, "that time doesn't exist that day: the clocks change", start);
@@ -449,7 +476,8 @@ export function parseMeetingText(text: string, options: ParseMeetingOptions): Pa
     if (durations.length > 0) return ambiguous(title, 'it gives both an end time and a length', start);
     const e = result.end;
     let endFields = fieldsOf(e);
-    if (!e.isCertain('day') && !e.isCertain('weekday')) endFields = { ...endFields, ...dateOf(fields) };
+    // chrono copies or implies the end's date; a range is read from the start's date ("dinner 7-9pm friday").
+    if (!e.isCertain('day')) endFields = { ...endFields, ...dateOf(fields) };
     let end = resolve(endFields).instant;
     if (end.getTime() <= start.getTime() && !e.isCertain('day')) {
       end = resolve({ ...endFields, ...addDays(endFields, 1) }).instant; // "10pm-1am"
@@ -459,7 +487,8 @@ export function parseMeetingText(text: string, options: ParseMeetingOptions): Pa
     return ambiguous(title, 'it gives more than one length', start);
   } else {
     const [duration] = durations;
-    if (duration && duration.minutes === undefined) return ambiguous(title, "I couldn't read the length", start);
+    if (duration && duration.minutes === undefined)
+      return ambiguous(title, "I couldn't read the length", start);
     durationMinutes = duration?.minutes ?? defaultDuration;
   }
   if (unreadLength) return ambiguous(title, "I couldn't read the length", start);
