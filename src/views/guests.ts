@@ -162,52 +162,54 @@ export function buildGuestManagerModal(data: GuestManagerData): ModalView {
     });
   }
 
-  blocks.push(
-    { type: 'divider' },
-    { type: 'header', text: plain('Add guests') },
-    {
-      type: 'input',
-      block_id: GUEST_IDS.addUsersBlock,
-      optional: true,
-      label: plain('People in this workspace'),
-      hint: plain('They get their personal link by DM.'),
-      element: {
-        type: 'multi_users_select',
-        action_id: GUEST_IDS.addUsersAction,
-        placeholder: plain('Choose people'),
-        max_selected_items: 20,
-      },
-    },
-    {
-      type: 'input',
-      block_id: GUEST_IDS.addExternalBlock,
-      optional: true,
-      label: plain('External guests'),
-      hint: plain('One per line: Jane Doe <jane@example.com>. Their links come to you by DM to forward.'),
-      element: {
-        type: 'plain_text_input',
-        action_id: GUEST_IDS.addExternalAction,
-        multiline: true,
-        placeholder: plain('Jane Doe <jane@example.com>'),
-        max_length: 3000,
-      },
-    },
-    {
-      type: 'input',
-      block_id: GUEST_IDS.addPermissionsBlock,
-      optional: true,
-      label: plain('Permissions for the new guests'),
-      element: permissionCheckboxes(
-        GUEST_IDS.addPermissionsAction,
-        GUEST_PERMISSIONS.filter((p) => p !== 'moderator'),
-      ),
-    },
-  );
   if (data.busy) {
+    // Inputs need a submit button: while working, the form is left out and comes back with the result.
     blocks.push({
       type: 'context',
       elements: [{ type: 'mrkdwn', text: ':hourglass_flowing_sand: Working on it…' }],
     });
+  } else {
+    blocks.push(
+      { type: 'divider' },
+      { type: 'header', text: plain('Add guests') },
+      {
+        type: 'input',
+        block_id: GUEST_IDS.addUsersBlock,
+        optional: true,
+        label: plain('People in this workspace'),
+        hint: plain('They get their personal link by DM.'),
+        element: {
+          type: 'multi_users_select',
+          action_id: GUEST_IDS.addUsersAction,
+          placeholder: plain('Choose people'),
+          max_selected_items: 20,
+        },
+      },
+      {
+        type: 'input',
+        block_id: GUEST_IDS.addExternalBlock,
+        optional: true,
+        label: plain('External guests'),
+        hint: plain('One per line: Jane Doe <jane@example.com>. Their links come to you by DM to forward.'),
+        element: {
+          type: 'plain_text_input',
+          action_id: GUEST_IDS.addExternalAction,
+          multiline: true,
+          placeholder: plain('Jane Doe <jane@example.com>'),
+          max_length: 3000,
+        },
+      },
+      {
+        type: 'input',
+        block_id: GUEST_IDS.addPermissionsBlock,
+        optional: true,
+        label: plain('Permissions for the new guests'),
+        element: permissionCheckboxes(
+          GUEST_IDS.addPermissionsAction,
+          GUEST_PERMISSIONS.filter((p) => p !== 'moderator'),
+        ),
+      },
+    );
   }
 
   const metadata: GuestManagerMetadata = { meetId: data.meetId };

@@ -8,6 +8,7 @@ import type { MeetingRecord } from '../../src/store/types.js';
 import { permissionsActionId, removeActionId } from '../../src/views/guests.js';
 import { ACTIONS, GUEST_IDS, VIEWS } from '../../src/views/ids.js';
 import { startTestApp, type TestApp } from '../app/harness.js';
+import { assertValidModal } from '../support/block-kit.js';
 import {
   blockActionsPayload,
   interactivityBody,
@@ -161,7 +162,9 @@ describe('secure meetings: guest manager', () => {
       },
     });
     expect(res.status).toBe(200);
-    expect(JSON.parse(res.body).response_action).toBe('update');
+    const answer = JSON.parse(res.body);
+    expect(answer.response_action).toBe('update');
+    assertValidModal(answer.view);
 
     const guestDm = await t.slack.waitForCall(
       'chat.postMessage',
@@ -508,6 +511,10 @@ describe('never in a channel', () => {
     const keyLink = /[?&]key=(?!\[redacted\])[^&\s"'<>|\\]+/;
     const leaks: string[] = [];
     const hasSecret = (text: string) => keyLink.test(text) || [...seenKeys].some((k) => text.includes(k));
+    // The scanner itself: a real link is caught, the logger's redacted form is not.
+    expect(hasSecret(`${t.emulator.url}/meeting/?key=zz9plural1zz`)).toBe(true);
+    expect(hasSecret(`x ${[...seenKeys][0]} y`)).toBe(true);
+    expect(hasSecret('/meeting/?key=[redacted]')).toBe(false);
 
     for (const method of ['chat.postMessage', 'chat.update', 'chat.scheduleMessage', 'chat.postEphemeral']) {
       for (const call of t.slack.calls(method)) {
