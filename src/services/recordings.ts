@@ -86,6 +86,8 @@ export interface RecordingsDeps {
   /** Waits out Slack 429s; tests inject one that records instead of sleeping. */
   sleep?: (ms: number) => Promise<void>;
   claimTtlMs?: number;
+  /** Recordings worked on at a time within one pass (default 4). */
+  concurrency?: number;
 }
 
 /** What one pass did (the poller's tick report, logs and tests). */
@@ -135,6 +137,8 @@ interface Host {
 interface PassCache {
   meetings: Map<string, MeetingRecord | null>;
   links: Map<string, UserLink | null>;
+  /** Slack user → DM channel (conversations.open once per host per pass). */
+  dmChannels: Map<string, Promise<string>>;
 }
 
 /** Recordings: processing, ready DMs, `/meet recordings`. */
@@ -143,11 +147,15 @@ export class RecordingsService {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly claimTtlMs: number;
   private claimSeq = 0;
+  private readonly concurrency: number;
+  /** While Slack asked us to wait (429), every send waits for this. */
+  private slackPause: Promise<void> | null = null;
 
   constructor(private readonly deps: RecordingsDeps) {
     this.instanceId = deps.instanceId ?? defaultInstanceId();
     this.sleep = deps.sleep ?? realSleep;
     this.claimTtlMs = deps.claimTtlMs ?? DEFAULT_CLAIM_TTL_MS;
+    this.concurrency = deps.concurrency ?? 4;
   }
 
   private get log(): AppLogger {
@@ -168,28 +176,37 @@ export class RecordingsService {
     const anyOpen = remote.some((r) => !FINISHED.has(states.get(r.recId) as RecordingState));
     if (!anyOpen) return report;
     const open = new Map((await this.deps.store.listOpenRecordings()).map((r) => [r.recId, r]));
-    const cache: PassCache = { meetings: new Map(), links: new Map() };
-    for (const rec of remote) {
-      const state = states.get(rec.recId);
-      if (state !== undefined && FINISHED.has(state)) continue;
-      try {
-        const outcome = await this.processRecording(
-          rec,
-          state === undefined ? null : (open.get(rec.recId) ?? null),
-          cache,
-          stillLeader,
-        );
-        if (outcome === 'lost_lease') break;
-        if (outcome) report[outcome]++;
-        if (state === undefined) report.added++;
-      } catch (err) {
-        report.errors++;
-        this.log.warn(
-          { err, recId: rec.recId, meetId: rec.meetId },
-          'recording could not be processed; the others go on',
-        );
+    const cache: PassCache = { meetings: new Map(), links: new Map(), dmChannels: new Map() };
+    const todo = remote.filter((r) => {
+      const state = states.get(r.recId);
+      return state === undefined || !FINISHED.has(state);
+    });
+    let next = 0;
+    let stop = false;
+    // A few recordings at a time: each needs a MegaMeeting or Slack round trip, and those are latency-bound.
+    const worker = async () => {
+      while (!stop && next < todo.length) {
+        const rec = todo[next++] as Recording;
+        const state = states.get(rec.recId);
+        try {
+          const known = state === undefined ? null : (open.get(rec.recId) ?? null);
+          const outcome = await this.processRecording(rec, known, cache, stillLeader);
+          if (outcome === 'lost_lease') {
+            stop = true;
+            break;
+          }
+          if (outcome) report[outcome]++;
+          if (state === undefined) report.added++;
+        } catch (err) {
+          report.errors++;
+          this.log.warn(
+            { err, recId: rec.recId, meetId: rec.meetId },
+            'recording could not be processed; the others go on',
+          );
+        }
       }
-    }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, this.concurrency) }, worker));
     return report;
   }
 
@@ -346,19 +363,18 @@ export class RecordingsService {
     let delivery: { channel: string; ts: string } | null = null;
     let recovered = false;
     try {
+      const channel = await this.dmChannel(host.slackUserId, cache);
       if (claimedBefore) {
         // An earlier claim was never released nor marked (a crash, or a mark that failed): its DM may be out.
-        delivery = await this.findEarlierDm(host.slackUserId, event, payload);
+        delivery = await this.findEarlierDm(channel, event, payload);
         recovered = delivery !== null;
       }
       if (!delivery) {
         const data = await this.messageData(rec, cache);
         const content =
           kind === 'ready' ? buildRecordingReadyMessage(data) : buildRecordingFailedMessage(data);
-        delivery = await this.sendDm(host.slackUserId, {
-          ...content,
-          metadata: { event_type: event, event_payload: payload },
-        });
+        const message = { ...content, metadata: { event_type: event, event_payload: payload } };
+        delivery = await this.withRateLimit(() => this.deps.slack.postMessage(channel, message));
       }
     } catch (err) {
       await this.afterFailedSend(rec, record, holder, err);
@@ -458,13 +474,23 @@ export class RecordingsService {
     this.log.warn({ err, recId: rec.recId, definite }, 'recording DM failed; will try again later');
   }
 
+  /** The host's DM channel, opened once per pass (a failed open is forgotten so the next try opens again). */
+  private dmChannel(user: string, cache: PassCache): Promise<string> {
+    let channel = cache.dmChannels.get(user);
+    if (!channel) {
+      channel = this.withRateLimit(() => this.deps.slack.openDm(user));
+      cache.dmChannels.set(user, channel);
+      channel.catch(() => cache.dmChannels.delete(user));
+    }
+    return channel;
+  }
+
   /** Looks for a DM sent before a crash: its metadata names the event and the recording. */
   private async findEarlierDm(
-    user: string,
+    channel: string,
     event: string,
     payload: Record<string, string>,
   ): Promise<{ channel: string; ts: string } | null> {
-    const channel = await this.withRateLimit(() => this.deps.slack.openDm(user));
     const messages = await this.withRateLimit(() => this.deps.slack.history(channel, 100));
     const found = messages.find(
       (m) =>
@@ -474,27 +500,29 @@ export class RecordingsService {
     return found ? { channel, ts: found.ts } : null;
   }
 
-  private async sendDm(
-    user: string,
-    content: SlackMessage & { metadata: { event_type: string; event_payload: Record<string, string> } },
-  ): Promise<{ channel: string; ts: string }> {
-    return this.withRateLimit(() => this.deps.slack.dm(user, content));
-  }
-
-  /** Slack 429: wait as long as Slack asks (Retry-After), then try again; a few times at most. */
+  /**
+   * Slack 429: wait as long as Slack asks (Retry-After), then try again; a few times at most. The pause is
+   * shared: while one send waits, the others (same pass, other workers) wait too instead of hammering Slack.
+   */
   private async withRateLimit<T>(call: () => Promise<T>): Promise<T> {
     for (let waits = 0; ; waits++) {
+      if (this.slackPause) await this.slackPause;
       try {
         return await call();
       } catch (err) {
         if (!(err instanceof SlackCallError) || err.code !== 'ratelimited' || waits >= MAX_RATE_LIMIT_WAITS)
           throw err;
         const seconds = err.retryAfterSeconds ?? 1;
-        this.log.warn(
-          { method: err.method, retryAfterSeconds: seconds },
-          'Slack rate limit: waiting as asked',
-        );
-        await this.sleep(seconds * 1000);
+        if (!this.slackPause) {
+          this.log.warn(
+            { method: err.method, retryAfterSeconds: seconds },
+            'Slack rate limit: waiting as asked',
+          );
+          const pause = this.sleep(seconds * 1000).finally(() => {
+            if (this.slackPause === pause) this.slackPause = null;
+          });
+          this.slackPause = pause;
+        }
       }
     }
   }
@@ -547,7 +575,7 @@ export class RecordingsService {
     const remote = (await this.deps.megameeting.recordings())
       .filter((r) => r.alId === loginId || hostOf.has(r.recId))
       .sort((a, b) => (b.recCreateDateTime?.getTime() ?? 0) - (a.recCreateDateTime?.getTime() ?? 0));
-    const cache: PassCache = { meetings: new Map(), links: new Map() };
+    const cache: PassCache = { meetings: new Map(), links: new Map(), dmChannels: new Map() };
     const items: RecordingListItem[] = [];
     for (const rec of remote.slice(0, LIST_LIMIT)) {
       const stored = byId.get(rec.recId) ?? (await store.getRecording(rec.recId));
