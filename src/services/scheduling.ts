@@ -107,6 +107,8 @@ export type Validated<T> = { ok: true; form: T } | { ok: false; errors: FormErro
 const PAST_GRACE_MS = 5 * 60_000;
 const HALF_HOUR_MS = 30 * 60_000;
 const MAX_FORM_ERROR_CHARS = 1000;
+/** The longest wait for users.info before a modal opens (the trigger_id dies 3 s after the click). */
+const USER_TZ_WAIT_MS = 1500;
 
 const PRESET_TYPES: Record<SchedulePreset, ScheduleType> = {
   meeting: 'scheduled',
@@ -126,14 +128,28 @@ export function nextHalfHour(now: Date, timeZone: string): { date: string; time:
 export class SchedulingService {
   constructor(private readonly deps: SchedulingDeps) {}
 
-  /** The user's Slack zone, else the default. Never throws: the modal must open within the trigger window. */
+  /**
+   * The user's Slack zone, else the default. Never throws and never waits past USER_TZ_WAIT_MS: the modal must
+   * open within Slack's 3-second trigger window even when users.info is slow.
+   */
   private async userTimeZone(userId: string): Promise<string> {
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), USER_TZ_WAIT_MS);
+    });
     try {
-      const tz = (await this.deps.slack.userInfo(userId)).tz;
+      const user = await Promise.race([this.deps.slack.userInfo(userId), timedOut]);
+      if (user === 'timeout') {
+        this.deps.logger.warn({ userId }, 'users.info is slow; opening the form in the default time zone');
+        return this.deps.defaultTimeZone;
+      }
+      const tz = user.tz;
       return tz && isValidTimeZone(tz) ? (canonicalTimeZone(tz) ?? tz) : this.deps.defaultTimeZone;
     } catch (err) {
       this.deps.logger.warn({ err, userId }, 'could not read the user time zone; using the default');
       return this.deps.defaultTimeZone;
+    } finally {
+      clearTimeout(timer);
     }
   }
 

@@ -16,7 +16,9 @@ async function start(opts: TestAppOptions = {}): Promise<void> {
   t = await startTestApp(opts);
 }
 afterEach(async () => {
+  const errors = (t?.logs ?? []).filter((line) => (JSON.parse(line) as { level: number }).level >= 50);
   await t?.close();
+  expect(errors).toEqual([]);
 });
 
 const OTHER = 'U0OTHERUS1';
