@@ -26,6 +26,7 @@ const REQUESTER = { id: 'U0REQUEST1', real_name: 'Rita Requester', email: 'rita@
 const DENIED = { id: 'U0DENIED01', real_name: 'Dan Denied', email: 'dan@example.com' };
 const REGISTRANT = { id: 'U0REGISTR1', real_name: 'Rex Registrant', email: 'rex@example.com' };
 const NO_EMAIL = { id: 'U0NOEMAIL1', real_name: 'Nora Noemail' };
+const ADMIN = { id: 'U0ADMIN001', real_name: 'Ada Admin', email: 'ada@example.com', is_admin: true };
 
 let t: TestApp;
 /** Every key MegaMeeting ever handed out during the suite (removed ones too), for the final leak scan. */
@@ -37,7 +38,7 @@ function captureKeys(): void {
 
 beforeAll(async () => {
   t = await startTestApp();
-  for (const u of [GUEST, OTHER, REQUESTER, DENIED, REGISTRANT, NO_EMAIL]) t.slack.addUser(u);
+  for (const u of [GUEST, OTHER, REQUESTER, DENIED, REGISTRANT, NO_EMAIL, ADMIN]) t.slack.addUser(u);
 });
 afterEach(() => {
   t.emulator.state.clearFaults();
@@ -249,6 +250,12 @@ describe('secure meetings: guest manager', () => {
       const g = t.emulator.state.guests.get(bob.guestKey);
       return g?.permissions.join(',') === 'webcam,moderator';
     });
+    // The modal confirms once the store is updated too.
+    await waitFor('modal notice', () =>
+      JSON.stringify(t.slack.view(view.id)?.blocks).includes(
+        'Permissions of Bob Guest are now: webcam, moderator',
+      ),
+    );
     const stored = await t.store.findGuestBySlackUser(W.teamId, meeting.meetId, GUEST.id);
     expect(stored?.permissions).toEqual(['webcam', 'moderator']);
   });
@@ -265,12 +272,12 @@ describe('secure meetings: guest manager', () => {
     expect(res.status).toBe(200);
     await waitFor('guest removed', () => !keysOf(meeting.meetId).includes(bob.guestKey));
     expect((await fetch(link)).status).toBe(404);
-    expect(await t.store.findGuestBySlackUser(W.teamId, meeting.meetId, GUEST.id)).toBeNull();
     const told = await t.slack.waitForCall(
       'chat.postMessage',
       (c) => c.args.channel === `D${GUEST.id.slice(1)}` && content(c).includes('no longer works'),
     );
     expect(content(told)).not.toContain(bob.guestKey);
+    expect(await t.store.findGuestBySlackUser(W.teamId, meeting.meetId, GUEST.id)).toBeNull();
     await waitFor('modal shows removal', () =>
       JSON.stringify(t.slack.view(view.id)?.blocks).includes('Removed Bob Guest'),
     );
@@ -290,6 +297,14 @@ describe('secure meetings: guest manager', () => {
     expect(answer.body.response_type).toBe('ephemeral');
     expect(t.slack.calls('views.open').length).toBe(opened);
   });
+});
+
+test('a workspace admin may open the guest manager of a meeting they do not host', async () => {
+  const meeting = await createMeeting('secure', 'Admin check');
+  const opened = t.slack.calls('views.open').length;
+  await t.action(ACTIONS.manageGuests, meeting.meetId, { userId: ADMIN.id });
+  await t.slack.waitForCalls('views.open', opened + 1);
+  expect(t.slack.lastView(VIEWS.guests)?.private_metadata).toBe(JSON.stringify({ meetId: meeting.meetId }));
 });
 
 describe('secure meetings: access requests', () => {
@@ -487,7 +502,6 @@ describe('MegaMeeting failing halfway through adding several guests', () => {
           .map((g) => g.email)
           .sort(),
       ).toEqual(['ann@example.com', 'ben@example.com', 'cat@example.com', 'dov@example.com']);
-      expect(await t.store.countGuests(W.teamId, meeting.meetId)).toBe(4);
       const second = await t.slack.waitForCall(
         'chat.postMessage',
         (c) =>
@@ -497,6 +511,7 @@ describe('MegaMeeting failing halfway through adding several guests', () => {
           !content(c).includes('Not added'),
       );
       expect(content(second)).not.toContain('Ann One');
+      expect(await t.store.countGuests(W.teamId, meeting.meetId)).toBe(4);
     } finally {
       state.apiGetVerifiedGuest = original;
       state.clearFaults();
