@@ -47,7 +47,14 @@ export function createTestSqliteDatabase(): TestDatabase {
 export async function createTestDatabase(dialect: TestDialect): Promise<TestDatabase> {
   if (dialect === 'sqlite') return createTestSqliteDatabase();
   const db = await createTestPostgresDatabase();
-  return { dialect, url: db.url, drop: db.drop };
+  return {
+    dialect,
+    url: db.url,
+    drop: async () => {
+      await endPool(db.url);
+      await db.drop();
+    },
+  };
 }
 
 export async function openTestStore(dialect: TestDialect = 'sqlite'): Promise<TestStore> {
@@ -74,10 +81,8 @@ const DATA_TABLES = ['user_links', 'meetings', 'guests', 'recordings', 'leases']
 /** Empties every data table (keeps the schema and schema_migrations). */
 export async function resetTestStore(db: Pick<TestDatabase, 'url'>): Promise<void> {
   // DELETE rather than TRUNCATE: on tiny tables it is several times faster on Postgres.
-  await execSql(
-    db.url,
-    DATA_TABLES.map((t) => `DELETE FROM ${t}`),
-  );
+  // One transaction: a single commit.
+  await execSql(db.url, ['BEGIN', ...DATA_TABLES.map((t) => `DELETE FROM ${t}`), 'COMMIT']);
 }
 
 /**
@@ -103,12 +108,32 @@ export async function execSql(url: string, statements: string[]): Promise<Record
     }
     return rows;
   }
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
+  const client = await pgPool(url).connect();
   try {
     for (const s of statements) rows = (await client.query(s)).rows as Record<string, unknown>[];
-  } finally {
-    await client.end();
+  } catch (err) {
+    client.release(true);
+    throw err;
   }
+  client.release();
   return rows;
+}
+
+/** One small pool per test database for execSql/resetTestStore (connecting costs more than the SQL). */
+const pools = new Map<string, pg.Pool>();
+
+function pgPool(url: string): pg.Pool {
+  let pool = pools.get(url);
+  if (!pool) {
+    pool = new pg.Pool({ connectionString: url, max: 1, idleTimeoutMillis: 5_000, allowExitOnIdle: true });
+    pool.on('error', () => {}); // the database may be dropped under an idle connection
+    pools.set(url, pool);
+  }
+  return pool;
+}
+
+async function endPool(url: string): Promise<void> {
+  const pool = pools.get(url);
+  pools.delete(url);
+  if (pool && !pool.ended) await pool.end();
 }
