@@ -10,7 +10,7 @@ import {
   type VerifiedGuest,
 } from '../megameeting/types.js';
 import { joinUrlForGuestKey } from '../megameeting/urls.js';
-import type { SlackGateway } from '../slack/gateway.js';
+import { SlackCallError, type SlackGateway } from '../slack/gateway.js';
 import type { GuestRecord, GuestRole, MeetingRecord, Store } from '../store/types.js';
 import {
   buildAccessDecided,
@@ -115,6 +115,11 @@ function reasonFor(err: unknown): string {
       default:
         return 'MegaMeeting answered something unexpected';
     }
+  }
+  if (err instanceof SlackCallError) {
+    return err.code === 'user_not_found'
+      ? "Slack doesn't know this user"
+      : `Slack refused a request (${err.code})`;
   }
   return 'something went wrong';
 }
