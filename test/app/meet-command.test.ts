@@ -31,15 +31,21 @@ function buttonsOf(blocks: unknown[] | undefined): ButtonLike[] {
 function liveMeetings() {
   return t.emulator.state.snapshot().meetings.filter((m) => !m.ended);
 }
+/** The one live meeting; fails the test when there is not exactly one. */
+function onlyLiveMeeting() {
+  const live = liveMeetings();
+  expect(live).toHaveLength(1);
+  const [meeting] = live;
+  if (!meeting) throw new Error('no live meeting');
+  return meeting;
+}
 
 describe('instant meetings', () => {
   test('/meet posts a card with a Join button and an End button; the meeting is created for the host', async () => {
     const res = await t.command('');
     expect(res.status).toBe(200);
     const post = await t.slack.waitForCall('chat.postMessage', (c) => c.args.channel === W.channelId);
-    const meetings = liveMeetings();
-    expect(meetings).toHaveLength(1);
-    const meeting = meetings[0]!;
+    const meeting = onlyLiveMeeting();
     expect(meeting.loginId).toBe(t.hostLogin?.loginId);
     expect(meeting.name).toBe(`${W.userRealName}'s meeting`);
 
@@ -97,7 +103,7 @@ describe('instant meetings', () => {
       'chat.postMessage',
       (c) => c.args.channel === t.slack.dmChannelFor('U0CAT00001'),
     );
-    const meeting = liveMeetings()[0]!;
+    const meeting = onlyLiveMeeting();
     expect(meeting.name).toBe('Design sync');
     for (const user of ['U0BEN00001', 'U0CAT00001']) {
       const dm = t.slack.messagesIn(t.slack.dmChannelFor(user)).at(-1);
@@ -113,7 +119,7 @@ describe('instant meetings', () => {
     const res = await t.command('Private sync', { channel_id: 'G0PRIVATE1' });
     const reply = await t.slack.waitForResponse(res.responseUrl);
     expect(reply.body.response_type).toBe('in_channel');
-    const meeting = liveMeetings()[0]!;
+    const meeting = onlyLiveMeeting();
     expect(
       buttonsOf(reply.body.blocks as unknown[]).find((b) => b.action_id === ACTIONS.join)?.url,
     ).toContain(meeting.meetId);
@@ -159,7 +165,7 @@ describe('ending meetings', () => {
   async function startMeeting(title = 'Retro') {
     await t.command(title);
     const post = await t.slack.waitForCall('chat.postMessage');
-    const meetId = liveMeetings()[0]!.meetId;
+    const meetId = onlyLiveMeeting().meetId;
     return { meetId, ts: String(post.response.ts) };
   }
 
