@@ -106,6 +106,13 @@ export async function handleControl(
   const method = req.method ?? 'GET';
   const route = `${method} ${path}`;
   try {
+    const endAction = /^\/_emulator\/meetings\/([^/]+)\/end$/.exec(path);
+    if (endAction && method === 'POST') {
+      req.resume();
+      const meeting = state.endMeeting(decodeURIComponent(endAction[1] ?? ''));
+      sendJson(res, 200, { ...meeting, ended: true });
+      return;
+    }
     const recAction = /^\/_emulator\/recordings\/([^/]+)\/(fail|complete)$/.exec(path);
     if (recAction && method === 'POST') {
       req.resume();
@@ -207,7 +214,7 @@ export async function handleControl(
       '/_emulator/config',
       '/_emulator/requests',
     ];
-    if (known.includes(path) || recAction) {
+    if (known.includes(path) || recAction || endAction) {
       sendJson(res, 405, {
         error: { code: 'METHOD_NOT_ALLOWED', message: `${method} is not allowed on ${path}` },
       });

@@ -34,6 +34,20 @@ try {
     ...(cfg.EMULATOR_ADMIN_TOKEN ? { adminToken: cfg.EMULATOR_ADMIN_TOKEN } : {}),
     ...(cfg.EMULATOR_BASE_URL ? { baseUrl: cfg.EMULATOR_BASE_URL } : {}),
   });
+  // Handlers first: a signal may arrive as soon as the URL is printed.
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping the emulator`);
+    emu.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+    setTimeout(() => process.exit(0), 2000).unref();
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
   const loopback = ['127.0.0.1', 'localhost', '::1'].includes(cfg.EMULATOR_HOST);
   console.log(`MegaMeeting emulator listening on ${emu.url}`);
   console.log(`  GraphQL:     ${emu.apiUrl}`);
@@ -50,19 +64,6 @@ try {
       `WARNING: bound to ${cfg.EMULATOR_HOST}: the unauthenticated control API (/_emulator/) is reachable from the network.`,
     );
   }
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`\n${signal}: stopping the emulator`);
-    emu.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-    setTimeout(() => process.exit(0), 2000).unref();
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
 } catch (e) {
   const err = e as NodeJS.ErrnoException;
   if (err.code === 'EADDRINUSE')

@@ -96,13 +96,18 @@ function sendText(res: ServerResponse, status: number, text: string, headers: Re
   res.end(text);
 }
 
-/** The error as JSON, always with `extensions.code` (`fallback` when the error has none). */
-function formatError(error: GraphQLError, fallback: string): GraphQLFormattedError {
+/**
+ * The error as JSON, always with `extensions.code`: its own, else `fallback`. In execution results, an error
+ * without a code thrown by a resolver is an emulator bug: INTERNAL_SERVER_ERROR.
+ */
+function formatError(error: GraphQLError, fallback: string, resolverErrors = false): GraphQLFormattedError {
   const json = error.toJSON();
-  const original = error.originalError;
   let code = json.extensions?.code;
-  if (code === undefined)
-    code = original && !(original instanceof EmulatorError) ? 'INTERNAL_SERVER_ERROR' : fallback;
+  if (code === undefined) {
+    const original = error.originalError;
+    code =
+      resolverErrors && original && !(original instanceof GraphQLError) ? 'INTERNAL_SERVER_ERROR' : fallback;
+  }
   return { ...json, extensions: { ...json.extensions, code } };
 }
 
@@ -340,6 +345,10 @@ export function createEmulatorServer(state: EmulatorState): EmulatorServer {
       finish(400, requestError('BAD_REQUEST', message));
       return;
     }
+    if (operation.operation === 'subscription') {
+      finish(400, requestError('GRAPHQL_VALIDATION_FAILED', 'This API has no subscriptions'));
+      return;
+    }
     if (req.method === 'GET' && operation.operation !== 'query') {
       finish(405, requestError('BAD_REQUEST', 'GET requests only support query operations: use POST'), {
         allow: 'POST',
@@ -366,7 +375,10 @@ export function createEmulatorServer(state: EmulatorState): EmulatorServer {
       return;
     }
     if (result.errors && result.errors.length > 0) {
-      finish(200, { errors: result.errors.map((e) => formatError(e, 'INTERNAL_SERVER_ERROR')), data: null });
+      finish(200, {
+        errors: result.errors.map((e) => formatError(e, 'INTERNAL_SERVER_ERROR', true)),
+        data: null,
+      });
       return;
     }
     finish(200, { data: result.data });

@@ -1049,6 +1049,14 @@ export class EmulatorState {
     return meeting;
   }
 
+  /** Ends a meeting as if its host ended it (e.g. from MegaMeeting's own UI). NOT_FOUND if unknown or ended. */
+  endMeeting(meetId: string): MeetingRecord {
+    const meeting = this.meetings.get(meetId);
+    if (!meeting) throw notFound(`Meeting ${meetId} not found`);
+    this.apiEndMeeting(this.logins.get(meeting.loginId) ?? this.findLogin(this.adminLoginId), meetId);
+    return meeting;
+  }
+
   private newSession(meetId: string, at: number): number {
     let s = this.sessions.get(meetId);
     if (!s) {
