@@ -61,6 +61,7 @@ const userInfoSchema = z.object({
 const postSchema = z.object({ channel: z.string(), ts: z.string() });
 const openSchema = z.object({ channel: z.object({ id: z.string() }) });
 const scheduleSchema = z.object({ scheduled_message_id: z.string() });
+const viewSchema = z.object({ view: z.object({ id: z.string(), hash: z.string().optional() }) });
 const historySchema = z.object({
   messages: z
     .array(
@@ -169,8 +170,10 @@ export class SlackGateway {
     return historySchema.parse(res).messages;
   }
 
-  async openView(triggerId: string, view: View): Promise<void> {
-    await this.call('views.open', { trigger_id: triggerId, view });
+  /** Opens a modal; returns its view ID and hash so that it can be updated in place later. */
+  async openView(triggerId: string, view: View): Promise<{ viewId: string; hash: string | null }> {
+    const res = viewSchema.parse(await this.call('views.open', { trigger_id: triggerId, view }));
+    return { viewId: res.view.id, hash: res.view.hash ?? null };
   }
 
   async updateView(viewId: string, view: View, hash?: string): Promise<void> {

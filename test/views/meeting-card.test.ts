@@ -67,7 +67,7 @@ describe('channel card', () => {
       ACTIONS.end,
     ]);
     const webinar = buildMeetingCard({ ...base, kind: 'webinar', joinUrl: null, registrantCount: 3 });
-    expect(actionIds(webinar)).toEqual([ACTIONS.register, ACTIONS.edit, ACTIONS.end]);
+    expect(actionIds(webinar)).toEqual([ACTIONS.register, ACTIONS.manageGuests, ACTIONS.edit, ACTIONS.end]);
     expect(JSON.stringify(webinar)).toContain('*Registered*\\n3');
     assertValidMessageBlocks(secure);
     assertValidMessageBlocks(webinar);
