@@ -231,3 +231,22 @@ describe('recordings poller (emulator + Slack stub + SQLite)', () => {
     });
   });
 });
+
+describe('recordings poller on real timers', () => {
+  it('start() ticks every RECORDINGS_POLL_SECONDS and stop() ends it', async () => {
+    t = await startRecApp({ startPoller: true, env: { RECORDINGS_POLL_SECONDS: '1' } });
+    const { recIds } = seedRecordings(t.emulator, t.hostLoginId, 1);
+    // Tick 1 requests processing, tick 2 (a second later) announces it.
+    await t.slack.waitForCall(
+      'chat.postMessage',
+      (c) => c.args.metadata?.event_payload?.rec_id === recIds[0],
+      8000,
+    );
+    await t.running.services.poller.stop();
+    const queries = recordingsQueries(t.emulator);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(recordingsQueries(t.emulator)).toBe(queries);
+    expect(remuxRequests(t.emulator)).toBe(1);
+    expect(recordingDms(t.slack, recIds[0])).toHaveLength(1);
+  });
+});
