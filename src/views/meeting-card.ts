@@ -105,8 +105,10 @@ export function buildMeetingCard(card: MeetingCardData): KnownBlock[] {
   const actions: Button[] = [];
   if (card.joinUrl)
     actions.push(button('Join meeting', ACTIONS.join, card.meetId, { url: card.joinUrl, style: 'primary' }));
-  if (card.kind === 'webinar')
+  if (card.kind === 'webinar') {
     actions.push(button('Register', ACTIONS.register, card.meetId, { style: 'primary' }));
+    actions.push(button('Manage registrants', ACTIONS.manageGuests, card.meetId));
+  }
   if (card.kind === 'secure') {
     blocks.push({
       type: 'context',
