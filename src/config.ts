@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_DATABASE_URL, parseDatabaseUrl } from './store/database-url.js';
 
 /**
  * Configuration, read once from the environment and validated. Nothing else reads process.env.
@@ -37,6 +38,16 @@ const httpUrl = z
     { message: 'must be an http(s) URL' },
   );
 
+/** The store's own parser decides, so there is one reading of DATABASE_URL in the app. */
+function isValidDatabaseUrl(url: string): boolean {
+  try {
+    parseDatabaseUrl(url);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 function isValidTimeZone(tz: string): boolean {
@@ -72,10 +83,8 @@ const envSchema = z.object({
   DATABASE_URL: z
     .string()
     .trim()
-    .refine((v) => /^sqlite:.+/.test(v) || /^postgres(ql)?:\/\/.+/.test(v), {
-      message: 'must be sqlite:<path> or postgres://…',
-    })
-    .default('sqlite:./data/megameeting-slack.sqlite'),
+    .refine(isValidDatabaseUrl, { message: 'must be sqlite:<path> or postgres://user@host:5432/dbname' })
+    .default(DEFAULT_DATABASE_URL),
   RECORDINGS_POLL_SECONDS: integerFromEnv(0, 86_400).default(60),
   AUTO_REMUX: booleanFromEnv.default(true),
   DEFAULT_TIMEZONE: z
