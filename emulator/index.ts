@@ -52,6 +52,9 @@ export interface Emulator {
 }
 
 export async function startEmulator(opts: StartEmulatorOptions = {}): Promise<Emulator> {
+  if (opts.adminToken !== undefined && !/^\S{8,}$/.test(opts.adminToken)) {
+    throw new Error('adminToken must be at least 8 characters without spaces');
+  }
   const state = new EmulatorState({
     ...(opts.adminToken !== undefined ? { adminToken: opts.adminToken } : {}),
     ...(opts.remuxDelayMs !== undefined ? { remuxDelayMs: opts.remuxDelayMs } : {}),
@@ -61,9 +64,6 @@ export async function startEmulator(opts: StartEmulatorOptions = {}): Promise<Em
     ...(opts.accountId !== undefined ? { accountId: opts.accountId } : {}),
     ...(opts.owner !== undefined ? { owner: opts.owner } : {}),
   });
-  if (opts.adminToken !== undefined && !/^\S{8,}$/.test(opts.adminToken)) {
-    throw new Error('adminToken must be at least 8 characters without spaces');
-  }
   const { server, close } = createEmulatorServer(state);
   const host = opts.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {

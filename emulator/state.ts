@@ -403,6 +403,12 @@ export class EmulatorState {
     this.baseUrl = (opts.baseUrl ?? 'http://127.0.0.1:4000').replace(/\/+$/, '');
     this.remuxDelayMs = opts.remuxDelayMs ?? 2000;
     this.licenses = opts.licenses ?? 50;
+    if (!Number.isFinite(this.remuxDelayMs) || this.remuxDelayMs < 0) {
+      throw new Error('remuxDelayMs must be a non-negative number');
+    }
+    if (!Number.isInteger(this.licenses) || this.licenses < 1)
+      throw new Error('licenses must be a positive integer');
+    if (!/^\S+$/.test(this.accountId)) throw new Error('accountId must be a non-empty string without spaces');
     this.seed();
   }
 
