@@ -18,8 +18,8 @@ const responseUrlsSchema = z
  */
 export function registerSchedulingListeners(app: App, services: Services): void {
   const { scheduling, logger, slack } = services;
-  // The guests service gains inviteGuests in its own change; until then scheduling tells the host to add them.
-  const guests = services.guests as Partial<GuestInviter>;
+  // Secure meetings' guests are added by the guests service (it DMs the host the report and external links).
+  const guests: GuestInviter = services.guests;
 
   app.view(VIEWS.schedule, async ({ ack, body, view }) => {
     const result = scheduling.validateSchedule(view.state.values, view.private_metadata);

@@ -358,7 +358,7 @@ export class SchedulingService {
       userId: string;
       metaChannelId: string | null;
       responseUrl?: string;
-      guests?: Partial<GuestInviter>;
+      guests?: GuestInviter;
     },
   ): Promise<MeetingRecord | null> {
     const { deps } = this;
@@ -406,39 +406,38 @@ export class SchedulingService {
       .catch((err) => this.deps.logger.error({ err, userId }, 'could not tell the user privately'));
   }
 
-  /** Slack-user guests need their name and email from Slack; then the guests service adds everyone. */
+  /**
+   * Slack-user guests get their name and email from their Slack profile; then the guests service adds everyone
+   * and reports to the host (who was added, who was not and why, the external links to forward) in one DM.
+   * A guest whose profile cannot be used (no email shared, a bot, unreadable) is still handed over, so that the
+   * report names them with the reason instead of dropping them silently.
+   */
   private async addGuests(
     record: MeetingRecord,
     form: ScheduleForm,
     userId: string,
-    inviter: Partial<GuestInviter> | undefined,
+    inviter: GuestInviter | undefined,
   ): Promise<void> {
     const specs: GuestSpec[] = [];
-    const skipped: string[] = [];
     for (const slackUserId of form.guestUserIds) {
-      if (slackUserId === userId) continue;
+      if (slackUserId === userId) continue; // the host joins as the host
       try {
         const user = await this.deps.slack.userInfo(slackUserId);
-        if (user.isBot || user.deleted) {
-          skipped.push(`<@${slackUserId}> (not a person who can join)`);
-        } else if (!user.email) {
-          skipped.push(`<@${slackUserId}> (Slack does not share their email)`);
-        } else {
-          specs.push({
-            slackUserId,
-            name: user.realName,
-            email: user.email,
-            permissions: form.guestPermissions,
-          });
-        }
+        const usable = !user.isBot && !user.deleted;
+        specs.push({
+          slackUserId,
+          name: usable ? user.realName : '',
+          email: usable ? user.email : null,
+          permissions: form.guestPermissions,
+        });
       } catch (err) {
         this.deps.logger.warn({ err, slackUserId }, 'could not read a guest profile');
-        skipped.push(`<@${slackUserId}> (their Slack profile could not be read)`);
+        specs.push({ slackUserId, name: '', email: null, permissions: form.guestPermissions });
       }
     }
     specs.push(...form.externalGuests);
     const title = `"${escapeMrkdwn(truncate(record.title, 80))}" (${record.meetId})`;
-    if (specs.length === 0 && skipped.length === 0) {
+    if (specs.length === 0) {
       await this.tell(
         record.channelId,
         userId,
@@ -446,35 +445,27 @@ export class SchedulingService {
       );
       return;
     }
-    const lines: string[] = [];
-    if (specs.length > 0) {
-      if (typeof inviter?.inviteGuests !== 'function') {
-        lines.push(
-          `I couldn't add the guests yet (guest management is not available). Add them with \`/meet guests ${record.meetId}\`: ${specs.map((s) => (s.slackUserId ? `<@${s.slackUserId}>` : escapeMrkdwn(s.email ?? s.name))).join(', ')}.`,
-        );
-      } else {
-        try {
-          const result = await inviter.inviteGuests(record, specs, userId);
-          for (const f of result.failed) {
-            const who = f.guest.slackUserId
-              ? `<@${f.guest.slackUserId}>`
-              : escapeMrkdwn(f.guest.email ?? f.guest.name);
-            skipped.push(`${who} (${escapeMrkdwn(truncate(f.reason, 120))})`);
-          }
-        } catch (err) {
-          this.deps.logger.warn({ err, meetId: record.meetId }, 'adding guests after scheduling failed');
-          lines.push(
-            `${userMessageFor(err, 'add the guests')} Add them with \`/meet guests ${record.meetId}\`.`,
-          );
-        }
-      }
+    const who = specs
+      .map((s) => (s.slackUserId ? `<@${s.slackUserId}>` : escapeMrkdwn(s.email ?? s.name)))
+      .join(', ');
+    if (typeof inviter?.inviteGuests !== 'function') {
+      await this.tell(
+        record.channelId,
+        userId,
+        `${title} is scheduled, but I couldn't add its guests (guest management is not available). Add them with \`/meet guests ${record.meetId}\`: ${who}.`,
+      );
+      return;
     }
-    if (skipped.length > 0) {
-      lines.push(
-        `These guests were not added to ${title}: ${skipped.join(', ')}. Add them with *Manage guests* on the card.`,
+    try {
+      await inviter.inviteGuests(record, specs, userId);
+    } catch (err) {
+      this.deps.logger.warn({ err, meetId: record.meetId }, 'adding guests after scheduling failed');
+      await this.tell(
+        record.channelId,
+        userId,
+        `${title} is scheduled, but ${userMessageFor(err, 'add its guests').replace(/^./, (c) => c.toLowerCase())} Add them with *Manage guests* on the card: ${who}.`,
       );
     }
-    if (lines.length > 0) await this.tell(record.channelId, userId, lines.join('\n'));
   }
 
   // ----------------------------------------------------------------------------------------------------------

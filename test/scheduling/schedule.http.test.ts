@@ -6,11 +6,15 @@ import { jest } from '@jest/globals';
 import type { ModalView } from '@slack/types';
 import type { GuestSpec } from '../../src/services/guest-specs.js';
 import type { MeetingRecord } from '../../src/store/types.js';
-import { formatMegaMeetingDateTime, formatMegaMeetingTimeZone } from '../../src/time/megameeting-time.js';
+import {
+  formatMegaMeetingDateTime,
+  formatMegaMeetingTimeZone,
+  instantToZonedParts,
+} from '../../src/time/megameeting-time.js';
 import { SCHEDULE_IDS as I, VIEWS } from '../../src/views/ids.js';
 import { eventually, startTestApp, type TestApp } from '../app/harness.js';
 import { assertValidMessageBlocks, assertValidModal } from '../support/block-kit.js';
-import { blockActionsPayload, type ViewLike } from '../support/slack-requests.js';
+import { blockActionsPayload, type ViewLike, viewSubmissionPayload } from '../support/slack-requests.js';
 import {
   ackBody,
   blockSuggestionPayload,
@@ -89,6 +93,17 @@ describe('opening the modal', () => {
     expect(elementOf(view, I.type.block)?.initial_option).toMatchObject({ value: type });
     expect(elementOf(view, blockId)).toBeDefined();
     expect(JSON.parse(view.private_metadata ?? '{}')).toMatchObject({ type, channelId: W.channelId });
+  });
+
+  test('a plain-English time that cannot be read with confidence opens the modal prefilled, saying why', async () => {
+    await t.command('Budget sync tomorrow');
+    const view = await openedView();
+    assertValidModal(view);
+    expect(JSON.stringify(view.blocks[0])).toContain("I wasn't sure");
+    expect(elementOf(view, I.title.block)?.initial_value).toBe('Budget sync');
+    const tomorrow = instantToZonedParts(new Date(Date.now() + DAY_MS), 'America/Chicago').date;
+    expect(elementOf(view, I.date.block)?.initial_date).toBe(tomorrow);
+    expect(meetingsInEmulator()).toHaveLength(0);
   });
 
   test('choosing another type re-renders the form for it (views.update with the same view)', async () => {
@@ -293,7 +308,7 @@ describe('submitting the modal', () => {
     const calls: Array<{ record: MeetingRecord; guests: GuestSpec[]; actor: string }> = [];
     const inviteGuests = jest.fn(async (record: MeetingRecord, guests: GuestSpec[], actor: string) => {
       calls.push({ record, guests, actor });
-      return { added: guests, failed: [] };
+      return { added: guests, failed: [], existing: [] };
     });
     Object.assign(t.running.services.guests, { inviteGuests });
 
@@ -317,16 +332,84 @@ describe('submitting the modal', () => {
     expect(call?.actor).toBe(W.userId);
     expect(call?.record.kind).toBe('secure');
     const perms = ['chat', 'microphone', 'moderator'];
+    // The host is not their own guest; a guest without a shared email is handed over too, so the guests
+    // service's report names them with the reason instead of dropping them.
     expect(call?.guests).toEqual([
       { slackUserId: 'U0GUEST001', name: 'Ben Brown', email: 'ben@example.com', permissions: perms },
+      { slackUserId: 'U0GUEST002', name: 'No Email', email: null, permissions: perms },
       { slackUserId: null, name: 'Jane Doe', email: 'jane@example.com', permissions: perms },
       { slackUserId: null, name: 'bob', email: 'bob@example.org', permissions: perms },
     ]);
-    // The guest without a shared email is not lost: the host hears about them.
-    const told = await t.slack.waitForCall('chat.postEphemeral', (c) =>
-      String(c.args.text).includes('U0GUEST002'),
-    );
-    expect(told.args.user).toBe(W.userId);
+  });
+
+  test('a secure meeting with guests, for real: verified guests on MegaMeeting, links only in DMs', async () => {
+    t.slack.addUser({
+      id: 'U0GUEST001',
+      real_name: 'Ben Brown',
+      email: 'ben@example.com',
+      tz: 'Europe/Paris',
+    });
+    const slot = futureSlot(10, '15:00', 'America/Chicago');
+    await t.submitView({
+      callbackId: VIEWS.schedule,
+      privateMetadata: scheduleMetadata('secure'),
+      values: formValues({
+        title: 'Consult',
+        date: slot.date,
+        time: slot.time,
+        zone: 'America/Chicago',
+        type: 'secure',
+        guestUsers: ['U0GUEST001'],
+        external: 'Jane Doe <jane@example.com>',
+      }),
+    });
+    const guests = await eventually(() => {
+      const list = t.emulator.state.snapshot().guests;
+      return list.length === 2 ? list : undefined;
+    });
+    expect(guests.map((g) => g.email).sort()).toEqual(['ben@example.com', 'jane@example.com']);
+    const benDm = t.slack.dmChannelFor('U0GUEST001');
+    await eventually(() => t.slack.messagesIn(benDm).length > 0);
+    // No personal key link in the channel.
+    await eventually(() => t.slack.messagesIn(W.channelId).length > 0);
+    expect(JSON.stringify(t.slack.messagesIn(W.channelId))).not.toMatch(/key=/);
+  });
+
+  test('a channel the bot is not in: the card goes through the response_url Slack gave for the chosen conversation', async () => {
+    t.slack.addChannel({ id: 'C0NOTMEMBR', name: 'private-ish', is_member: false });
+    const responseUrl = t.slack.responseUrl();
+    const slot = futureSlot(10, '15:00', 'America/Chicago');
+    const payload = viewSubmissionPayload({
+      callbackId: VIEWS.schedule,
+      privateMetadata: scheduleMetadata(),
+      values: formValues({
+        title: 'Elsewhere',
+        date: slot.date,
+        time: slot.time,
+        zone: 'America/Chicago',
+        type: 'scheduled',
+        channel: 'C0NOTMEMBR',
+      }),
+      responseUrls: [
+        {
+          block_id: I.channel.block,
+          action_id: I.channel.action,
+          channel_id: 'C0NOTMEMBR',
+          response_url: responseUrl,
+        },
+      ],
+    });
+    const res = await postPayload(t, payload);
+    expect(ackBody(res)).toEqual({});
+    const card = await t.slack.waitForResponse(responseUrl);
+    expect(card.body.response_type).toBe('in_channel');
+    expect(JSON.stringify(card.body.blocks)).toContain('Elsewhere');
+    const [meeting] = meetingsInEmulator();
+    const stored = await eventually(async () => {
+      const m = await t.store.getMeeting(W.teamId, meeting?.meetId ?? '');
+      return m?.cardDelivery === 'response_url' ? m : undefined;
+    });
+    expect(stored.channelId).toBe('C0NOTMEMBR');
   });
 
   test('MegaMeeting down after the modal closed: the user is told privately, nothing is posted', async () => {
