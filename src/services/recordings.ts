@@ -356,6 +356,15 @@ export class RecordingsService {
     const holder = `${this.instanceId}/${++this.claimSeq}`;
     const claimedBefore = record.claimedBy !== null;
     if (!(await store.claimRecording(rec.recId, holder, clock.now(), this.claimTtlMs))) return null;
+    if (kind === 'failed') {
+      // A failure DM leaves the recording open (state `failed`, claim cleared), so a pass working from an
+      // older snapshot could claim it again: re-read under our claim.
+      const fresh = await store.getRecording(rec.recId);
+      if (!fresh || fresh.state === 'failed' || fresh.attempts !== record.attempts) {
+        await store.releaseRecordingClaim(rec.recId, holder, clock.now());
+        return null;
+      }
+    }
 
     const event = kind === 'ready' ? RECORDING_READY_EVENT : RECORDING_FAILED_EVENT;
     const payload: Record<string, string> = { rec_id: rec.recId };

@@ -65,3 +65,35 @@ describe('two replicas on one Postgres database', () => {
     for (const id of recIds) expect((await a.store.getRecording(id))?.state).toBe('notified');
   });
 });
+
+describe('failure DMs with overlapping passes (Postgres)', () => {
+  it('a failed remux is announced once even when passes overlap', async () => {
+    const emulator = await startEmulator({ remuxDelayMs: 0 });
+    const slack = await SlackStub.start();
+    const db = await createTestDatabase('postgres');
+    const hostLoginId = emulator.state.addLogin({ email: HOST_EMAIL, roles: ['host'] }).loginId;
+    const shared = { emulator, slack, databaseUrl: db.url, hostLoginId, clock: manualClock() };
+    const a = await startRecApp(shared);
+    const b = await startRecApp(shared);
+    try {
+      const { recIds } = seedRecordings(emulator, hostLoginId, 10, { remuxStatus: 'failed' });
+      for (let i = 0; i < 3; i++) {
+        await Promise.all([
+          a.recordings.processOnce(),
+          b.recordings.processOnce(),
+          a.recordings.processOnce(),
+        ]);
+      }
+      for (const id of recIds) {
+        expect(recordingDms(slack, id, 'megameeting_recording_failed')).toHaveLength(1);
+        expect((await a.store.getRecording(id))?.state).toBe('failed');
+      }
+    } finally {
+      await a.close();
+      await b.close();
+      await slack.close();
+      await emulator.close();
+      await db.drop();
+    }
+  });
+});

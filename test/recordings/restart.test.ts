@@ -194,4 +194,34 @@ describe('restarts (a new app instance on the same database)', () => {
     expect(statuses.at(-1)).toBe('ok');
     expect(recordingDms(w.slack)).toHaveLength(1);
   });
+
+  it('a pass working from a stale snapshot does not send a failure DM twice', async () => {
+    const w = await world();
+    const a = await instance(w);
+    const { recIds } = seedRecordings(w.emulator, w.hostLoginId, 1);
+    const recId = recIds[0] as string;
+    await a.poller.tick(); // seen → remux_requested
+    w.emulator.state.failRecording(recId);
+    const staleStates = await a.store.getRecordingStates();
+    const staleOpen = await a.store.listOpenRecordings();
+    expect(await a.recordings.processOnce()).toMatchObject({ notifiedFailed: 1 });
+    const s = a.running.services;
+    const stale = new Proxy(s.store, {
+      get(target, prop, receiver) {
+        if (prop === 'getRecordingStates') return async () => staleStates;
+        if (prop === 'listOpenRecordings') return async () => staleOpen;
+        const v = Reflect.get(target, prop, receiver);
+        return typeof v === 'function' ? v.bind(target) : v;
+      },
+    });
+    const late = new RecordingsService({
+      ...s,
+      store: stale,
+      megameetingUrl: s.config.megameeting.url,
+      autoRemux: true,
+    });
+    expect(await late.processOnce()).toMatchObject({ notifiedFailed: 0, errors: 0 });
+    expect(recordingDms(w.slack, recId, 'megameeting_recording_failed')).toHaveLength(1);
+    expect((await a.store.getRecording(recId))?.claimedBy).toBeNull();
+  });
 });
