@@ -94,6 +94,16 @@ export function buildServices(config: Config, logger: AppLogger, store: Store, c
     defaultTimeZone: config.defaultTimeZone,
   });
   meetingsRef = meetings;
+  const guests = new GuestsService({
+    store,
+    megameeting,
+    slack,
+    identity,
+    meetings,
+    logger,
+    clock,
+    megameetingUrl: config.megameeting.url,
+  });
   const scheduling = new SchedulingService({
     store,
     megameeting,
@@ -104,16 +114,7 @@ export function buildServices(config: Config, logger: AppLogger, store: Store, c
     logger,
     clock,
     defaultTimeZone: config.defaultTimeZone,
-  });
-  const guests = new GuestsService({
-    store,
-    megameeting,
-    slack,
-    identity,
-    meetings,
-    logger,
-    clock,
-    megameetingUrl: config.megameeting.url,
+    guests,
   });
   const recordings = new RecordingsService({
     store,

@@ -9,7 +9,7 @@ import type { SchedulingService } from '../services/scheduling.js';
 import { userMessageFor } from '../services/user-messages.js';
 import type { SlackGateway } from '../slack/gateway.js';
 import { parseMeetingText } from '../time/plain-english.js';
-import { buildHelp, buildMeetingList, plain } from '../views/messages.js';
+import { buildHelp, plain } from '../views/messages.js';
 import { type MeetIntent, parseMeetCommand } from './meet-grammar.js';
 
 export interface MeetCommandDeps {
@@ -71,10 +71,8 @@ export function makeMeetCommand(deps: MeetCommandDeps) {
             preset: intent.preset,
             title: intent.title,
           });
-        case 'list': {
-          const items = await deps.scheduling.listForUser(teamId, userId);
-          return reply(command.response_url, buildMeetingList(items));
-        }
+        case 'list':
+          return reply(command.response_url, await deps.scheduling.listMessage(teamId, userId));
         case 'end': {
           const ended = await deps.meetings.end(teamId, intent.meetId, userId);
           return reply(command.response_url, plain(`Ended "${ended.title}" (${ended.meetId}).`));

@@ -3,7 +3,6 @@ import type { Services } from '../app.js';
 import { userMessageFor } from '../services/user-messages.js';
 import { ACTIONS, actionPattern } from '../views/ids.js';
 import { buildMeetingCard, cardFallbackText } from '../views/meeting-card.js';
-import { buildMeetingList } from '../views/messages.js';
 
 /** Buttons on the channel card and in `/meet list`: Join (a link: only acknowledged) and End. */
 export function registerMeetingActions(app: App, services: Services): void {
@@ -22,9 +21,9 @@ export function registerMeetingActions(app: App, services: Services): void {
       const ended = await services.meetings.end(teamId, meetId, userId);
       if (body.container?.is_ephemeral && body.response_url) {
         // Pressed in `/meet list`: refresh that private list rather than leave a stale End button.
-        const items = await services.scheduling.listForUser(teamId, userId);
+        const list = await services.scheduling.listMessage(teamId, userId);
         await services.slack.respond(body.response_url, {
-          ...buildMeetingList(items),
+          ...list,
           replace_original: true,
         });
       } else if (ended.cardDelivery !== 'chat' && body.response_url) {

@@ -1,10 +1,9 @@
 import type { App, BlockAction, ButtonAction, RadioButtonsAction } from '@slack/bolt';
 import { z } from 'zod';
 import type { Services } from '../app.js';
-import type { GuestInviter } from '../services/scheduling.js';
 import { userMessageFor } from '../services/user-messages.js';
 import { searchTimeZones } from '../time/zones.js';
-import { ACTIONS, SCHEDULE_IDS, VIEWS } from '../views/ids.js';
+import { ACTIONS, actionPattern, SCHEDULE_IDS, VIEWS } from '../views/ids.js';
 
 /** `response_urls` that Slack adds to a view_submission for a conversations_select with response_url_enabled. */
 const responseUrlsSchema = z
@@ -18,8 +17,6 @@ const responseUrlsSchema = z
  */
 export function registerSchedulingListeners(app: App, services: Services): void {
   const { scheduling, logger, slack } = services;
-  // Secure meetings' guests are added by the guests service (it DMs the host the report and external links).
-  const guests: GuestInviter = services.guests;
 
   app.view(VIEWS.schedule, async ({ ack, body, view }) => {
     const result = scheduling.validateSchedule(view.state.values, view.private_metadata);
@@ -38,7 +35,6 @@ export function registerSchedulingListeners(app: App, services: Services): void 
       userId: body.user.id,
       metaChannelId: result.form.channelId,
       ...(responseUrl ? { responseUrl } : {}),
-      guests,
     });
   });
 
@@ -55,7 +51,7 @@ export function registerSchedulingListeners(app: App, services: Services): void 
     });
   });
 
-  app.action<BlockAction<ButtonAction>>(ACTIONS.edit, async ({ ack, body, action }) => {
+  app.action<BlockAction<ButtonAction>>(actionPattern(ACTIONS.edit), async ({ ack, body, action }) => {
     await ack();
     const teamId = body.team?.id ?? body.user.team_id ?? '';
     const userId = body.user.id;

@@ -350,6 +350,8 @@ export class GuestsService {
       },
       'verified guests invited',
     );
+    // The secure card says whether anyone can join yet.
+    if (record.kind === 'secure' && addedRecords.length > 0) await this.deps.meetings.refreshCard(record);
     const somethingToSay = result.added.length + result.failed.length + result.existing.length > 0;
     if ((opts.notifyActor ?? true) && somethingToSay) {
       const report = buildInviteReport({
@@ -543,7 +545,7 @@ export class GuestsService {
       }
       return `:wastebasket: Removed ${guest.name}: their personal link no longer works.`;
     });
-    if (record.kind === 'webinar') await this.deps.meetings.refreshCard(record);
+    await this.deps.meetings.refreshCard(record);
     if (req.viewId) await this.updateManager(req.viewId, record, notice);
   }
 

@@ -163,11 +163,13 @@ export class MeetingsService {
   }
 
   async cardBlocks(record: MeetingRecord): Promise<KnownBlock[]> {
-    const registrantCount =
-      record.kind === 'webinar'
-        ? await this.deps.store.countGuests(record.teamId, record.meetId, 'registrant')
-        : undefined;
-    return buildMeetingCard(this.cardData(record, registrantCount === undefined ? {} : { registrantCount }));
+    const extra: Partial<MeetingCardData> = {};
+    if (record.kind === 'webinar') {
+      extra.registrantCount = await this.deps.store.countGuests(record.teamId, record.meetId, 'registrant');
+    } else if (record.kind === 'secure') {
+      extra.guestCount = await this.deps.store.countGuests(record.teamId, record.meetId, 'guest');
+    }
+    return buildMeetingCard(this.cardData(record, extra));
   }
 
   /** Refresh the channel card in place (after an edit, an end, a registration). */

@@ -63,6 +63,8 @@ export interface SchedulingDeps {
   logger: AppLogger;
   clock: Clock;
   defaultTimeZone: string;
+  /** Adds a secure meeting's verified guests (the guests service). */
+  guests: GuestInviter;
 }
 
 /** The guests service's method that adds verified guests (src/services/guests.ts). */
@@ -358,7 +360,6 @@ export class SchedulingService {
       userId: string;
       metaChannelId: string | null;
       responseUrl?: string;
-      guests?: GuestInviter;
     },
   ): Promise<MeetingRecord | null> {
     const { deps } = this;
@@ -391,7 +392,7 @@ export class SchedulingService {
       );
       return null;
     }
-    if (form.type === 'secure') await this.addGuests(record, form, ctx.userId, ctx.guests);
+    if (form.type === 'secure') await this.addGuests(record, form, ctx.userId);
     return record;
   }
 
@@ -412,12 +413,7 @@ export class SchedulingService {
    * A guest whose profile cannot be used (no email shared, a bot, unreadable) is still handed over, so that the
    * report names them with the reason instead of dropping them silently.
    */
-  private async addGuests(
-    record: MeetingRecord,
-    form: ScheduleForm,
-    userId: string,
-    inviter: GuestInviter | undefined,
-  ): Promise<void> {
+  private async addGuests(record: MeetingRecord, form: ScheduleForm, userId: string): Promise<void> {
     const specs: GuestSpec[] = [];
     for (const slackUserId of form.guestUserIds) {
       if (slackUserId === userId) continue; // the host joins as the host
@@ -448,16 +444,8 @@ export class SchedulingService {
     const who = specs
       .map((s) => (s.slackUserId ? `<@${s.slackUserId}>` : escapeMrkdwn(s.email ?? s.name)))
       .join(', ');
-    if (typeof inviter?.inviteGuests !== 'function') {
-      await this.tell(
-        record.channelId,
-        userId,
-        `${title} is scheduled, but I couldn't add its guests (guest management is not available). Add them with \`/meet guests ${record.meetId}\`: ${who}.`,
-      );
-      return;
-    }
     try {
-      await inviter.inviteGuests(record, specs, userId);
+      await this.deps.guests.inviteGuests(record, specs, userId);
     } catch (err) {
       this.deps.logger.warn({ err, meetId: record.meetId }, 'adding guests after scheduling failed');
       await this.tell(

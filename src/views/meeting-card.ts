@@ -1,5 +1,6 @@
 import type { Button, KnownBlock } from '@slack/types';
 import { slackDateToken } from '../time/slack-date.js';
+import { timeZoneLabel } from '../time/zones.js';
 import { ACTIONS, BLOCKS } from './ids.js';
 import { escapeMrkdwn, formatDuration, truncate } from './text.js';
 
@@ -20,6 +21,8 @@ export interface MeetingCardData {
   /** Public join link; null for secure meetings and webinars with registration (personal links only). */
   joinUrl: string | null;
   registrantCount?: number;
+  /** Verified guests of a secure meeting, when known (0 makes the card say nobody can join yet). */
+  guestCount?: number;
   endedBy?: string | null;
   endedAt?: Date | null;
 }
@@ -86,7 +89,7 @@ export function buildMeetingCard(card: MeetingCardData): KnownBlock[] {
       elements: [
         {
           type: 'mrkdwn',
-          text: `Times show in your own time zone. Host's zone: ${escapeMrkdwn(card.timeZone)}.`,
+          text: `Times show in your own time zone. Host's zone: ${escapeMrkdwn(timeZoneLabel(card.timeZone, card.start))}.`,
         },
       ],
     });
@@ -115,7 +118,10 @@ export function buildMeetingCard(card: MeetingCardData): KnownBlock[] {
       elements: [
         {
           type: 'mrkdwn',
-          text: ':lock: Verified guests join with the personal link sent to them privately. Need in? Request access.',
+          text:
+            card.guestCount === 0
+              ? ':lock: No verified guests yet: the host adds them with Manage guests. Need in? Request access.'
+              : ':lock: Verified guests join with the personal link sent to them privately. Need in? Request access.',
         },
       ],
     });

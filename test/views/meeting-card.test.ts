@@ -37,7 +37,7 @@ describe('channel card', () => {
     expect(json).toContain(`<!date^${start.getTime() / 1000}^`);
     expect(json).toContain(`<!date^${start.getTime() / 1000 + 45 * 60}^{time}`);
     expect(json).toContain('1234567');
-    expect(json).toContain('America/New_York');
+    expect(json).toContain('America/New_York (EDT, UTC-04:00)');
     expect(json).toContain('45 min');
     expect(actionIds(blocks)).toEqual([ACTIONS.join, ACTIONS.edit, ACTIONS.end]);
   });
@@ -71,6 +71,13 @@ describe('channel card', () => {
     expect(JSON.stringify(webinar)).toContain('*Registered*\\n3');
     assertValidMessageBlocks(secure);
     assertValidMessageBlocks(webinar);
+  });
+
+  test('a secure meeting with no guests yet says so; with guests it explains personal links', () => {
+    const none = JSON.stringify(buildMeetingCard({ ...base, kind: 'secure', joinUrl: null, guestCount: 0 }));
+    expect(none).toContain('No verified guests yet');
+    const some = JSON.stringify(buildMeetingCard({ ...base, kind: 'secure', joinUrl: null, guestCount: 2 }));
+    expect(some).toContain('personal link sent to them privately');
   });
 
   test('a long, hostile title stays within Slack limits and is escaped in mrkdwn', () => {
