@@ -19,6 +19,7 @@ import { SlackGateway } from './slack/gateway.js';
 import { isFreshSlackTimestamp } from './slack/request-guard.js';
 import { openStore } from './store/index.js';
 import type { Store } from './store/types.js';
+import { warmTimeZoneSearch } from './time/zones.js';
 
 /**
  * Wiring only: config → adapters → services → listeners → server. Behaviour lives in services.
@@ -184,6 +185,8 @@ export async function startApp(
   const clock = opts.clock ?? systemClock;
   const store = opts.store ?? (await openStore(config.databaseUrl, { logger }));
   const services = buildServices(config, logger, store, clock);
+  // Build the zone search index now: Slack gives the zone picker's options request only 3 seconds.
+  warmTimeZoneSearch(clock.now());
   let inFlight = 0;
   let stopping = false;
 

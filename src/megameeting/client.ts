@@ -200,7 +200,14 @@ export class MegaMeetingClient implements MegaMeetingApi {
   }
 
   async recordings(): Promise<Recording[]> {
-    return (await this.#run('recordings', operations.recordings())).recordings;
+    const { items, dropped } = (await this.#run('recordings', operations.recordings())).recordings;
+    if (dropped > 0) {
+      this.#logger?.warn?.(
+        { operation: 'recordings', dropped },
+        'MegaMeeting sent recordings that do not parse; skipped them',
+      );
+    }
+    return items;
   }
 
   /** A query (as documented); fails unless the returned `status` is a success. */

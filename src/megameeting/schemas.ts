@@ -186,11 +186,31 @@ function listOf<T extends z.ZodType>(item: T) {
     .transform((v): z.output<T>[] => (v ?? []) as z.output<T>[]);
 }
 
+/**
+ * A list read item by item: a malformed item is dropped (and counted) instead of failing the whole list, so one
+ * odd recording cannot stop every other recording from being announced.
+ */
+function tolerantListOf<T extends z.ZodType>(item: T) {
+  return z
+    .array(z.unknown())
+    .nullish()
+    .transform((v) => {
+      const items: z.output<T>[] = [];
+      let dropped = 0;
+      for (const raw of v ?? []) {
+        const parsed = item.safeParse(raw);
+        if (parsed.success) items.push(parsed.data as z.output<T>);
+        else dropped++;
+      }
+      return { items, dropped };
+    });
+}
+
 /** Schemas of the `data` object, keyed by operation (root field). */
 export const dataSchemas = {
   meetings: z.object({ meetings: connectionOf(meetingNode) }),
   logins: z.object({ logins: connectionOf(loginNode) }),
-  recordings: z.object({ recordings: listOf(recording) }),
+  recordings: z.object({ recordings: tolerantListOf(recording) }),
   startRemux: z.object({ startRemux: mutationResult }),
   apiTokenDetails: z.object({ apiTokenDetails: apiTokenDetails }),
   getVerifiedGuest: z.object({ getVerifiedGuest: listOf(verifiedGuest) }),

@@ -162,7 +162,7 @@ describe('recordings', () => {
     ],
   };
   test('documented response, date read as UTC', () => {
-    const [r] = dataSchemas.recordings.parse(documented).recordings;
+    const [r] = dataSchemas.recordings.parse(documented).recordings.items;
     expect(r).toEqual({
       ...documented.recordings[0],
       recCreateDateTime: new Date('2021-02-08T10:50:20Z'),
@@ -185,7 +185,7 @@ describe('recordings', () => {
         { ...base, recId: '4', remuxStatus: null, recPlay: '' },
       ],
     };
-    const rs = dataSchemas.recordings.parse(data).recordings;
+    const rs = dataSchemas.recordings.parse(data).recordings.items;
     expect(
       rs.map((r) => [
         r.recId,
@@ -202,7 +202,15 @@ describe('recordings', () => {
     ]);
   });
   test('null list', () => {
-    expect(dataSchemas.recordings.parse({ recordings: null }).recordings).toEqual([]);
+    expect(dataSchemas.recordings.parse({ recordings: null }).recordings).toEqual({ items: [], dropped: 0 });
+  });
+  test('a malformed recording is dropped and counted; the others are kept', () => {
+    const base = documented.recordings[0];
+    const parsed = dataSchemas.recordings.parse({
+      recordings: [{ ...base, recId: '1' }, { ...base, recId: null }, 'garbage', { ...base, recId: '2' }],
+    }).recordings;
+    expect(parsed.items.map((r) => r.recId)).toEqual(['1', '2']);
+    expect(parsed.dropped).toBe(2);
   });
   test('normalizeRemuxStatus', () => {
     expect(normalizeRemuxStatus(' Waiting ')).toBe('waiting');
