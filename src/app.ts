@@ -172,6 +172,14 @@ function registerListeners(bolt: App, services: Services): void {
   });
 }
 
+function describeSlackStartupError(err: unknown, apiUrl: string): string {
+  const e = err as { code?: string; data?: { error?: string } };
+  if (e?.data?.error) {
+    return `Slack refused SLACK_BOT_TOKEN (${e.data.error}); check the bot token of the installed app.`;
+  }
+  return `Cannot reach Slack's Web API at ${apiUrl} to check SLACK_BOT_TOKEN (${e?.code ?? 'network error'}).`;
+}
+
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json' });
   res.end(JSON.stringify(body));
@@ -203,7 +211,12 @@ export async function startApp(
   let bolt: App;
   let receiver: HTTPReceiver | null = null;
   if (config.slack.mode === 'socket') {
-    bolt = new App({ ...common, appToken: config.slack.appToken as string, socketMode: true });
+    bolt = new App({
+      ...common,
+      appToken: config.slack.appToken as string,
+      socketMode: true,
+      deferInitialization: true,
+    });
   } else {
     receiver = new HTTPReceiver({
       signingSecret: config.slack.signingSecret as string,
@@ -211,7 +224,15 @@ export async function startApp(
       logger: boltLogger(logger),
       processBeforeResponse: false,
     });
-    bolt = new App({ ...common, receiver });
+    bolt = new App({ ...common, receiver, deferInitialization: true });
+  }
+  try {
+    // Checks the bot token with auth.test now: a bad token or an unreachable Slack stops start-up with one line
+    // instead of an unhandled rejection later.
+    await bolt.init();
+  } catch (err) {
+    if (!opts.store) await store.close();
+    throw new Error(describeSlackStartupError(err, config.slack.apiUrl ?? 'https://slack.com/api/'));
   }
   // Count work in flight (listeners keep running after their ack) so that SIGTERM can let it finish.
   bolt.use(async ({ next }) => {

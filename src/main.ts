@@ -35,6 +35,10 @@ async function main(): Promise<void> {
     process.stderr.write(`MegaMeeting for Slack cannot start: ${message.split('\n')[0]}\n`);
     process.exit(1);
   }
+  // A safety net: a stray rejection is logged, never allowed to take the app down.
+  process.on('unhandledRejection', (reason) => {
+    logger.error({ err: reason }, 'unhandled promise rejection');
+  });
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;

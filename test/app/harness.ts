@@ -135,10 +135,19 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     secrets: [config.slack.botToken, config.slack.signingSecret, config.megameeting.apiToken],
     destination,
   });
-  const running = await startApp(config, logger, {
-    ...(opts.clock ? { clock: opts.clock } : {}),
-    startPoller: opts.startPoller ?? false,
-  });
+  let running: RunningApp;
+  try {
+    running = await startApp(config, logger, {
+      ...(opts.clock ? { clock: opts.clock } : {}),
+      startPoller: opts.startPoller ?? false,
+    });
+  } catch (err) {
+    // Nothing may outlive a failed start: the test would hang on open handles.
+    if (!opts.slack) await slack.close();
+    if (!opts.emulator) await emulator.close();
+    if (db) await db.drop();
+    throw err;
+  }
   const url = `http://127.0.0.1:${running.port}/slack/events`;
 
   const signedPost = (body: string, contentType = 'application/x-www-form-urlencoded') =>

@@ -66,3 +66,15 @@ test('stopping lets a command in flight finish, then refuses new requests', asyn
     await t.close();
   }
 });
+
+test('a bot token Slack refuses stops start-up with a clear message', async () => {
+  await expect(startTestApp({ env: { SLACK_BOT_TOKEN: 'xoxb-not-the-right-token' } })).rejects.toThrow(
+    'Slack refused SLACK_BOT_TOKEN (invalid_auth)',
+  );
+});
+
+test('an unreachable Slack stops start-up with a clear message, not a crash', async () => {
+  await expect(startTestApp({ env: { SLACK_API_URL: 'http://127.0.0.1:1/api/' } })).rejects.toThrow(
+    "Cannot reach Slack's Web API at http://127.0.0.1:1/api/",
+  );
+});
