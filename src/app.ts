@@ -74,14 +74,13 @@ export function buildServices(config: Config, logger: AppLogger, store: Store, c
     logger: logger.child({ component: 'megameeting' }),
   });
   const identity = new IdentityService({ store, megameeting, slack, logger, clock });
-  let meetingsRef: MeetingsService | null = null;
   const reminders = new RemindersService({
     store,
     slack,
     logger,
     clock,
     reminderMinutes: config.reminderMinutes,
-    cardData: (record) => (meetingsRef as MeetingsService).cardData(record),
+    megameetingUrl: config.megameeting.url,
   });
   const meetings = new MeetingsService({
     store,
@@ -94,7 +93,6 @@ export function buildServices(config: Config, logger: AppLogger, store: Store, c
     megameetingUrl: config.megameeting.url,
     defaultTimeZone: config.defaultTimeZone,
   });
-  meetingsRef = meetings;
   const guests = new GuestsService({
     store,
     megameeting,

@@ -3,7 +3,6 @@ import { AppError } from '../errors.js';
 import type { AppLogger } from '../logger.js';
 import { MegaMeetingError } from '../megameeting/errors.js';
 import type { CreateMeetingInput, MegaMeetingApi } from '../megameeting/types.js';
-import { joinUrlForMeeting } from '../megameeting/urls.js';
 import { SlackCallError, type SlackGateway } from '../slack/gateway.js';
 import type { MeetingKind, MeetingRecord, Store } from '../store/types.js';
 import { toMegaMeetingSchedule } from '../time/megameeting-time.js';
@@ -11,6 +10,7 @@ import { buildInvitation } from '../views/invitation.js';
 import { buildMeetingCard, cardFallbackText, type MeetingCardData } from '../views/meeting-card.js';
 import type { Clock } from './clock.js';
 import type { IdentityService } from './identity.js';
+import { meetingCardData, meetingJoinUrl } from './meeting-card-data.js';
 import type { RemindersService } from './reminders.js';
 
 /** The longest title we accept: Slack's header block shows at most 150 characters. */
@@ -66,25 +66,11 @@ export class MeetingsService {
   constructor(private readonly deps: MeetingsDeps) {}
 
   joinUrl(record: Pick<MeetingRecord, 'meetId' | 'kind'>): string | null {
-    return record.kind === 'secure' || record.kind === 'webinar'
-      ? null
-      : joinUrlForMeeting(this.deps.megameetingUrl, record.meetId);
+    return meetingJoinUrl(this.deps.megameetingUrl, record);
   }
 
   cardData(record: MeetingRecord, extra: Partial<MeetingCardData> = {}): MeetingCardData {
-    return {
-      meetId: record.meetId,
-      title: record.title,
-      hostSlackUserId: record.hostSlackUserId,
-      kind: record.kind,
-      status: record.status,
-      start: record.startAt,
-      end: record.endAt,
-      timeZone: record.timeZone,
-      joinUrl: this.joinUrl(record),
-      endedAt: record.endedAt,
-      ...extra,
-    };
+    return meetingCardData(this.deps.megameetingUrl, record, extra);
   }
 
   /**

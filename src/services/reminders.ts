@@ -2,8 +2,8 @@ import type { AppLogger } from '../logger.js';
 import type { SlackGateway } from '../slack/gateway.js';
 import type { MeetingRecord, ScheduledReminder, Store } from '../store/types.js';
 import { buildReminder } from '../views/invitation.js';
-import type { MeetingCardData } from '../views/meeting-card.js';
 import type { Clock } from './clock.js';
+import { meetingCardData } from './meeting-card-data.js';
 
 /** Slack refuses chat.scheduleMessage more than 120 days ahead. */
 export const MAX_SCHEDULE_AHEAD_MS = 120 * 24 * 60 * 60_000;
@@ -22,7 +22,7 @@ export class RemindersService {
       logger: AppLogger;
       clock: Clock;
       reminderMinutes: number;
-      cardData: (record: MeetingRecord) => MeetingCardData;
+      megameetingUrl: string;
     },
   ) {}
 
@@ -44,7 +44,7 @@ export class RemindersService {
       const id = await this.deps.slack.scheduleMessage(
         record.channelId,
         postAt,
-        buildReminder(this.deps.cardData(record), this.deps.reminderMinutes),
+        buildReminder(meetingCardData(this.deps.megameetingUrl, record), this.deps.reminderMinutes),
       );
       const reminders: ScheduledReminder[] = [
         ...record.reminders,
