@@ -8,6 +8,7 @@ import type { MeetingKind, MeetingRecord, Store } from '../store/types.js';
 import { toMegaMeetingSchedule } from '../time/megameeting-time.js';
 import { buildInvitation } from '../views/invitation.js';
 import { buildMeetingCard, cardFallbackText, type MeetingCardData } from '../views/meeting-card.js';
+import { truncate } from '../views/text.js';
 import type { Clock } from './clock.js';
 import type { IdentityService } from './identity.js';
 import { meetingCardData, meetingJoinUrl } from './meeting-card-data.js';
@@ -97,30 +98,65 @@ export class MeetingsService {
     });
     deps.logger.info({ meetId, teamId: req.teamId, host: req.hostUserId, kind: req.kind }, 'meeting created');
 
-    const record = await deps.store.insertMeeting({
-      teamId: req.teamId,
-      meetId,
-      channelId: req.channelId,
-      messageTs: null,
-      cardDelivery: 'none',
-      hostSlackUserId: req.hostUserId,
-      hostLoginId: host.loginId,
-      title: meetingName,
-      kind: req.kind,
-      startAt: start,
-      endAt: end,
-      timeZone,
-      status: req.kind === 'instant' ? 'live' : 'scheduled',
-      reminders: [],
-      options: Object.fromEntries(
-        Object.entries(req.options ?? {}).filter((e): e is [string, boolean] => typeof e[1] === 'boolean'),
-      ),
-    });
+    let record: MeetingRecord;
+    try {
+      record = await deps.store.insertMeeting({
+        teamId: req.teamId,
+        meetId,
+        channelId: req.channelId,
+        messageTs: null,
+        cardDelivery: 'none',
+        hostSlackUserId: req.hostUserId,
+        hostLoginId: host.loginId,
+        title: meetingName,
+        kind: req.kind,
+        startAt: start,
+        endAt: end,
+        timeZone,
+        status: req.kind === 'instant' ? 'live' : 'scheduled',
+        reminders: [],
+        options: Object.fromEntries(
+          Object.entries(req.options ?? {}).filter((e): e is [string, boolean] => typeof e[1] === 'boolean'),
+        ),
+      });
+    } catch (err) {
+      // Not remembered means unmanageable from Slack: take it back on MegaMeeting rather than leave an orphan.
+      deps.logger.error({ err, meetId }, 'could not store the new meeting; ending it on MegaMeeting');
+      await deps.megameeting
+        .endMeeting(meetId)
+        .catch((e) => deps.logger.error({ err: e, meetId }, 'could not end the unstored meeting'));
+      throw err;
+    }
 
-    const posted = await this.postCard(record, req.responseUrl);
+    const posted = await this.postCardOrTellHost(record, req.responseUrl);
     const withReminders = req.kind === 'instant' ? posted : await deps.reminders.schedule(posted);
     if (req.invitees?.length) await this.inviteByDm(withReminders, req.invitees);
     return withReminders;
+  }
+
+  /**
+   * The meeting exists from here on: a card that cannot be posted must not read as "not created" (the user would
+   * create it twice). The host is told privately where to find it instead.
+   */
+  private async postCardOrTellHost(record: MeetingRecord, responseUrl?: string): Promise<MeetingRecord> {
+    try {
+      return await this.postCard(record, responseUrl);
+    } catch (err) {
+      this.deps.logger.warn(
+        { err, meetId: record.meetId },
+        'meeting created but its card could not be posted',
+      );
+      const joinUrl = this.joinUrl(record);
+      const where = joinUrl ? ` Join: ${joinUrl}` : ' Manage it with `/meet list`.';
+      await this.deps.slack
+        .tellPrivately(record.channelId, record.hostSlackUserId, {
+          text: `I created "${truncate(record.title, 150)}" (meeting ID ${record.meetId}) but couldn't post its card in the channel.${where}`,
+        })
+        .catch((e) =>
+          this.deps.logger.error({ err: e, meetId: record.meetId }, 'could not tell the host either'),
+        );
+      return record;
+    }
   }
 
   /** Post the card with chat.postMessage (so it can be updated); where the bot cannot post, use response_url. */

@@ -1,6 +1,7 @@
 /**
  * `/meet` end to end: the real Bolt app over signed HTTP, the MegaMeeting emulator, the Slack stand-in.
  */
+import { jest } from '@jest/globals';
 import { ACTIONS } from '../../src/views/ids.js';
 import { assertValidMessageBlocks } from '../support/block-kit.js';
 import { TEST_WORKSPACE } from '../support/slack-workspace.js';
@@ -158,6 +159,32 @@ describe('MegaMeeting trouble', () => {
     expect(t.slack.calls('chat.postMessage')).toHaveLength(0);
     await t.slack.waitForCall('chat.postMessage', undefined, 10_000);
     expect(liveMeetings().map((m) => m.name)).toEqual(['Slow one']);
+  });
+});
+
+describe('failures after MegaMeeting created the meeting', () => {
+  test('a card Slack refuses does not read as "not created": the host is told privately where the meeting is', async () => {
+    t.slack.failNext('chat.postMessage', 'msg_too_long');
+    const res = await t.command('Standup');
+    const told = await t.slack.waitForCall('chat.postEphemeral');
+    const meeting = onlyLiveMeeting();
+    expect(told.args.user).toBe(W.userId);
+    expect(String(told.args.text)).toContain(`I created "Standup" (meeting ID ${meeting.meetId})`);
+    expect(String(told.args.text)).toContain(`${t.emulator.url}/meeting/?id=${meeting.meetId}`);
+    expect(await t.store.getMeeting(W.teamId, meeting.meetId)).toMatchObject({ status: 'live' });
+    // No "couldn't create" message that would make the user create it twice.
+    expect(t.slack.responses(res.responseUrl)).toHaveLength(0);
+  });
+
+  test('a meeting the store cannot remember is ended on MegaMeeting again, and the user is told', async () => {
+    const insert = jest.spyOn(t.store, 'insertMeeting').mockRejectedValueOnce(new Error('disk full'));
+    const res = await t.command('Unstorable');
+    const reply = await t.slack.waitForResponse(res.responseUrl);
+    expect(reply.body.text).toContain("couldn't create the meeting");
+    expect(insert).toHaveBeenCalledTimes(1);
+    const [created] = t.emulator.state.snapshot().meetings;
+    expect(created).toMatchObject({ name: 'Unstorable', ended: true });
+    expect(t.slack.calls('chat.postMessage')).toHaveLength(0);
   });
 });
 
