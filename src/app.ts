@@ -161,7 +161,6 @@ function registerListeners(bolt: App, services: Services): void {
       slack: services.slack,
       logger: services.logger,
       clock: services.clock,
-      defaultTimeZone: services.config.defaultTimeZone,
     }),
   );
   registerFeatureListeners(bolt, services);

@@ -74,7 +74,17 @@ export function createLogger(opts: LoggerOptions): AppLogger {
       },
       hooks: {
         logMethod(args, method) {
-          const cleaned = args.map((a) => (typeof a === 'string' ? scrub(a) : a));
+          const cleaned: unknown[] = args.map((a) => (typeof a === 'string' ? scrub(a) : a));
+          // pino takes the message from an error when none is given (`log.error(err)`, `log.error({ err })`):
+          // give it the scrubbed text instead.
+          const [first, second] = cleaned;
+          if (typeof second !== 'string' && first && typeof first === 'object') {
+            const err = first instanceof Error ? first : (first as { err?: unknown }).err;
+            if (err instanceof Error) {
+              const fields = first instanceof Error ? { err: first } : first;
+              cleaned.splice(0, 1, fields, scrub(err.message));
+            }
+          }
           // biome-ignore lint/suspicious/noExplicitAny: pino's overloads cannot be expressed for a spread
           return method.apply(this, cleaned as any);
         },
@@ -94,7 +104,12 @@ const BOLT_TO_PINO: Record<LogLevel, string> = {
 /** Bolt's Logger interface on top of the app's pino logger. */
 export function boltLogger(logger: AppLogger): SlackLogger {
   const child = logger.child({ component: 'bolt' });
-  const text = (msg: unknown[]) => msg.map((m) => (typeof m === 'string' ? m : JSON.stringify(m))).join(' ');
+  const text = (msg: unknown[]) =>
+    msg
+      .map((m) =>
+        typeof m === 'string' ? m : m instanceof Error ? `${m.name}: ${m.message}` : JSON.stringify(m),
+      )
+      .join(' ');
   return {
     debug: (...msg) => child.debug(text(msg)),
     info: (...msg) => child.info(text(msg)),

@@ -1,9 +1,12 @@
 import { startApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
-import { createLogger } from './logger.js';
+import { createLogger, makeScrubber } from './logger.js';
 
 /** Entry point for `npm start`: configuration problems stop start-up with one clear line each, no stack trace. */
 async function main(): Promise<void> {
+  // Relative times ("in 2 hours") go through date arithmetic in the process zone; UTC has no DST to trip on.
+  // All user-facing times are computed in explicit IANA zones.
+  process.env.TZ = 'UTC';
   let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig(process.env);
@@ -32,7 +35,13 @@ async function main(): Promise<void> {
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     logger.fatal({ err }, 'start-up failed');
-    process.stderr.write(`MegaMeeting for Slack cannot start: ${message.split('\n')[0]}\n`);
+    const scrub = makeScrubber([
+      config.slack.botToken,
+      config.slack.signingSecret,
+      config.slack.appToken,
+      config.megameeting.apiToken,
+    ]);
+    process.stderr.write(`MegaMeeting for Slack cannot start: ${scrub(message.split('\n')[0] ?? '')}\n`);
     process.exit(1);
   }
   // A safety net: a stray rejection is logged, never allowed to take the app down.

@@ -21,7 +21,6 @@ export interface MeetCommandDeps {
   slack: SlackGateway;
   logger: AppLogger;
   clock: Clock;
-  defaultTimeZone: string;
 }
 
 type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
@@ -112,8 +111,8 @@ export function makeMeetCommand(deps: MeetCommandDeps) {
     }
 
     async function create(intent: Extract<MeetIntent, { kind: 'create' }>): Promise<void> {
-      const slackUser = await deps.slack.userInfo(userId);
-      const timeZone = slackUser.tz ?? deps.defaultTimeZone;
+      // Bounded wait: an unclear time opens the form, which must happen within Slack's trigger window.
+      const timeZone = await deps.scheduling.userTimeZone(userId);
       const parsed = intent.title
         ? parseMeetingText(intent.title, { now: deps.clock.now(), timeZone })
         : ({ kind: 'none', title: '' } as const);

@@ -153,6 +153,9 @@ function isAbortError(error: unknown): boolean {
   );
 }
 
+/** Queries (as documented) that change something on the server. */
+const SIDE_EFFECT_QUERIES: ReadonlySet<string> = new Set(['startRemux']);
+
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -391,7 +394,10 @@ export class MegaMeetingClient implements MegaMeetingApi {
         failure = outcome.failure;
       }
 
-      const retryable = op.type === 'query' ? failure.transient : failure.neverReached;
+      // startRemux is a query by the documentation, but it starts work on the server: retry it only like a
+      // mutation, when the request provably never arrived, so one recording is never processed twice.
+      const hasSideEffect = op.type === 'mutation' || SIDE_EFFECT_QUERIES.has(name);
+      const retryable = hasSideEffect ? failure.neverReached : failure.transient;
       const willRetry = retryable && attempt < maxAttempts;
       this.#logger?.debug(
         {

@@ -458,6 +458,7 @@ export class GuestsService {
       req.meetId,
       req.userId,
       'manage its guests',
+      { beforeModal: true },
     );
     if (record.kind !== 'secure' && record.kind !== 'webinar') {
       throw new AppError(

@@ -18,6 +18,8 @@ export interface HostIdentity {
 }
 
 const LOGINS_CACHE_MS = 60_000;
+/** Admin rights are read from a Slack profile at most this old, so a demoted admin loses them quickly. */
+const ADMIN_CHECK_MAX_AGE_MS = 30_000;
 
 export class IdentityService {
   private loginsCache: { logins: Login[]; at: number } | null = null;
@@ -89,18 +91,34 @@ export class IdentityService {
     return { loginId: active.loginId, link, slackUser };
   }
 
-  /** A Slack workspace admin/owner, or a user whose linked MegaMeeting login has the admin or owner role. */
-  async isAdmin(teamId: string, slackUserId: string): Promise<boolean> {
-    const slackUser = await this.deps.slack.userInfo(slackUserId);
+  /**
+   * A Slack workspace admin/owner, or a user whose linked MegaMeeting login has the admin or owner role.
+   * `maxWaitMs` bounds the MegaMeeting part (checks made before opening a modal must not outlive the trigger).
+   */
+  async isAdmin(teamId: string, slackUserId: string, opts: { maxWaitMs?: number } = {}): Promise<boolean> {
+    const slackUser = await this.deps.slack.userInfo(slackUserId, ADMIN_CHECK_MAX_AGE_MS);
     if (slackUser.isAdmin || slackUser.isOwner) return true;
     const link = await this.deps.store.getUserLink(teamId, slackUserId);
     if (!link) return false;
+    let timer: NodeJS.Timeout | undefined;
+    const slow = new Promise<'slow'>((resolve) => {
+      if (opts.maxWaitMs !== undefined) timer = setTimeout(() => resolve('slow'), opts.maxWaitMs);
+    });
     try {
-      const login = await this.findLogin(link.loginId);
+      const login = await Promise.race([this.findLogin(link.loginId), slow]);
+      if (login === 'slow') {
+        throw new AppError(
+          'megameeting_unavailable',
+          'MegaMeeting is slow to confirm your admin rights right now; please try again in a moment.',
+        );
+      }
       return Boolean(login?.roles.some((r) => r === 'admin' || r === 'owner'));
     } catch (err) {
+      if (err instanceof AppError) throw err;
       this.deps.logger.warn({ err }, 'could not read MegaMeeting logins to check admin role');
       return false;
+    } finally {
+      clearTimeout(timer);
     }
   }
 

@@ -17,6 +17,10 @@ import type { RemindersService } from './reminders.js';
 /** The longest title we accept: Slack's header block shows at most 150 characters. */
 export const MAX_TITLE_LENGTH = 150;
 export const INSTANT_DURATION_MINUTES = 60;
+/** A meeting whose planned end is older than this no longer shows as upcoming or live. */
+const FINISHED_GRACE_MS = 2 * 60 * 60_000;
+/** How long a pre-modal admin check may wait on MegaMeeting (a trigger_id lives 3 seconds). */
+const ADMIN_CHECK_BEFORE_MODAL_MS = 1200;
 
 /** Slack errors that mean "the bot cannot post in this conversation": fall back to the response_url. */
 const CANNOT_POST = new Set([
@@ -237,6 +241,8 @@ export class MeetingsService {
     meetId: string,
     actorUserId: string,
     doing: string,
+    /** Before opening a modal: the admin check may not wait on MegaMeeting past Slack's trigger window. */
+    opts: { beforeModal?: boolean } = {},
   ): Promise<MeetingRecord> {
     const record = await this.deps.store.getMeeting(teamId, meetId);
     if (!record) {
@@ -245,7 +251,14 @@ export class MeetingsService {
         `I don't know a meeting with ID ${meetId} in this workspace. \`/meet list\` shows yours.`,
       );
     }
-    if (record.hostSlackUserId !== actorUserId && !(await this.deps.identity.isAdmin(teamId, actorUserId))) {
+    if (
+      record.hostSlackUserId !== actorUserId &&
+      !(await this.deps.identity.isAdmin(
+        teamId,
+        actorUserId,
+        opts.beforeModal ? { maxWaitMs: ADMIN_CHECK_BEFORE_MODAL_MS } : {},
+      ))
+    ) {
       throw new AppError(
         'not_allowed',
         `Only the host (<@${record.hostSlackUserId}>) or an admin can ${doing}.`,
@@ -280,6 +293,10 @@ export class MeetingsService {
 
   /** A user's meetings that have not ended, soonest first. */
   async listOpen(teamId: string, userId: string): Promise<MeetingRecord[]> {
-    return this.deps.store.listMeetingsByHost(teamId, userId, ['scheduled', 'live']);
+    // MegaMeeting keeps finished meetings listed until someone ends them, so a meeting whose planned end is
+    // well past is no longer "upcoming or live": without this, old meetings would crowd out the real ones.
+    const cutoff = this.deps.clock.now().getTime() - FINISHED_GRACE_MS;
+    const open = await this.deps.store.listMeetingsByHost(teamId, userId, ['scheduled', 'live']);
+    return open.filter((m) => (m.endAt ?? m.startAt).getTime() > cutoff);
   }
 }

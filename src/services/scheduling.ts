@@ -123,7 +123,10 @@ export function nextHalfHour(now: Date, timeZone: string): { date: string; time:
   const { date, time } = instantToZonedParts(now, timeZone);
   const wall = Date.parse(`${date}T${time}:00Z`);
   const next = new Date(Math.floor(wall / HALF_HOUR_MS) * HALF_HOUR_MS + HALF_HOUR_MS).toISOString();
-  return { date: next.slice(0, 10), time: next.slice(11, 16) };
+  const candidate = { date: next.slice(0, 10), time: next.slice(11, 16) };
+  // A wall time skipped by a DST jump (02:30 on a spring-forward night) would be refused by the form itself.
+  const { instant, adjusted } = zonedWallTimeToInstant(candidate.date, candidate.time, timeZone);
+  return adjusted === 'gap' ? instantToZonedParts(instant, timeZone) : candidate;
 }
 
 /** Scheduling: the modal, its submission, editing, and `/meet list`. */
@@ -134,7 +137,7 @@ export class SchedulingService {
    * The user's Slack zone, else the default. Never throws and never waits past USER_TZ_WAIT_MS: the modal must
    * open within Slack's 3-second trigger window even when users.info is slow.
    */
-  private async userTimeZone(userId: string): Promise<string> {
+  async userTimeZone(userId: string): Promise<string> {
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), USER_TZ_WAIT_MS);
@@ -472,6 +475,7 @@ export class SchedulingService {
       req.meetId,
       req.userId,
       'edit this meeting',
+      { beforeModal: true },
     );
     assertEditable(record);
     const tz = await this.userTimeZone(req.userId);

@@ -12,8 +12,10 @@ export function userMessageFor(err: unknown, doing: string): string {
   if (err instanceof MegaMeetingError) {
     switch (err.code) {
       case 'unavailable':
+        return `MegaMeeting isn't answering right now, so I couldn't ${doing}. Please try again in a minute.`;
       case 'timeout':
-        return `MegaMeeting isn't answering right now, so I couldn't ${doing}. Nothing was changed; please try again in a minute.`;
+        // The request may have arrived: saying "nothing changed" could make the user create a duplicate.
+        return `MegaMeeting didn't answer in time, so I can't tell whether I managed to ${doing}. Please check in MegaMeeting before trying again.`;
       case 'unauthorized':
         return `MegaMeeting refused the app's API token, so I couldn't ${doing}. Ask your Slack admin to check MEGAMEETING_API_TOKEN.`;
       case 'forbidden':

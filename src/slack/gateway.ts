@@ -184,9 +184,10 @@ export class SlackGateway {
     await this.call('views.push', { trigger_id: triggerId, view });
   }
 
-  async userInfo(userId: string): Promise<SlackUser> {
+  /** A user's profile, cached for `maxAgeMs` (permission checks ask for a fresher copy than display does). */
+  async userInfo(userId: string, maxAgeMs: number = USER_CACHE_MS): Promise<SlackUser> {
     const cached = this.userCache.get(userId);
-    if (cached && Date.now() - cached.at < USER_CACHE_MS) return cached.user;
+    if (cached && Date.now() - cached.at < maxAgeMs) return cached.user;
     const res = userInfoSchema.parse(await this.call('users.info', { user: userId }));
     const u = res.user;
     const user: SlackUser = {

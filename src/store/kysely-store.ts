@@ -114,6 +114,8 @@ function connect(databaseUrl: string, opts: OpenStoreOptions): Connection {
     types: pgTypes,
     max: opts.poolSize ?? 10,
     connectionTimeoutMillis: 10_000,
+    // A stalled server must not hold pool connections (and every Slack handler behind them) forever.
+    statement_timeout: 15_000,
   });
   // Without a listener, an idle client's error (e.g. the server restarted) would crash the process.
   pool.on('error', (err) => {

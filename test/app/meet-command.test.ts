@@ -255,6 +255,38 @@ describe('list, help and accounts', () => {
     assertValidMessageBlocks(reply.body.blocks as unknown[]);
   });
 
+  test('/meet list leaves out meetings whose planned end is long past, even if MegaMeeting still lists them', async () => {
+    const now = Date.now();
+    for (const [meetId, title, hoursAgo] of [
+      ['1111111', 'Long over', 5],
+      ['2222222', 'Just ended', 1],
+    ] as const) {
+      t.emulator.state.addMeeting({ meetId, name: title, loginId: t.hostLogin?.loginId });
+      await t.store.insertMeeting({
+        teamId: W.teamId,
+        meetId,
+        channelId: W.channelId,
+        messageTs: null,
+        cardDelivery: 'none',
+        hostSlackUserId: W.userId,
+        hostLoginId: t.hostLogin?.loginId ?? '',
+        title,
+        kind: 'instant',
+        startAt: new Date(now - (hoursAgo + 1) * 3_600_000),
+        endAt: new Date(now - hoursAgo * 3_600_000),
+        timeZone: 'UTC',
+        status: 'live',
+        reminders: [],
+        options: {},
+      });
+    }
+    const res = await t.command('list');
+    const reply = await t.slack.waitForResponse(res.responseUrl);
+    const shown = JSON.stringify(reply.body.blocks);
+    expect(shown).toContain('Just ended');
+    expect(shown).not.toContain('Long over');
+  });
+
   test('/meet help explains the grammar', async () => {
     const res = await t.command('help');
     const reply = await t.slack.waitForResponse(res.responseUrl);

@@ -307,6 +307,36 @@ test('a workspace admin may open the guest manager of a meeting they do not host
   expect(t.slack.lastView(VIEWS.guests)?.private_metadata).toBe(JSON.stringify({ meetId: meeting.meetId }));
 });
 
+test('a MegaMeeting admin whose rights MegaMeeting is slow to confirm is told so before the trigger expires', async () => {
+  const meeting = await createMeeting('secure', 'Slow admin check');
+  const mmAdmin = t.emulator.state.addLogin({ email: 'mm-admin@example.com', roles: ['admin', 'host'] });
+  t.slack.addUser({ id: 'U0MMADMIN1', real_name: 'MM Admin', email: 'mm-admin@example.com' });
+  await t.store.upsertUserLink({
+    teamId: W.teamId,
+    slackUserId: 'U0MMADMIN1',
+    loginId: mmAdmin.loginId,
+    email: 'mm-admin@example.com',
+    source: 'admin',
+    linkedBy: W.userId,
+    linkedAt: new Date(),
+  });
+  const opened = t.slack.calls('views.open').length;
+  t.emulator.state.setLatency(2500);
+  try {
+    await t.action(ACTIONS.manageGuests, meeting.meetId, { userId: 'U0MMADMIN1' });
+    const told = await waitFor('slow notice', () =>
+      t.slack
+        .ephemeralMessages({ user: 'U0MMADMIN1' })
+        .find((e) => /slow to confirm your admin rights/.test(e.text)),
+    );
+    // The notice comes from the bounded wait, not from MegaMeeting's (slower) answer.
+    expect(told).toBeDefined();
+    expect(t.slack.calls('views.open').length).toBe(opened);
+  } finally {
+    t.emulator.state.setLatency(0);
+  }
+});
+
 describe('secure meetings: access requests', () => {
   let meeting: MeetingRecord;
   beforeAll(async () => {

@@ -337,6 +337,25 @@ describe('retries', () => {
     expect(stub.requests).toHaveLength(1);
   });
 
+  test.each([503, 504])(
+    'startRemux (a query with a side effect) is never retried after HTTP %s',
+    async (status) => {
+      stub = await startStub((_req, res) => html(res, status, 'busy'));
+      const err = await failure(
+        client(stub.url, { retries: 5 }).startRemux({
+          accountId: 'acc',
+          loginId: 'login',
+          meetId: '1234567',
+          recordingId: 'rec',
+        }),
+      );
+      expect(err.code).toBe('unavailable');
+      expect(err.attempts).toBe(1);
+      await sleep(50);
+      expect(stub.requests).toHaveLength(1);
+    },
+  );
+
   test('a mutation is never retried after a timeout', async () => {
     stub = await startStub(() => {
       // never answers

@@ -43,4 +43,16 @@ describe('logger', () => {
     expect(out).not.toContain('xoxb-123-secret');
     expect(JSON.parse(out)).toMatchObject({ apiToken: '[redacted]', msg: 'call with xox?-[redacted]' });
   });
+
+  test('an error logged without a message does not leak its text', () => {
+    const { lines, destination } = capture();
+    const logger = createLogger({ level: 'info', secrets: ['SUPERSECRETTOKEN123'], destination });
+    logger.error(new Error('boom SUPERSECRETTOKEN123 https://x/meeting/?key=abcdef123456'));
+    logger.error({ err: new Error('again SUPERSECRETTOKEN123') });
+    const out = lines.join('');
+    expect(lines).toHaveLength(2);
+    expect(out).not.toContain('SUPERSECRETTOKEN123');
+    expect(out).not.toContain('abcdef123456');
+    expect(JSON.parse(lines[0] ?? '{}').msg).toBe('boom [redacted] https://x/meeting/?key=[redacted]');
+  });
 });

@@ -230,6 +230,8 @@ describe('nextHalfHour', () => {
     // Chatham is UTC+13:45 in March: local half hours, not UTC ones.
     ['2026-03-02T00:00:00Z', 'Pacific/Chatham', '2026-03-02', '14:00'],
     ['2026-03-02T00:00:00Z', 'Asia/Kolkata', '2026-03-02', '06:00'],
+    // 01:45 EST on the spring-forward night: 02:00 does not exist, so the form starts at 03:00 EDT.
+    ['2026-03-08T06:45:00Z', 'America/New_York', '2026-03-08', '03:00'],
   ])('%s in %s → %s %s', (now, tz, date, time) => {
     expect(nextHalfHour(new Date(now), tz)).toEqual({ date, time });
   });
