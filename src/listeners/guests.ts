@@ -232,6 +232,14 @@ export function registerGuestListeners(app: App, services: Services): void {
       await guests.addFromModal({ teamId, userId, meetId: meta.data.meetId, viewId: view.id, specs });
     } catch (err) {
       await tellFailure(null, userId, err, 'add those guests');
+      await guests
+        .showManagerProblem({
+          teamId,
+          meetId: meta.data.meetId,
+          viewId: view.id,
+          notice: `:warning: ${userMessageFor(err, 'add those guests')}`,
+        })
+        .catch((e) => logger.warn({ err: e }, 'could not show the problem in the guest manager'));
     }
   });
 }

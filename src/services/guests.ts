@@ -499,6 +499,17 @@ export class GuestsService {
     return result;
   }
 
+  /** After a failed add, leave the modal usable again (not stuck in its busy state) with the reason shown. */
+  async showManagerProblem(req: {
+    teamId: string;
+    meetId: string;
+    viewId: string;
+    notice: string;
+  }): Promise<void> {
+    const record = await this.deps.store.getMeeting(req.teamId, req.meetId);
+    if (record) await this.updateManager(req.viewId, record, req.notice);
+  }
+
   private async updateManager(viewId: string, record: MeetingRecord, notice: string | null): Promise<void> {
     try {
       await this.deps.slack.updateView(viewId, await this.managerView(record, { notice }));

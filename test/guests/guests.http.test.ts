@@ -337,6 +337,33 @@ test('a MegaMeeting admin whose rights MegaMeeting is slow to confirm is told so
   }
 });
 
+test('adding guests to a meeting that ended meanwhile leaves the manager usable, with the reason shown', async () => {
+  const meeting = await createMeeting('secure', 'Ends meanwhile');
+  const view = await openManager(meeting.meetId);
+  await t.store.updateMeeting(W.teamId, meeting.meetId, { status: 'ended' });
+  const updatesBefore = t.slack.calls('views.update').length;
+  const res = await t.submitView({
+    callbackId: VIEWS.guests,
+    viewId: view.id,
+    privateMetadata: view.private_metadata,
+    values: {
+      [GUEST_IDS.addExternalBlock]: {
+        [GUEST_IDS.addExternalAction]: stateValue.plainTextInput('Jane Doe <jane@example.com>'),
+      },
+    },
+  });
+  expect(JSON.parse(res.body).response_action).toBe('update');
+  const update = await waitFor('manager shows the problem', () =>
+    t.slack
+      .calls('views.update')
+      .slice(updatesBefore)
+      .find((c) => JSON.stringify(c.args.view).includes(':warning:')),
+  );
+  const updated = update.args.view as { submit?: unknown };
+  expect(updated.submit).toBeDefined();
+  expect(t.emulator.state.guestsOf(meeting.meetId)).toHaveLength(0);
+});
+
 describe('secure meetings: access requests', () => {
   let meeting: MeetingRecord;
   beforeAll(async () => {
