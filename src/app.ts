@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App, HTTPReceiver } from '@slack/bolt';
+import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import { makeMeetCommand } from './commands/meet.js';
 import type { Config } from './config.js';
@@ -208,12 +208,13 @@ export async function startApp(
   let bolt: App;
   let receiver: HTTPReceiver | null = null;
   if (config.slack.mode === 'socket') {
-    bolt = new App({
-      ...common,
+    // Built here rather than by Bolt so that apps.connections.open also honours SLACK_API_URL.
+    const socketReceiver = new SocketModeReceiver({
       appToken: config.slack.appToken as string,
-      socketMode: true,
-      deferInitialization: true,
+      logger: boltLogger(logger),
+      installerOptions: { clientOptions: common.clientOptions },
     });
+    bolt = new App({ ...common, receiver: socketReceiver, deferInitialization: true });
   } else {
     receiver = new HTTPReceiver({
       signingSecret: config.slack.signingSecret as string,

@@ -278,6 +278,11 @@ export interface ResponseUrlBody {
 export interface SlackStubOptions {
   /** The token callers must present. Default `TEST_WORKSPACE.botToken`. */
   botToken?: string;
+  /**
+   * The app-level token (`xapp-…`) that `apps.connections.open` accepts (Socket Mode). That method answers
+   * `{ok: true, url}` with `socketModeUrl` once set; otherwise `not_allowed_token_type`.
+   */
+  appToken?: string;
   teamId?: string;
   teamDomain?: string;
   teamName?: string;
@@ -415,6 +420,8 @@ export class SlackStub {
   private rateLimitRules: RateLimitRule[] = [];
   private latency = new Map<string, number>();
   private customHandlers = new Map<string, StubHandler>();
+  /** The WebSocket URL `apps.connections.open` hands out (Socket Mode tests run their own server). */
+  socketModeUrl: string | null = null;
 
   private users = new Map<string, StubUser>();
   private channels = new Map<string, StubChannelInput>();
@@ -868,6 +875,14 @@ export class SlackStub {
       response = parsed.error;
     } else if (token === undefined || token === '') {
       response = fail('not_authed');
+    } else if (method === 'apps.connections.open') {
+      // Socket Mode: only the app-level token opens a connection, as on Slack.
+      response =
+        this.options.appToken && token === this.options.appToken
+          ? this.socketModeUrl
+            ? { ok: true, url: this.socketModeUrl }
+            : fail('internal_error')
+          : fail(token === this.identity.botToken ? 'not_allowed_token_type' : 'invalid_auth');
     } else if (token !== this.identity.botToken) {
       response = fail('invalid_auth');
     } else {
