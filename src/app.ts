@@ -169,6 +169,30 @@ function registerListeners(bolt: App, services: Services): void {
   });
 }
 
+const REMINDER_SWEEP_MS = 60 * 60_000;
+const REMINDER_SWEEP_LEASE = 'reminders-sweep';
+
+/**
+ * Hourly, one replica at a time (a lease): reminders of meetings that were more than 120 days ahead when made.
+ */
+function startReminderSweep(services: Services, enabled: boolean): NodeJS.Timeout | null {
+  if (!enabled || services.config.reminderMinutes <= 0) return null;
+  const holder = `sweep:${process.pid}:${Math.random().toString(36).slice(2, 10)}`;
+  const run = async () => {
+    try {
+      const now = services.clock.now();
+      if (!(await services.store.acquireLease(REMINDER_SWEEP_LEASE, holder, REMINDER_SWEEP_MS * 1.5, now)))
+        return;
+      await services.reminders.sweep();
+    } catch (err) {
+      services.logger.warn({ err }, 'the reminder sweep failed; it runs again in an hour');
+    }
+  };
+  const timer = setInterval(run, REMINDER_SWEEP_MS);
+  timer.unref();
+  return timer;
+}
+
 function describeSlackStartupError(err: unknown, apiUrl: string): string {
   const e = err as { code?: string; data?: { error?: string } };
   if (e?.data?.error) {
@@ -283,6 +307,7 @@ export async function startApp(
   if (config.slack.mode === 'socket') await bolt.start();
   const startPoller = opts.startPoller ?? config.recordingsPollSeconds > 0;
   if (startPoller) services.poller.start();
+  const reminderSweep = startReminderSweep(services, opts.startPoller ?? true);
   logger.info({ port, mode: config.slack.mode, store: store.dialect }, 'MegaMeeting for Slack is running');
 
   return {
@@ -294,6 +319,7 @@ export async function startApp(
       stopping = true;
       logger.info('stopping: no new requests; finishing work in flight');
       await services.poller.stop();
+      if (reminderSweep) clearInterval(reminderSweep);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const deadline = Date.now() + 15_000;

@@ -74,6 +74,29 @@ export class RemindersService {
     return (await this.deps.store.updateMeeting(record.teamId, record.meetId, { reminders: kept })) ?? record;
   }
 
+  /**
+   * Schedule the reminders Slack could not take when the meeting was made (more than 120 days ahead): meetings
+   * without one whose reminder now fits in Slack's window. Returns how many were scheduled.
+   */
+  async sweep(limit = 200): Promise<number> {
+    if (this.deps.reminderMinutes <= 0) return 0;
+    const now = this.deps.clock.now().getTime();
+    const lead = this.deps.reminderMinutes * 60_000;
+    const due = await this.deps.store.listMeetingsWithoutReminder(
+      new Date(now + lead + MIN_LEAD_MS),
+      new Date(now + lead + MAX_SCHEDULE_AHEAD_MS),
+      limit,
+    );
+    let scheduled = 0;
+    for (const meeting of due) {
+      const updated = await this.schedule(meeting);
+      if (updated.reminders.length > 0) scheduled++;
+    }
+    if (scheduled > 0)
+      this.deps.logger.info({ scheduled }, 'scheduled reminders that were too far ahead before');
+    return scheduled;
+  }
+
   async reschedule(record: MeetingRecord): Promise<MeetingRecord> {
     return this.schedule(await this.cancel(record));
   }

@@ -465,6 +465,22 @@ class KyselyStore implements Store {
     return rows.map(rowToMeeting);
   }
 
+  async listMeetingsWithoutReminder(from: Date, to: Date, limit: number): Promise<MeetingRecord[]> {
+    const rows = await this.db
+      .selectFrom('meetings')
+      .selectAll()
+      .where('status', '=', 'scheduled')
+      .where('reminders', '=', remindersToJson([]))
+      .where('channel_id', 'is not', null)
+      .where('start_at', '>', toMs(from))
+      .where('start_at', '<=', toMs(to))
+      .orderBy('start_at')
+      .orderBy('meet_id')
+      .limit(limit)
+      .execute();
+    return rows.map(rowToMeeting);
+  }
+
   async listMeetings(teamId: string, statuses: MeetingStatus[]): Promise<MeetingRecord[]> {
     if (statuses.length === 0) return [];
     const rows = await this.db

@@ -174,6 +174,11 @@ export interface Store {
     hostSlackUserId: string,
     statuses: MeetingStatus[],
   ): Promise<MeetingRecord[]>;
+  /**
+   * Scheduled meetings of every team that starting between `from` and `to` still have no reminder (Slack could
+   * not take it yet, e.g. more than 120 days ahead), soonest first.
+   */
+  listMeetingsWithoutReminder(from: Date, to: Date, limit: number): Promise<MeetingRecord[]>;
   /** All of a team's meetings in `statuses` (admins' views, reconciliation), soonest first. */
   listMeetings(teamId: string, statuses: MeetingStatus[]): Promise<MeetingRecord[]>;
 

@@ -274,4 +274,34 @@ describe('reminders', () => {
     await new Promise((r) => setTimeout(r, 200));
     expect(t.slack.calls('chat.scheduleMessage')).toHaveLength(0);
   });
+
+  test('the sweep schedules that reminder once the meeting enters Slack’s window', async () => {
+    let offsetMs = 0;
+    const clock = { now: () => new Date(Date.now() + offsetMs) };
+    await start({ clock });
+    t.slack.setNow(() => Date.now() + offsetMs);
+    const slot = futureSlot(130, '09:00', 'America/Chicago');
+    await t.submitView({
+      callbackId: VIEWS.schedule,
+      privateMetadata: scheduleMetadata(),
+      values: formValues({ date: slot.date, time: slot.time, zone: 'America/Chicago', type: 'scheduled' }),
+    });
+    await t.slack.waitForCall('chat.postMessage');
+    const [record] = await eventually(async () => {
+      const open = await t.store.listMeetings(W.teamId, ['scheduled']);
+      return open.length > 0 ? open : undefined;
+    });
+    // Nothing to do while the reminder is still more than 120 days away.
+    expect(await t.running.services.reminders.sweep()).toBe(0);
+
+    offsetMs = 20 * 24 * 3_600_000; // twenty days later
+    expect(await t.running.services.reminders.sweep()).toBe(1);
+    const call = await t.slack.waitForCall('chat.scheduleMessage');
+    expect(Number(call.args.post_at)).toBe(
+      Math.floor(((record?.startAt.getTime() ?? 0) - 10 * 60_000) / 1000),
+    );
+    expect((await t.store.getMeeting(W.teamId, record?.meetId ?? ''))?.reminders).toHaveLength(1);
+    // Done once: the next sweep finds nothing left.
+    expect(await t.running.services.reminders.sweep()).toBe(0);
+  });
 });

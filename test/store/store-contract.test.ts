@@ -328,6 +328,28 @@ describe.each(DIALECTS)('Store contract on %s', (dialect) => {
       expect(ids(await store.listMeetings(OTHER_TEAM, ['scheduled']))).toEqual(['elsewhere']);
       expect(await store.listMeetings(TEAM, [])).toEqual([]);
     });
+
+    test('listMeetingsWithoutReminder: scheduled, in the window, any team, no reminder yet, with a channel', async () => {
+      await store.insertMeeting(meeting({ meetId: 'due', startAt: at(5000), reminders: [] }));
+      await store.insertMeeting(
+        meeting({ meetId: 'other-team', teamId: OTHER_TEAM, startAt: at(6000), reminders: [] }),
+      );
+      await store.insertMeeting(meeting({ meetId: 'has-one', startAt: at(5000) }));
+      await store.insertMeeting(meeting({ meetId: 'too-late', startAt: at(99_000), reminders: [] }));
+      await store.insertMeeting(meeting({ meetId: 'past', startAt: at(100), reminders: [] }));
+      await store.insertMeeting(
+        meeting({ meetId: 'live', startAt: at(5000), status: 'live', reminders: [] }),
+      );
+      await store.insertMeeting(
+        meeting({ meetId: 'no-channel', startAt: at(5000), channelId: null, reminders: [] }),
+      );
+      const ids = (ms: { meetId: string }[]) => ms.map((m) => m.meetId);
+      expect(ids(await store.listMeetingsWithoutReminder(at(1000), at(10_000), 10))).toEqual([
+        'due',
+        'other-team',
+      ]);
+      expect(ids(await store.listMeetingsWithoutReminder(at(1000), at(10_000), 1))).toEqual(['due']);
+    });
   });
 
   describe('guests', () => {
