@@ -181,6 +181,18 @@ export class MeetingsService {
       if (!(err instanceof SlackCallError) || !CANNOT_POST.has(err.code) || !responseUrl) throw err;
       deps.logger.info({ meetId: record.meetId, code: err.code }, 'cannot post the card; using response_url');
       await deps.slack.respond(responseUrl, { ...content, response_type: 'in_channel' });
+      // Say what is lost and how to get it back, to the host only.
+      await deps.slack
+        .respond(responseUrl, {
+          text:
+            "I'm not a member of this conversation, so I posted the card as a reply to your command: I can't update " +
+            'it when the meeting changes or ends, and I can’t post reminders here. Add me to the channel (mention ' +
+            'me and choose "Add to channel") to get both.',
+          response_type: 'ephemeral',
+        })
+        .catch((e) =>
+          deps.logger.warn({ err: e, meetId: record.meetId }, 'could not explain the fallback card'),
+        );
       return (
         (await deps.store.updateMeeting(record.teamId, record.meetId, { cardDelivery: 'response_url' })) ??
         record

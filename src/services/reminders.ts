@@ -30,6 +30,8 @@ export class RemindersService {
   reminderTime(record: MeetingRecord): Date | null {
     const { reminderMinutes, clock } = this.deps;
     if (reminderMinutes <= 0 || !record.channelId || record.status === 'ended') return null;
+    // A card that went out through a response_url means the bot cannot post in that channel.
+    if (record.cardDelivery === 'response_url') return null;
     const postAt = new Date(record.startAt.getTime() - reminderMinutes * 60_000);
     const now = clock.now().getTime();
     if (postAt.getTime() < now + MIN_LEAD_MS) return null;

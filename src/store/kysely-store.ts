@@ -472,6 +472,7 @@ class KyselyStore implements Store {
       .where('status', '=', 'scheduled')
       .where('reminders', '=', remindersToJson([]))
       .where('channel_id', 'is not', null)
+      .where('card_delivery', '!=', 'response_url')
       .where('start_at', '>', toMs(from))
       .where('start_at', '<=', toMs(to))
       .orderBy('start_at')

@@ -127,6 +127,11 @@ describe('instant meetings', () => {
     await eventually(
       async () => (await t.store.getMeeting(W.teamId, meeting.meetId))?.cardDelivery === 'response_url',
     );
+    const explained = await t.slack.waitForResponse(
+      res.responseUrl,
+      (r) => r.body.response_type === 'ephemeral',
+    );
+    expect(explained.body.text).toContain("I can't update it when the meeting changes or ends");
   });
 
   test('an unmapped user is told what to ask for, and nothing is created', async () => {
