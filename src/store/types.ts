@@ -175,8 +175,8 @@ export interface Store {
     statuses: MeetingStatus[],
   ): Promise<MeetingRecord[]>;
   /**
-   * Scheduled meetings of every team that starting between `from` and `to` still have no reminder (Slack could
-   * not take it yet, e.g. more than 120 days ahead), soonest first.
+   * Scheduled meetings of every team, starting between `from` and `to`, that still have no reminder (Slack could
+   * not take it yet, e.g. more than 120 days ahead) and whose channel the bot can post in, soonest first.
    */
   listMeetingsWithoutReminder(from: Date, to: Date, limit: number): Promise<MeetingRecord[]>;
   /** All of a team's meetings in `statuses` (admins' views, reconciliation), soonest first. */

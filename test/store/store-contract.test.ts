@@ -343,6 +343,9 @@ describe.each(DIALECTS)('Store contract on %s', (dialect) => {
       await store.insertMeeting(
         meeting({ meetId: 'no-channel', startAt: at(5000), channelId: null, reminders: [] }),
       );
+      await store.insertMeeting(
+        meeting({ meetId: 'fallback', startAt: at(5000), cardDelivery: 'response_url', reminders: [] }),
+      );
       const ids = (ms: { meetId: string }[]) => ms.map((m) => m.meetId);
       expect(ids(await store.listMeetingsWithoutReminder(at(1000), at(10_000), 10))).toEqual([
         'due',
