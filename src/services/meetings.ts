@@ -22,6 +22,9 @@ const FINISHED_GRACE_MS = 2 * 60 * 60_000;
 /** How long a pre-modal admin check may wait on MegaMeeting (a trigger_id lives 3 seconds). */
 const ADMIN_CHECK_BEFORE_MODAL_MS = 1200;
 
+/** createMeeting failures after which the meeting may exist all the same. */
+const AMBIGUOUS_CODES = new Set(['timeout', 'unexpected_response']);
+
 /** Slack errors that mean "the bot cannot post in this conversation": fall back to the response_url. */
 const CANNOT_POST = new Set([
   'channel_not_found',
@@ -94,7 +97,7 @@ export class MeetingsService {
     const end = req.end ?? new Date(start.getTime() + INSTANT_DURATION_MINUTES * 60_000);
     const meetingName = title || `${host.slackUser.realName}'s meeting`;
 
-    const { meetId } = await deps.megameeting.createMeeting({
+    const meetId = await this.createOnMegaMeeting({
       meetingName,
       loginId: host.loginId,
       ...toMegaMeetingSchedule(start, end, timeZone),
@@ -136,6 +139,36 @@ export class MeetingsService {
     const withReminders = req.kind === 'instant' ? posted : await deps.reminders.schedule(posted);
     if (req.invitees?.length) await this.inviteByDm(withReminders, req.invitees);
     return withReminders;
+  }
+
+  /**
+   * createMeeting, never retried (see the client). When its answer is lost (timeout, garbage) the meeting may
+   * exist anyway: exactly one meeting of that name that nobody has stored is adopted instead of leaving an
+   * orphan that a retry would duplicate.
+   */
+  private async createOnMegaMeeting(input: CreateMeetingInput): Promise<string> {
+    try {
+      return (await this.deps.megameeting.createMeeting(input)).meetId;
+    } catch (err) {
+      if (!(err instanceof MegaMeetingError) || !AMBIGUOUS_CODES.has(err.code)) throw err;
+      const candidates: string[] = [];
+      try {
+        for (const m of await this.deps.megameeting.meetings()) {
+          if (m.name === input.meetingName && !(await this.deps.store.findMeetingByMeetId(m.meetId))) {
+            candidates.push(m.meetId);
+          }
+        }
+      } catch (lookupErr) {
+        this.deps.logger.warn({ err: lookupErr }, 'could not look for a meeting created despite an error');
+      }
+      const [adopted] = candidates;
+      if (candidates.length !== 1 || !adopted) throw err;
+      this.deps.logger.warn(
+        { meetId: adopted, code: err.code },
+        'createMeeting answer was lost; adopted the meeting',
+      );
+      return adopted;
+    }
   }
 
   /**

@@ -27,7 +27,7 @@ export function userMessageFor(err: unknown, doing: string): string {
           err.serverMessage ? `: ${truncate(err.serverMessage, 200)}` : '.'
         }`;
       default:
-        return `MegaMeeting answered something unexpected, so I couldn't ${doing}. Please try again.`;
+        return `MegaMeeting answered something unexpected, so I may not have managed to ${doing}. Please check in MegaMeeting before trying again.`;
     }
   }
   if (err instanceof SlackCallError) {

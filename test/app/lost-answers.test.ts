@@ -1,0 +1,81 @@
+/**
+ * MegaMeeting created the meeting but its answer never arrived intact: the app adopts that meeting instead of
+ * leaving an orphan that a retry would duplicate. A small proxy in front of the emulator forwards createMeeting
+ * and then answers garbage, as a broken load balancer would.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type Emulator, startEmulator } from '../../emulator/index.js';
+import { ACTIONS } from '../../src/views/ids.js';
+import { TEST_WORKSPACE } from '../support/slack-workspace.js';
+import { startTestApp, type TestApp } from './harness.js';
+
+const W = TEST_WORKSPACE;
+let emulator: Emulator;
+let proxy: Server;
+let garbleCreate = 0;
+let t: TestApp;
+
+beforeEach(async () => {
+  emulator = await startEmulator();
+  emulator.state.addLogin({ email: W.userEmail, fullName: W.userRealName, roles: ['host'] });
+  proxy = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const body = Buffer.concat(chunks).toString('utf8');
+    const upstream = await fetch(`${emulator.url}${req.url ?? '/'}`, {
+      method: req.method ?? 'POST',
+      headers: { 'content-type': 'application/json', apitoken: String(req.headers.apitoken ?? '') },
+      ...(req.method === 'GET' ? {} : { body }),
+    });
+    const text = await upstream.text();
+    if (body.includes('createMeeting') && garbleCreate > 0) {
+      garbleCreate--;
+      res.writeHead(200, { 'content-type': 'application/json' }).end('<html>upstream reset</html>');
+      return;
+    }
+    res.writeHead(upstream.status, {
+      'content-type': upstream.headers.get('content-type') ?? 'application/json',
+    });
+    res.end(text);
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', () => resolve()));
+  const url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+  t = await startTestApp({ emulator, env: { MEGAMEETING_URL: url } });
+});
+
+afterEach(async () => {
+  await t.close();
+  proxy.closeAllConnections();
+  await new Promise<void>((resolve) => proxy.close(() => resolve()));
+  await emulator.close();
+});
+
+test('a meeting created despite a garbled answer is adopted: one meeting, a normal card', async () => {
+  garbleCreate = 1;
+  await t.command('Lost answer');
+  const post = await t.slack.waitForCall('chat.postMessage');
+  const meetings = emulator.state.snapshot().meetings;
+  expect(meetings.map((m) => m.name)).toEqual(['Lost answer']);
+  const meetId = meetings[0]?.meetId ?? '';
+  expect(JSON.stringify(post.args.blocks)).toContain(meetId);
+  expect(await t.store.getMeeting(W.teamId, meetId)).toMatchObject({ title: 'Lost answer', status: 'live' });
+  expect(t.logs.some((l) => l.includes('adopted the meeting'))).toBe(true);
+  // It is a normal meeting: the host can end it.
+  await t.action(ACTIONS.end, meetId);
+  await t.slack.waitForCall('chat.update');
+  expect(emulator.state.snapshot().meetings[0]?.ended).toBe(true);
+});
+
+test('a meeting already known to the app is never adopted by mistake', async () => {
+  await t.command('Same name');
+  await t.slack.waitForCall('chat.postMessage');
+  t.slack.clearCalls();
+  // The second createMeeting's answer is lost and, this time, nothing new was created under that name that
+  // the app does not already know: the user is told the outcome is unknown.
+  emulator.state.injectFaults('garbage', 1);
+  const res = await t.command('Same name');
+  const reply = await t.slack.waitForResponse(res.responseUrl);
+  expect(reply.body.text).toContain('may not have managed to create the meeting');
+  expect(t.slack.calls('chat.postMessage')).toHaveLength(0);
+});
