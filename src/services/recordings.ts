@@ -71,6 +71,9 @@ const RETRY_MAX_MS = 6 * 60 * 60_000;
 const MAX_RATE_LIMIT_WAITS = 3;
 const FINISHED: ReadonlySet<RecordingState> = new Set(['notified', 'skipped']);
 const LIST_LIMIT = 20;
+/** A recording still `waiting` this long after startRemux is asked for again, up to MAX_REMUX_REQUESTS times. */
+export const REMUX_STALL_MS = 60 * 60_000;
+const MAX_REMUX_REQUESTS = 3;
 
 export interface RecordingsDeps {
   store: Store;
@@ -239,7 +242,20 @@ export class RecordingsService {
 
     switch (rec.remuxStatus) {
       case 'waiting':
-        if (this.deps.autoRemux && record.state === 'seen') return this.requestRemux(rec, record);
+        if (!this.deps.autoRemux) return null;
+        if (record.state === 'seen') return this.requestRemux(rec, record);
+        // Still waiting long after our request: MegaMeeting lost it. Ask again, a few times at most.
+        if (
+          record.state === 'remux_requested' &&
+          record.attempts < MAX_REMUX_REQUESTS &&
+          now.getTime() - record.updatedAt.getTime() >= REMUX_STALL_MS
+        ) {
+          this.log.info(
+            { recId: rec.recId, attempts: record.attempts },
+            'still waiting after startRemux; asking again',
+          );
+          return this.requestRemux(rec, record);
+        }
         return null;
       case 'processing':
         if (record.state === 'failed' || record.state === 'seen') {

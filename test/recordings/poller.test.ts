@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { downloadUrl, playbackUrl } from '../../src/megameeting/urls.js';
-import { RecordingsPoller, RecordingsService } from '../../src/services/recordings.js';
+import { REMUX_STALL_MS, RecordingsPoller, RecordingsService } from '../../src/services/recordings.js';
 import { assertValidMessageBlocks } from '../support/block-kit.js';
 import {
   HOST,
@@ -229,6 +229,34 @@ describe('recordings poller (emulator + Slack stub + SQLite)', () => {
       state: 'failed',
       notifiedTs: dms[0]?.response.ts,
     });
+  });
+});
+
+describe('a processing request MegaMeeting lost', () => {
+  it('is asked for again after an hour of waiting, at most three times in all', async () => {
+    t = await startRecApp();
+    const app = t;
+    const { recIds } = seedRecordings(app.emulator, app.hostLoginId, 1);
+    const recId = recIds[0] as string;
+    const loseRequest = () => {
+      const node = app.emulator.state.recordings.get(recId);
+      if (node) node.remuxStatus = 'waiting';
+    };
+    await app.poller.tick();
+    expect(remuxRequests(app.emulator)).toBe(1);
+    loseRequest();
+
+    app.clock.advance(step);
+    await app.poller.tick();
+    expect(remuxRequests(app.emulator)).toBe(1); // not on every tick
+
+    for (const expected of [2, 3, 3]) {
+      app.clock.advance(REMUX_STALL_MS);
+      await app.poller.tick();
+      expect(remuxRequests(app.emulator)).toBe(expected);
+      loseRequest();
+    }
+    expect((await app.store.getRecording(recId))?.attempts).toBe(3);
   });
 });
 
