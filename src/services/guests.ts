@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { AppError, isAppError } from '../errors.js';
 import type { AppLogger } from '../logger.js';
@@ -53,6 +53,10 @@ export interface InviteOptions {
   notifyActor?: boolean;
   role?: GuestRole;
 }
+
+/** How long a guest change may hold its meeting's lease, and how long another waits for it. */
+const GUEST_LEASE_TTL_MS = 2 * 60_000;
+const GUEST_LEASE_WAIT_MS = 20_000;
 
 /** Errors after which the next guests are not even tried: MegaMeeting is down or refuses the app. */
 const STOP_CODES = new Set(['unavailable', 'timeout', 'unauthorized']);
@@ -137,15 +141,41 @@ export class GuestsService {
     return joinUrlForGuestKey(this.deps.megameetingUrl, key);
   }
 
+  /**
+   * One guest change at a time per meeting: in this process (a queue), and across replicas (a store lease), so
+   * the before/after diff of getVerifiedGuest always tells the new key apart.
+   */
   private async withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
     const previous = this.locks.get(key) ?? Promise.resolve();
-    const run = previous.then(fn, fn);
+    const guarded = () => this.withLease(key, fn);
+    const run = previous.then(guarded, guarded);
     const settled = run.catch(() => undefined);
     this.locks.set(key, settled);
     try {
       return await run;
     } finally {
       if (this.locks.get(key) === settled) this.locks.delete(key);
+    }
+  }
+
+  private async withLease<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const { store, clock } = this.deps;
+    const name = `guests:${key}`;
+    const holder = `${process.pid}:${randomUUID()}`;
+    const deadline = Date.now() + GUEST_LEASE_WAIT_MS;
+    while (!(await store.acquireLease(name, holder, GUEST_LEASE_TTL_MS, clock.now()))) {
+      if (Date.now() > deadline) {
+        throw new AppError(
+          'megameeting_unavailable',
+          "Someone else is changing this meeting's guests right now; please try again in a moment.",
+        );
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    try {
+      return await fn();
+    } finally {
+      await store.releaseLease(name, holder).catch(() => {});
     }
   }
 

@@ -364,6 +364,31 @@ test('adding guests to a meeting that ended meanwhile leaves the manager usable,
   expect(t.emulator.state.guestsOf(meeting.meetId)).toHaveLength(0);
 });
 
+test("another replica changing the same meeting's guests holds them off until it is done (store lease)", async () => {
+  const meeting = await createMeeting('secure', 'Two replicas');
+  const lease = `guests:${W.teamId}:${meeting.meetId}`;
+  expect(await t.store.acquireLease(lease, 'other-replica', 60_000, new Date())).toBe(true);
+  const invited = t.running.services.guests.inviteGuests(
+    meeting,
+    [
+      {
+        slackUserId: null,
+        name: 'Jane Doe',
+        email: 'jane@example.com',
+        permissions: ['webcam', 'microphone'],
+      },
+    ],
+    HOST,
+  );
+  await new Promise((r) => setTimeout(r, 400));
+  expect(t.emulator.state.guestsOf(meeting.meetId)).toHaveLength(0);
+  await t.store.releaseLease(lease, 'other-replica');
+  const result = await invited;
+  expect(result.added.map((g) => g.email)).toEqual(['jane@example.com']);
+  expect(t.emulator.state.guestsOf(meeting.meetId)).toHaveLength(1);
+  expect(await t.store.getLease(lease)).toBeNull();
+});
+
 describe('secure meetings: access requests', () => {
   let meeting: MeetingRecord;
   beforeAll(async () => {
