@@ -54,6 +54,12 @@ export interface InviteOptions {
   role?: GuestRole;
 }
 
+/** An access request waiting for the host; after this it may be sent again. */
+const PENDING_REQUEST_TTL_MS = 24 * 60 * 60_000;
+const PENDING_HOLDER = 'access-request';
+const pendingRequestLease = (teamId: string, meetId: string, userId: string) =>
+  `access-request:${teamId}:${meetId}:${userId}`;
+
 /** How long a guest change may hold its meeting's lease, and how long another waits for it. */
 const GUEST_LEASE_TTL_MS = 2 * 60_000;
 const GUEST_LEASE_WAIT_MS = 20_000;
@@ -132,8 +138,6 @@ function reasonFor(err: unknown): string {
 export class GuestsService {
   /** One guest change at a time per meeting, so a new key is told apart from others (before/after diff). */
   private readonly locks = new Map<string, Promise<unknown>>();
-  /** Access requests sent to the host and not decided yet (per process; a repeat press is not re-sent). */
-  private readonly pendingRequests = new Set<string>();
 
   constructor(private readonly deps: GuestsDeps) {}
 
@@ -657,8 +661,11 @@ export class GuestsService {
       await slack.tellPrivately(req.channelId, req.userId, this.linkMessage(record, existing, 'again'));
       return;
     }
-    const pendingKey = `${req.teamId}:${req.meetId}:${req.userId}`;
-    if (this.pendingRequests.has(pendingKey)) {
+    // A pending request is a lease in the store: shared by replicas, kept across restarts, expiring after a
+    // while so that a request the host never answered can be sent again.
+    const pending = pendingRequestLease(req.teamId, req.meetId, req.userId);
+    const waiting = await this.deps.store.getLease(pending);
+    if (waiting && waiting.expiresAt.getTime() > this.deps.clock.now().getTime()) {
       await slack.tellPrivately(req.channelId, req.userId, {
         text: `Your request to join "${record.title}" is already with <@${record.hostSlackUserId}>.`,
       });
@@ -668,7 +675,12 @@ export class GuestsService {
       record.hostSlackUserId,
       buildAccessRequest({ meetId: record.meetId, title: record.title, requesterId: req.userId }),
     );
-    this.pendingRequests.add(pendingKey);
+    await this.deps.store.acquireLease(
+      pending,
+      PENDING_HOLDER,
+      PENDING_REQUEST_TTL_MS,
+      this.deps.clock.now(),
+    );
     this.deps.logger.info({ meetId: record.meetId, requester: req.userId }, 'access requested');
     await slack.tellPrivately(req.channelId, req.userId, {
       text: `Request sent: I asked <@${record.hostSlackUserId}> to let you into "${record.title}". You'll get a DM with your personal link if they approve.`,
@@ -690,7 +702,10 @@ export class GuestsService {
       req.actorUserId,
       'answer access requests',
     );
-    this.pendingRequests.delete(`${req.teamId}:${req.meetId}:${req.requesterId}`);
+    await this.deps.store.releaseLease(
+      pendingRequestLease(req.teamId, req.meetId, req.requesterId),
+      PENDING_HOLDER,
+    );
     const decided = (approved: boolean) =>
       buildAccessDecided({
         meetId: record.meetId,

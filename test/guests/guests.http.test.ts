@@ -423,6 +423,31 @@ describe('secure meetings: access requests', () => {
     expect(keysOf(meeting.meetId)).toEqual([rita?.guestKey]);
   });
 
+  test('a second press while the request waits is not sent to the host again (pending requests live in the store)', async () => {
+    const fresh = await createMeeting('secure', 'Pending twice');
+    await t.action(ACTIONS.requestAccess, fresh.meetId, { userId: OTHER.id });
+    await waitFor('request sent', () =>
+      t.slack.ephemeralMessages({ user: OTHER.id }).find((e) => /Request sent/.test(e.text)),
+    );
+    const asked = () =>
+      t.slack
+        .calls('chat.postMessage')
+        .filter(
+          (c) =>
+            c.args.channel === HOST_DM &&
+            content(c).includes(fresh.meetId) &&
+            content(c).includes(ACTIONS.approveAccess),
+        );
+    expect(asked()).toHaveLength(1);
+    // The pending request lives in the store, not in this process.
+    expect(await t.store.getLease(`access-request:${W.teamId}:${fresh.meetId}:${OTHER.id}`)).not.toBeNull();
+    await t.action(ACTIONS.requestAccess, fresh.meetId, { userId: OTHER.id });
+    await waitFor('already pending', () =>
+      t.slack.ephemeralMessages({ user: OTHER.id }).find((e) => /already with/.test(e.text)),
+    );
+    expect(asked()).toHaveLength(1);
+  });
+
   test('an existing guest pressing Request access gets their link again, privately', async () => {
     const rita = await t.store.findGuestBySlackUser(W.teamId, meeting.meetId, REQUESTER.id);
     await t.action(ACTIONS.requestAccess, meeting.meetId, { userId: REQUESTER.id });
