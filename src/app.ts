@@ -57,13 +57,21 @@ export interface StartOptions {
   store?: Store;
 }
 
-export function buildServices(config: Config, logger: AppLogger, store: Store, clock: Clock): Services {
-  const slackClient = new WebClient(config.slack.botToken, {
+/**
+ * Web API options shared by the app's own client and Bolt's. Interactive flows must not hang for Slack's default
+ * 30 minutes of retries: the gateway and the poller wait as Slack asks on a 429 themselves.
+ */
+function slackClientOptions(config: Config) {
+  return {
     ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
-    // Interactive flows must not hang for Slack's default 30 minutes of retries; the gateway and the poller
-    // wait as Slack asks on a 429 themselves.
     retryConfig: { retries: 1, minTimeout: 200, maxTimeout: 1000 },
     rejectRateLimitedCalls: true,
+  };
+}
+
+export function buildServices(config: Config, logger: AppLogger, store: Store, clock: Clock): Services {
+  const slackClient = new WebClient(config.slack.botToken, {
+    ...slackClientOptions(config),
     timeout: 10_000,
     logger: boltLogger(logger),
   });
@@ -222,11 +230,7 @@ export async function startApp(
   const common = {
     token: config.slack.botToken,
     logger: boltLogger(logger),
-    clientOptions: {
-      ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
-      retryConfig: { retries: 1, minTimeout: 200, maxTimeout: 1000 },
-      rejectRateLimitedCalls: true,
-    },
+    clientOptions: slackClientOptions(config),
   };
 
   let bolt: App;

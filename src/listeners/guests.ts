@@ -11,6 +11,7 @@ import {
   refFromActionId,
 } from '../views/guests.js';
 import { ACTIONS, actionPattern, GUEST_IDS, VIEWS } from '../views/ids.js';
+import { teamOf } from './payload.js';
 
 const metadataSchema = z.object({ meetId: z.string().min(1).max(40) });
 const meetIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/);
@@ -32,10 +33,6 @@ const addStateSchema = z.object({
     })
     .optional(),
 });
-
-function teamOf(body: { team?: { id: string } | null; user: { team_id?: string } }): string {
-  return body.team?.id ?? body.user.team_id ?? '';
-}
 
 /** Guest management, access requests and webinar registration. */
 export function registerGuestListeners(app: App, services: Services): void {

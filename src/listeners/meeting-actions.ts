@@ -3,6 +3,7 @@ import type { Services } from '../app.js';
 import { userMessageFor } from '../services/user-messages.js';
 import { ACTIONS, actionPattern } from '../views/ids.js';
 import { buildMeetingCard, cardFallbackText } from '../views/meeting-card.js';
+import { buttonContext } from './payload.js';
 
 /** Buttons on the channel card and in `/meet list`: Join (a link: only acknowledged) and End. */
 export function registerMeetingActions(app: App, services: Services): void {
@@ -13,10 +14,7 @@ export function registerMeetingActions(app: App, services: Services): void {
 
   app.action<BlockAction<ButtonAction>>(actionPattern(ACTIONS.end), async ({ ack, body, action }) => {
     await ack();
-    const teamId = body.team?.id ?? body.user.team_id ?? '';
-    const userId = body.user.id;
-    const channelId = body.channel?.id ?? body.container?.channel_id ?? null;
-    const meetId = action.value ?? '';
+    const { teamId, userId, channelId, value: meetId } = buttonContext(body, action);
     try {
       const ended = await services.meetings.end(teamId, meetId, userId);
       if (body.container?.is_ephemeral && body.response_url) {

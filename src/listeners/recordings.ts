@@ -2,6 +2,7 @@ import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { Services } from '../app.js';
 import { userMessageFor } from '../services/user-messages.js';
 import { ACTIONS } from '../views/ids.js';
+import { buttonContext } from './payload.js';
 
 /** `recording_play` in a DM, `recording_play:<recId>` in the `/meet recordings` list. */
 function actionPattern(base: string): RegExp {
@@ -20,10 +21,7 @@ export function registerRecordingListeners(app: App, services: Services): void {
 
   app.action<BlockAction<ButtonAction>>(actionPattern(ACTIONS.retryRemux), async ({ ack, body, action }) => {
     await ack();
-    const teamId = body.team?.id ?? body.user.team_id ?? '';
-    const userId = body.user.id;
-    const recId = action.value ?? '';
-    const channelId = body.channel?.id ?? body.container?.channel_id ?? null;
+    const { teamId, userId, channelId, value: recId } = buttonContext(body, action);
     const messageTs = body.message?.ts ?? body.container?.message_ts ?? null;
     const log = services.logger.child({ action: 'recording_retry', recId, userId });
     try {

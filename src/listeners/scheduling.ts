@@ -4,6 +4,7 @@ import type { Services } from '../app.js';
 import { userMessageFor } from '../services/user-messages.js';
 import { searchTimeZones } from '../time/zones.js';
 import { ACTIONS, actionPattern, SCHEDULE_IDS, VIEWS } from '../views/ids.js';
+import { buttonContext, teamOf } from './payload.js';
 
 /** `response_urls` that Slack adds to a view_submission for a conversations_select with response_url_enabled. */
 const responseUrlsSchema = z
@@ -25,7 +26,7 @@ export function registerSchedulingListeners(app: App, services: Services): void 
       return;
     }
     await ack();
-    const teamId = body.team?.id ?? body.user.team_id ?? '';
+    const teamId = teamOf(body);
     const urls = responseUrlsSchema.parse((body as { response_urls?: unknown }).response_urls);
     const responseUrl = urls?.find(
       (u) => !u.channel_id || u.channel_id === result.form.channelId,
@@ -46,17 +47,14 @@ export function registerSchedulingListeners(app: App, services: Services): void 
     }
     await ack();
     await scheduling.applyEdit(result.form, {
-      teamId: body.team?.id ?? body.user.team_id ?? '',
+      teamId: teamOf(body),
       userId: body.user.id,
     });
   });
 
   app.action<BlockAction<ButtonAction>>(actionPattern(ACTIONS.edit), async ({ ack, body, action }) => {
     await ack();
-    const teamId = body.team?.id ?? body.user.team_id ?? '';
-    const userId = body.user.id;
-    const channelId = body.channel?.id ?? body.container?.channel_id ?? null;
-    const meetId = action.value ?? '';
+    const { teamId, userId, channelId, value: meetId } = buttonContext(body, action);
     try {
       await scheduling.openEditModal({ triggerId: body.trigger_id, teamId, userId, meetId, channelId });
     } catch (err) {

@@ -1,7 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import { slackDateToken } from '../time/slack-date.js';
-import { ACTIONS } from './ids.js';
-import type { MeetingCardData } from './meeting-card.js';
+import { joinButton, type MeetingCardData } from './meeting-card.js';
 import { escapeMrkdwn, truncate } from './text.js';
 
 /** The DM a mentioned user gets: who invites them to what, and a Join button. */
@@ -24,16 +23,7 @@ export function buildInvitation(
   if (joinUrl) {
     blocks.push({
       type: 'actions',
-      elements: [
-        {
-          type: 'button',
-          text: { type: 'plain_text', text: 'Join meeting' },
-          action_id: ACTIONS.join,
-          value: card.meetId,
-          url: joinUrl,
-          style: 'primary',
-        },
-      ],
+      elements: [joinButton(card.meetId, joinUrl)],
     });
   }
   return { text, blocks };
@@ -58,16 +48,7 @@ export function buildReminder(
   if (card.joinUrl) {
     blocks.push({
       type: 'actions',
-      elements: [
-        {
-          type: 'button',
-          text: { type: 'plain_text', text: 'Join meeting' },
-          action_id: ACTIONS.join,
-          value: card.meetId,
-          url: card.joinUrl,
-          style: 'primary',
-        },
-      ],
+      elements: [joinButton(card.meetId, card.joinUrl)],
     });
   }
   return { text, blocks };

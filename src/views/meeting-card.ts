@@ -45,6 +45,11 @@ function durationMinutes(card: MeetingCardData): number | null {
   return card.end ? Math.round((card.end.getTime() - card.start.getTime()) / 60_000) : null;
 }
 
+/** The Join button: a link that Slack also reports as an action (acknowledged by the listener). */
+export function joinButton(meetId: string, url: string): Button {
+  return button('Join meeting', ACTIONS.join, meetId, { url, style: 'primary' });
+}
+
 function button(text: string, actionId: string, value: string, extra: Partial<Button> = {}): Button {
   return {
     type: 'button',
@@ -106,8 +111,7 @@ export function buildMeetingCard(card: MeetingCardData): KnownBlock[] {
   }
 
   const actions: Button[] = [];
-  if (card.joinUrl)
-    actions.push(button('Join meeting', ACTIONS.join, card.meetId, { url: card.joinUrl, style: 'primary' }));
+  if (card.joinUrl) actions.push(joinButton(card.meetId, card.joinUrl));
   if (card.kind === 'webinar') {
     actions.push(button('Register', ACTIONS.register, card.meetId, { style: 'primary' }));
     actions.push(button('Manage registrants', ACTIONS.manageGuests, card.meetId));
