@@ -195,6 +195,29 @@ describe('failures after MegaMeeting created the meeting', () => {
   });
 });
 
+describe('Slack trouble', () => {
+  test('a rate-limited card post waits as Slack asks, then goes out once', async () => {
+    t.slack.rateLimitNext('chat.postMessage', 1);
+    await t.command('Busy Slack');
+    const posted = await t.slack.waitForCall('chat.postMessage', (c) => c.status === 200, 10_000);
+    expect(posted.args.channel).toBe(W.channelId);
+    expect(t.slack.calls('chat.postMessage').filter((c) => c.status === 429)).toHaveLength(1);
+    expect(onlyLiveMeeting().name).toBe('Busy Slack');
+  });
+
+  test('a response_url that refuses the error reply is logged, and the app keeps serving', async () => {
+    const broken = t.slack.responseUrl('broken');
+    t.slack.failResponseUrl(broken, 500);
+    // An unknown user: the app answers with an error message, which the response_url refuses.
+    const res = await t.command('Hello', { user_id: 'U0NOBODY01', response_url: broken });
+    expect(res.status).toBe(200);
+    await eventually(() => t.logs.some((l) => l.includes('could not tell the user about the failure')));
+    expect(t.slack.responses(broken).map((r) => r.status)).toEqual([500]);
+    const health = await fetch(t.url.replace('/slack/events', '/healthz'));
+    expect(health.status).toBe(200);
+  });
+});
+
 describe('ending meetings', () => {
   async function startMeeting(title = 'Retro') {
     await t.command(title);
