@@ -97,12 +97,14 @@ export class MeetingsService {
     const end = req.end ?? new Date(start.getTime() + INSTANT_DURATION_MINUTES * 60_000);
     const meetingName = title || `${host.slackUser.realName}'s meeting`;
 
-    const meetId = await this.createOnMegaMeeting({
+    const input: CreateMeetingInput = {
       meetingName,
       loginId: host.loginId,
       ...toMegaMeetingSchedule(start, end, timeZone),
       ...req.options,
-    });
+    };
+    const before = await this.meetingIdsNow();
+    const meetId = await this.createOnMegaMeeting(input, before);
     deps.logger.info({ meetId, teamId: req.teamId, host: req.hostUserId, kind: req.kind }, 'meeting created');
 
     let record: MeetingRecord;
@@ -142,33 +144,66 @@ export class MeetingsService {
   }
 
   /**
-   * createMeeting, never retried (see the client). When its answer is lost (timeout, garbage) the meeting may
-   * exist anyway: exactly one meeting of that name that nobody has stored is adopted instead of leaving an
-   * orphan that a retry would duplicate.
+   * The IDs of every meeting on the account, read just before a createMeeting: what a lost answer's
+   * candidates are compared against. Null when MegaMeeting cannot list them (then nothing can be adopted).
    */
-  private async createOnMegaMeeting(input: CreateMeetingInput): Promise<string> {
+  async meetingIdsNow(): Promise<Set<string> | null> {
+    try {
+      return new Set((await this.deps.megameeting.meetings()).map((m) => m.meetId));
+    } catch (err) {
+      this.deps.logger.warn({ err }, 'could not list meetings before creating one');
+      return null;
+    }
+  }
+
+  /**
+   * createMeeting, never retried (see the client). When its answer is lost (timeout, garbage) the meeting may
+   * exist anyway: it is adopted instead of leaving an orphan that a retry would duplicate, but only when it can
+   * be nobody else's (see findCreatedMeeting). Otherwise the lost answer's error goes to the user as it is.
+   */
+  private async createOnMegaMeeting(input: CreateMeetingInput, before: Set<string> | null): Promise<string> {
     try {
       return (await this.deps.megameeting.createMeeting(input)).meetId;
     } catch (err) {
       if (!(err instanceof MegaMeetingError) || !AMBIGUOUS_CODES.has(err.code)) throw err;
-      const candidates: string[] = [];
-      try {
-        for (const m of await this.deps.megameeting.meetings()) {
-          if (m.name === input.meetingName && !(await this.deps.store.findMeetingByMeetId(m.meetId))) {
-            candidates.push(m.meetId);
-          }
-        }
-      } catch (lookupErr) {
-        this.deps.logger.warn({ err: lookupErr }, 'could not look for a meeting created despite an error');
-      }
-      const [adopted] = candidates;
-      if (candidates.length !== 1 || !adopted) throw err;
+      const found = await this.findCreatedMeeting(input.meetingName, before);
+      if (found.kind !== 'one') throw err;
       this.deps.logger.warn(
-        { meetId: adopted, code: err.code },
+        { meetId: found.meetId, code: err.code },
         'createMeeting answer was lost; adopted the meeting',
       );
-      return adopted;
+      return found.meetId;
     }
+  }
+
+  /**
+   * Which meeting, if any, a createMeeting whose answer was lost made. `meetings` tells only IDs and names (not
+   * hosts or times), so "made by this very request" is read as: named like it, absent from the list taken just
+   * before the create (`before`), and stored by nobody here. Another host's older meeting of that name is in
+   * `before`; two new ones of that name, or no `before`, cannot be told apart: 'unknown'.
+   */
+  async findCreatedMeeting(
+    meetingName: string,
+    before: Set<string> | null,
+  ): Promise<{ kind: 'one'; meetId: string } | { kind: 'none' } | { kind: 'unknown' }> {
+    if (!before) return { kind: 'unknown' };
+    const candidates: string[] = [];
+    try {
+      for (const m of await this.deps.megameeting.meetings()) {
+        if (m.name !== meetingName || before.has(m.meetId)) continue;
+        if (!(await this.deps.store.findMeetingByMeetId(m.meetId))) candidates.push(m.meetId);
+      }
+    } catch (lookupErr) {
+      this.deps.logger.warn({ err: lookupErr }, 'could not look for a meeting created despite an error');
+      return { kind: 'unknown' };
+    }
+    const [only] = candidates;
+    if (candidates.length === 1 && only) return { kind: 'one', meetId: only };
+    if (candidates.length > 1) {
+      this.deps.logger.warn({ count: candidates.length }, 'several new meetings of that name; adopting none');
+      return { kind: 'unknown' };
+    }
+    return { kind: 'none' };
   }
 
   /**

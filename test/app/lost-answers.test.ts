@@ -1,7 +1,7 @@
 /**
  * MegaMeeting created the meeting but its answer never arrived intact: the app adopts that meeting instead of
- * leaving an orphan that a retry would duplicate. A small proxy in front of the emulator forwards createMeeting
- * and then answers garbage, as a broken load balancer would.
+ * leaving an orphan that a retry would duplicate, and never adopts anyone else's. A small proxy in front of the
+ * emulator forwards createMeeting (or not) and then answers garbage, as a broken load balancer would.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,23 +14,36 @@ const W = TEST_WORKSPACE;
 let emulator: Emulator;
 let proxy: Server;
 let garbleCreate = 0;
+/** When set, a garbled createMeeting never reaches MegaMeeting (nothing is created). */
+let dropCreate = false;
+/** Runs when a garbled createMeeting has reached MegaMeeting (e.g. someone else creates a meeting meanwhile). */
+let onCreate: (() => void) | null = null;
 let t: TestApp;
 
 beforeEach(async () => {
+  garbleCreate = 0;
+  dropCreate = false;
+  onCreate = null;
   emulator = await startEmulator();
   emulator.state.addLogin({ email: W.userEmail, fullName: W.userRealName, roles: ['host'] });
   proxy = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const body = Buffer.concat(chunks).toString('utf8');
+    const garbled = body.includes('createMeeting') && garbleCreate > 0;
+    if (garbled) garbleCreate--;
+    if (garbled && dropCreate) {
+      res.writeHead(200, { 'content-type': 'application/json' }).end('<html>upstream reset</html>');
+      return;
+    }
     const upstream = await fetch(`${emulator.url}${req.url ?? '/'}`, {
       method: req.method ?? 'POST',
       headers: { 'content-type': 'application/json', apitoken: String(req.headers.apitoken ?? '') },
       ...(req.method === 'GET' ? {} : { body }),
     });
     const text = await upstream.text();
-    if (body.includes('createMeeting') && garbleCreate > 0) {
-      garbleCreate--;
+    if (garbled) {
+      onCreate?.();
       res.writeHead(200, { 'content-type': 'application/json' }).end('<html>upstream reset</html>');
       return;
     }
@@ -73,9 +86,57 @@ test('a meeting already known to the app is never adopted by mistake', async () 
   t.slack.clearCalls();
   // The second createMeeting's answer is lost and, this time, nothing new was created under that name that
   // the app does not already know: the user is told the outcome is unknown.
-  emulator.state.injectFaults('garbage', 1);
+  garbleCreate = 1;
+  dropCreate = true;
   const res = await t.command('Same name');
   const reply = await t.slack.waitForResponse(res.responseUrl);
   expect(reply.body.text).toContain('may not have managed to create the meeting');
   expect(t.slack.calls('chat.postMessage')).toHaveLength(0);
+});
+
+describe("another host's meeting of the same name (Zoe, outside Slack)", () => {
+  let zoe: { loginId: string };
+  beforeEach(() => {
+    zoe = emulator.state.addLogin({ email: 'zoe@example.com', fullName: 'Zoe', roles: ['host'] });
+  });
+
+  test('is never adopted when our createMeeting was lost before creating anything', async () => {
+    const theirs = emulator.state.addMeeting({ name: 'Weekly sync', loginId: zoe.loginId });
+    garbleCreate = 1;
+    dropCreate = true;
+    const res = await t.command('Weekly sync');
+    const reply = await t.slack.waitForResponse(res.responseUrl);
+    expect(reply.body.text).toContain('may not have managed to create the meeting');
+    expect(await t.store.findMeetingByMeetId(theirs.meetId)).toBeNull();
+    expect(t.slack.calls('chat.postMessage')).toHaveLength(0);
+    expect(emulator.state.snapshot().meetings.map((m) => m.meetId)).toEqual([theirs.meetId]);
+  });
+
+  test('is left alone while the meeting our lost answer did create is adopted', async () => {
+    const theirs = emulator.state.addMeeting({ name: 'Weekly sync', loginId: zoe.loginId });
+    garbleCreate = 1;
+    await t.command('Weekly sync');
+    const post = await t.slack.waitForCall('chat.postMessage');
+    const ours = emulator.state.snapshot().meetings.find((m) => m.meetId !== theirs.meetId);
+    expect(ours).toBeDefined();
+    expect(JSON.stringify(post.args.blocks)).toContain(ours?.meetId);
+    expect(JSON.stringify(post.args.blocks)).not.toContain(theirs.meetId);
+    expect(await t.store.findMeetingByMeetId(theirs.meetId)).toBeNull();
+    expect(await t.store.getMeeting(W.teamId, ours?.meetId ?? '')).toMatchObject({ title: 'Weekly sync' });
+  });
+
+  test('made while our answer was lost: two new candidates, neither is adopted', async () => {
+    garbleCreate = 1;
+    onCreate = () => {
+      emulator.state.addMeeting({ name: 'Weekly sync', loginId: zoe.loginId });
+    };
+    const res = await t.command('Weekly sync');
+    const reply = await t.slack.waitForResponse(res.responseUrl);
+    expect(reply.body.text).toContain('may not have managed to create the meeting');
+    expect(emulator.state.snapshot().meetings).toHaveLength(2);
+    for (const m of emulator.state.snapshot().meetings) {
+      expect(await t.store.findMeetingByMeetId(m.meetId)).toBeNull();
+    }
+    expect(t.slack.calls('chat.postMessage')).toHaveLength(0);
+  });
 });
