@@ -1,6 +1,7 @@
 import type { App, BlockAction, ButtonAction, CheckboxesAction, ViewSubmitAction } from '@slack/bolt';
 import { z } from 'zod';
 import type { Services } from '../app.js';
+import { isAppError } from '../errors.js';
 import { GUEST_PERMISSIONS } from '../megameeting/types.js';
 import { DEFAULT_GUEST_PERMISSIONS, type GuestSpec, parseExternalGuests } from '../services/guest-specs.js';
 import { userMessageFor } from '../services/user-messages.js';
@@ -215,13 +216,25 @@ export function registerGuestListeners(app: App, services: Services): void {
       });
       return;
     }
-    // Keep the modal open, without its submit button, while MegaMeeting works; then show the new list.
+    // Who is asking comes first: someone who may not manage this meeting gets the refusal inline and never its
+    // guest list. Then keep the modal open, without its submit button, while MegaMeeting works.
     let busyView: ReturnType<typeof buildGuestManagerModal> | null = null;
     try {
-      const record = await services.store.getMeeting(teamId, meta.data.meetId);
-      if (record)
-        busyView = await guests.managerView(record, { busy: true, notice: `Adding ${specs.length}…` });
+      busyView = await guests.busyManagerView({
+        teamId,
+        userId,
+        meetId: meta.data.meetId,
+        notice: `Adding ${specs.length}…`,
+      });
     } catch (err) {
+      if (isAppError(err)) {
+        logger.info({ userId, meetId: meta.data.meetId, code: err.code }, 'guest manager submission refused');
+        await ack({
+          response_action: 'errors',
+          errors: { [GUEST_IDS.addExternalBlock]: err.userMessage.slice(0, 1900) },
+        });
+        return;
+      }
       logger.warn({ err }, 'could not build the busy guest manager');
     }
     await ack(busyView ? { response_action: 'update', view: busyView } : undefined);
@@ -232,6 +245,7 @@ export function registerGuestListeners(app: App, services: Services): void {
       await guests
         .showManagerProblem({
           teamId,
+          userId,
           meetId: meta.data.meetId,
           viewId: view.id,
           notice: `:warning: ${userMessageFor(err, 'add those guests')}`,

@@ -533,14 +533,36 @@ export class GuestsService {
     return result;
   }
 
-  /** After a failed add, leave the modal usable again (not stuck in its busy state) with the reason shown. */
+  /**
+   * The guest manager in its "working" state, answered as the ack of a submission: only for the host or an admin
+   * (checked first, bounded like a pre-modal check because the ack is due within 3 s). A submission naming someone
+   * else's meeting gets the AppError and never sees its guests.
+   */
+  async busyManagerView(req: { teamId: string; userId: string; meetId: string; notice: string }) {
+    const record = await this.deps.meetings.loadManageable(
+      req.teamId,
+      req.meetId,
+      req.userId,
+      'add its guests',
+      { beforeModal: true },
+    );
+    return this.managerView(record, { busy: true, notice: req.notice });
+  }
+
+  /**
+   * After a failed add, leave the modal usable again (not stuck in its busy state) with the reason shown; only for
+   * someone who may manage the meeting (the failure may have been the refusal itself).
+   */
   async showManagerProblem(req: {
     teamId: string;
+    userId: string;
     meetId: string;
     viewId: string;
     notice: string;
   }): Promise<void> {
-    const record = await this.deps.store.getMeeting(req.teamId, req.meetId);
+    const record = await this.deps.meetings
+      .loadManageable(req.teamId, req.meetId, req.userId, 'manage its guests')
+      .catch(() => null);
     if (record) await this.updateManager(req.viewId, record, req.notice);
   }
 
