@@ -10,6 +10,7 @@ import { userMessageFor } from '../services/user-messages.js';
 import type { SlackGateway } from '../slack/gateway.js';
 import { parseMeetingText } from '../time/plain-english.js';
 import { buildHelp, plain } from '../views/messages.js';
+import { userText } from '../views/text.js';
 import { type MeetIntent, parseMeetCommand } from './meet-grammar.js';
 
 export interface MeetCommandDeps {
@@ -74,7 +75,10 @@ export function makeMeetCommand(deps: MeetCommandDeps) {
           return reply(command.response_url, await deps.scheduling.listMessage(teamId, userId));
         case 'end': {
           const ended = await deps.meetings.end(teamId, intent.meetId, userId);
-          return reply(command.response_url, plain(`Ended "${ended.title}" (${ended.meetId}).`));
+          return reply(
+            command.response_url,
+            plain(`Ended "${userText(ended.title, 150)}" (${ended.meetId}).`),
+          );
         }
         case 'guests':
           return deps.guests.openManageModal({

@@ -24,6 +24,7 @@ import {
   type PersonalLinkReason,
   type ReportGuest,
 } from '../views/guests.js';
+import { userText } from '../views/text.js';
 import type { Clock } from './clock.js';
 import { DEFAULT_GUEST_PERMISSIONS, type GuestSpec } from './guest-specs.js';
 import type { IdentityService } from './identity.js';
@@ -450,7 +451,7 @@ export class GuestsService {
 
   private assertOpen(record: MeetingRecord): void {
     if (record.status === 'ended') {
-      throw new AppError('already_ended', `"${record.title}" (${record.meetId}) has ended.`);
+      throw new AppError('already_ended', `"${userText(record.title, 150)}" (${record.meetId}) has ended.`);
     }
   }
 
@@ -497,7 +498,7 @@ export class GuestsService {
     if (record.kind !== 'secure' && record.kind !== 'webinar') {
       throw new AppError(
         'invalid_input',
-        `"${record.title}" (${record.meetId}) is an open meeting: it has no verified guests. Schedule a secure meeting with \`/meet secure\`.`,
+        `"${userText(record.title, 150)}" (${record.meetId}) is an open meeting: it has no verified guests. Schedule a secure meeting with \`/meet secure\`.`,
       );
     }
     await this.deps.slack.openView(req.triggerId, await this.managerView(record));
@@ -521,12 +522,12 @@ export class GuestsService {
     const result = await this.inviteGuests(record, req.specs, req.userId);
     const parts: string[] = [];
     if (result.added.length > 0)
-      parts.push(`:white_check_mark: Added ${result.added.map((g) => g.name).join(', ')}.`);
+      parts.push(`:white_check_mark: Added ${result.added.map((g) => userText(g.name, 200)).join(', ')}.`);
     if (result.existing.length > 0)
-      parts.push(`Already guests: ${result.existing.map((g) => g.name).join(', ')}.`);
+      parts.push(`Already guests: ${result.existing.map((g) => userText(g.name, 200)).join(', ')}.`);
     if (result.failed.length > 0) {
       parts.push(
-        `:warning: Not added: ${result.failed.map((f) => `${f.guest.name} (${f.reason})`).join('; ')}. Details are in your DMs.`,
+        `:warning: Not added: ${result.failed.map((f) => `${userText(f.guest.name, 200)} (${userText(f.reason, 300)})`).join('; ')}. Details are in your DMs.`,
       );
     }
     await this.updateManager(req.viewId, record, parts.join(' ') || null);
@@ -611,7 +612,7 @@ export class GuestsService {
           .dm(guest.slackUserId, buildGuestRemoved(record))
           .catch((err) => logger.warn({ err, meetId: record.meetId }, 'could not tell a removed guest'));
       }
-      return `:wastebasket: Removed ${guest.name}: their personal link no longer works.`;
+      return `:wastebasket: Removed ${userText(guest.name, 200)}: their personal link no longer works.`;
     });
     await this.deps.meetings.refreshCard(record);
     if (req.viewId) await this.updateManager(req.viewId, record, notice);
@@ -649,7 +650,7 @@ export class GuestsService {
           'verified guest permissions changed',
         );
         const list = req.permissions.length > 0 ? req.permissions.join(', ') : 'none';
-        return `Permissions of ${guest.name} are now: ${list}.`;
+        return `Permissions of ${userText(guest.name, 200)} are now: ${list}.`;
       });
     } catch (err) {
       logger.warn({ err, meetId: record.meetId }, 'could not change guest permissions');
@@ -689,7 +690,7 @@ export class GuestsService {
     const waiting = await this.deps.store.getLease(pending);
     if (waiting && waiting.expiresAt.getTime() > this.deps.clock.now().getTime()) {
       await slack.tellPrivately(req.channelId, req.userId, {
-        text: `Your request to join "${record.title}" is already with <@${record.hostSlackUserId}>.`,
+        text: `Your request to join "${userText(record.title, 200)}" is already with <@${record.hostSlackUserId}>.`,
       });
       return;
     }
@@ -705,7 +706,7 @@ export class GuestsService {
     );
     this.deps.logger.info({ meetId: record.meetId, requester: req.userId }, 'access requested');
     await slack.tellPrivately(req.channelId, req.userId, {
-      text: `Request sent: I asked <@${record.hostSlackUserId}> to let you into "${record.title}". You'll get a DM with your personal link if they approve.`,
+      text: `Request sent: I asked <@${record.hostSlackUserId}> to let you into "${userText(record.title, 200)}". You'll get a DM with your personal link if they approve.`,
     });
   }
 

@@ -8,7 +8,7 @@ import type { MeetingKind, MeetingRecord, Store } from '../store/types.js';
 import { toMegaMeetingSchedule } from '../time/megameeting-time.js';
 import { buildInvitation } from '../views/invitation.js';
 import { buildMeetingCard, cardFallbackText, type MeetingCardData } from '../views/meeting-card.js';
-import { truncate } from '../views/text.js';
+import { userText } from '../views/text.js';
 import type { Clock } from './clock.js';
 import type { IdentityService } from './identity.js';
 import { meetingCardData, meetingJoinUrl } from './meeting-card-data.js';
@@ -222,7 +222,7 @@ export class MeetingsService {
       const where = joinUrl ? ` Join: ${joinUrl}` : ' Manage it with `/meet list`.';
       await this.deps.slack
         .tellPrivately(record.channelId, record.hostSlackUserId, {
-          text: `I created "${truncate(record.title, 150)}" (meeting ID ${record.meetId}) but couldn't post its card in the channel.${where}`,
+          text: `I created "${userText(record.title, 150)}" (meeting ID ${record.meetId}) but couldn't post its card in the channel.${where}`,
         })
         .catch((e) =>
           this.deps.logger.error({ err: e, meetId: record.meetId }, 'could not tell the host either'),
@@ -352,7 +352,7 @@ export class MeetingsService {
     const { deps } = this;
     const record = await this.loadManageable(teamId, meetId, actorUserId, 'end this meeting');
     if (record.status === 'ended') {
-      throw new AppError('already_ended', `"${record.title}" (${meetId}) has already ended.`);
+      throw new AppError('already_ended', `"${userText(record.title, 150)}" (${meetId}) has already ended.`);
     }
     try {
       await deps.megameeting.endMeeting(meetId);

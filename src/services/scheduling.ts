@@ -30,7 +30,7 @@ import {
   scheduleMetadataSchema,
   type WebinarOption,
 } from '../views/schedule-modal.js';
-import { escapeMrkdwn, truncate } from '../views/text.js';
+import { escapeMrkdwn, truncate, userText } from '../views/text.js';
 import type { Clock } from './clock.js';
 import { DEFAULT_GUEST_PERMISSIONS, type GuestSpec, parseExternalGuests } from './guest-specs.js';
 import type { IdentityService } from './identity.js';
@@ -391,7 +391,7 @@ export class SchedulingService {
       await this.tell(
         form.channelId ?? ctx.metaChannelId,
         ctx.userId,
-        userMessageFor(err, `schedule "${truncate(form.title, 80)}"`),
+        userMessageFor(err, `schedule "${userText(form.title, 80)}"`),
       );
       return null;
     }
@@ -637,12 +637,15 @@ export class SchedulingService {
 
 function assertEditable(record: MeetingRecord): void {
   if (record.status === 'ended') {
-    throw new AppError('already_ended', `"${record.title}" (${record.meetId}) has already ended.`);
+    throw new AppError(
+      'already_ended',
+      `"${userText(record.title, 150)}" (${record.meetId}) has already ended.`,
+    );
   }
   if (record.status !== 'scheduled' || record.kind === 'instant') {
     throw new AppError(
       'invalid_input',
-      `"${record.title}" (${record.meetId}) has started; only scheduled meetings can be edited.`,
+      `"${userText(record.title, 150)}" (${record.meetId}) has started; only scheduled meetings can be edited.`,
     );
   }
 }

@@ -10,7 +10,7 @@ import type {
 import { GUEST_PERMISSIONS, type GuestPermission } from '../megameeting/types.js';
 import { slackDateToken } from '../time/slack-date.js';
 import { ACTIONS, GUEST_IDS, VIEWS } from './ids.js';
-import { escapeMrkdwn, truncate } from './text.js';
+import { escapeMrkdwn, truncate, userText } from './text.js';
 
 /**
  * Pure Block Kit builders for verified guests: the guest manager modal, the access request the host approves,
@@ -97,7 +97,7 @@ function who(guest: Pick<GuestListItem, 'slackUserId' | 'email'>): string {
 }
 
 export function describeMeeting(data: { title: string; meetId: string }): string {
-  return `*${escapeMrkdwn(truncate(data.title, 150))}* (meeting ID ${data.meetId})`;
+  return `*${userText(data.title, 150)}* (meeting ID ${data.meetId})`;
 }
 
 /** The guest manager: every guest with Remove and their permissions, then a form to add more. */
@@ -251,7 +251,7 @@ const LINK_INTRO: Record<PersonalLinkReason, (host: string) => string> = {
 export function buildPersonalLink(data: PersonalLinkData): { text: string; blocks: KnownBlock[] } {
   const intro = LINK_INTRO[data.reason](data.hostSlackUserId);
   const what = data.kind === 'webinar' ? 'webinar' : 'meeting';
-  const text = `${intro.replace(/^:[a-z_]+: /, '')} "${truncate(data.title, 200)}". Your personal join button is below.`;
+  const text = `${intro.replace(/^:[a-z_]+: /, '')} "${userText(data.title, 200)}". Your personal join button is below.`;
   const join: Button = {
     type: 'button',
     text: plain(data.kind === 'webinar' ? 'Join webinar' : 'Join meeting'),
@@ -286,7 +286,7 @@ export function buildGuestRemoved(data: { meetId: string; title: string; hostSla
   text: string;
   blocks: KnownBlock[];
 } {
-  const text = `You were removed from the guest list of "${truncate(data.title, 200)}": your personal link no longer works.`;
+  const text = `You were removed from the guest list of "${userText(data.title, 200)}": your personal link no longer works.`;
   return {
     text,
     blocks: [
@@ -316,7 +316,7 @@ export function buildAccessRequest(data: { meetId: string; title: string; reques
 } {
   const value = JSON.stringify({ m: data.meetId, u: data.requesterId } satisfies AccessRequestValue);
   return {
-    text: `<@${data.requesterId}> asks to join "${truncate(data.title, 200)}".`,
+    text: `<@${data.requesterId}> asks to join "${userText(data.title, 200)}".`,
     blocks: [
       {
         type: 'section',
@@ -351,8 +351,8 @@ export function buildAccessDecided(data: {
   approved: boolean;
 }): { text: string; blocks: KnownBlock[] } {
   const text = data.approved
-    ? `<@${data.decidedBy}> approved <@${data.requesterId}>: they got their personal link for "${truncate(data.title, 200)}".`
-    : `<@${data.decidedBy}> denied <@${data.requesterId}>'s request to join "${truncate(data.title, 200)}".`;
+    ? `<@${data.decidedBy}> approved <@${data.requesterId}>: they got their personal link for "${userText(data.title, 200)}".`
+    : `<@${data.decidedBy}> denied <@${data.requesterId}>'s request to join "${userText(data.title, 200)}".`;
   return {
     text,
     blocks: [
@@ -373,7 +373,7 @@ export function buildAccessDenied(data: { meetId: string; title: string }): {
   text: string;
   blocks: KnownBlock[];
 } {
-  const text = `Your request to join "${truncate(data.title, 200)}" wasn't approved this time.`;
+  const text = `Your request to join "${userText(data.title, 200)}" wasn't approved this time.`;
   return {
     text,
     blocks: [
@@ -440,8 +440,8 @@ export function buildInviteReport(data: InviteReportData): { text: string; block
   const blocks: KnownBlock[] = [];
   const text =
     data.failed.length > 0
-      ? `Guests for "${truncate(data.title, 200)}": ${data.added.length} added, ${data.failed.length} not added.`
-      : `Guests for "${truncate(data.title, 200)}": ${data.added.length} added.`;
+      ? `Guests for "${userText(data.title, 200)}": ${data.added.length} added, ${data.failed.length} not added.`
+      : `Guests for "${userText(data.title, 200)}": ${data.added.length} added.`;
   blocks.push({
     type: 'section',
     text: {

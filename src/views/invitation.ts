@@ -1,16 +1,16 @@
 import type { KnownBlock } from '@slack/types';
 import { slackDateToken } from '../time/slack-date.js';
 import { joinButton, type MeetingCardData } from './meeting-card.js';
-import { escapeMrkdwn, truncate } from './text.js';
+import { userText } from './text.js';
 
 /** The DM a mentioned user gets: who invites them to what, and a Join button. */
 export function buildInvitation(
   card: MeetingCardData,
   joinUrl: string | null,
 ): { text: string; blocks: KnownBlock[] } {
-  const title = escapeMrkdwn(truncate(card.title, 200));
+  const title = userText(card.title, 200);
   const when = card.kind === 'instant' ? 'now' : slackDateToken(card.start);
-  const text = `<@${card.hostSlackUserId}> invited you to the MegaMeeting "${truncate(card.title, 200)}" (${when}).`;
+  const text = `<@${card.hostSlackUserId}> invited you to the MegaMeeting "${title}" (${when}).`;
   const blocks: KnownBlock[] = [
     {
       type: 'section',
@@ -34,8 +34,8 @@ export function buildReminder(
   card: MeetingCardData,
   minutes: number,
 ): { text: string; blocks: KnownBlock[] } {
-  const title = escapeMrkdwn(truncate(card.title, 200));
-  const text = `Reminder: "${truncate(card.title, 200)}" starts in ${minutes} minutes.`;
+  const title = userText(card.title, 200);
+  const text = `Reminder: "${title}" starts in ${minutes} minutes.`;
   const blocks: KnownBlock[] = [
     {
       type: 'section',

@@ -2,7 +2,7 @@ import type { Button, KnownBlock } from '@slack/types';
 import { slackDateToken } from '../time/slack-date.js';
 import { timeZoneLabel } from '../time/zones.js';
 import { ACTIONS, BLOCKS } from './ids.js';
-import { escapeMrkdwn, formatDuration, truncate } from './text.js';
+import { escapeMrkdwn, formatDuration, truncate, userText } from './text.js';
 
 export type CardKind = 'instant' | 'scheduled' | 'webinar' | 'secure';
 export type CardStatus = 'scheduled' | 'live' | 'ended';
@@ -35,7 +35,7 @@ export const KIND_LABELS: Record<CardKind, string> = {
 };
 
 export function cardFallbackText(card: MeetingCardData): string {
-  const title = truncate(card.title, 200);
+  const title = userText(card.title, 200);
   if (card.status === 'ended') return `MegaMeeting "${title}" has ended.`;
   if (card.kind === 'instant') return `MegaMeeting "${title}" started by <@${card.hostSlackUserId}>.`;
   return `MegaMeeting "${title}" scheduled by <@${card.hostSlackUserId}> for ${slackDateToken(card.start)}.`;

@@ -1,7 +1,7 @@
 import type { Button, KnownBlock } from '@slack/types';
 import { slackDateToken } from '../time/slack-date.js';
 import { ACTIONS } from './ids.js';
-import { escapeMrkdwn, truncate } from './text.js';
+import { escapeMrkdwn, userText } from './text.js';
 
 /**
  * Recording messages: pure builders. The ready DM (Download + Play URL buttons), the failed DM ("Try again"),
@@ -44,20 +44,20 @@ const TITLE_MAX = 150;
 export const RECORDING_LIST_MAX = 20;
 
 function titleOf(data: RecordingMessageData): string {
-  return escapeMrkdwn(truncate(data.title, TITLE_MAX));
+  return userText(data.title, TITLE_MAX);
 }
 
 /** `<!date^…>` (each reader's own zone), or MegaMeeting's raw text when it did not parse. */
 export function recordingDateText(data: Pick<RecordingMessageData, 'recordedAt' | 'recordedAtRaw'>): string {
   if (data.recordedAt && !Number.isNaN(data.recordedAt.getTime())) return slackDateToken(data.recordedAt);
-  if (data.recordedAtRaw) return escapeMrkdwn(truncate(data.recordedAtRaw, 60));
+  if (data.recordedAtRaw) return userText(data.recordedAtRaw, 60);
   return 'an unknown date';
 }
 
 function plainDate(data: Pick<RecordingMessageData, 'recordedAt' | 'recordedAtRaw'>): string {
   if (data.recordedAt && !Number.isNaN(data.recordedAt.getTime()))
     return data.recordedAt.toISOString().slice(0, 10);
-  return data.recordedAtRaw ?? 'unknown date';
+  return data.recordedAtRaw ? userText(data.recordedAtRaw, 60) : 'unknown date';
 }
 
 /** Action IDs must be unique within a message: the list suffixes them with the recId (`recording_play:<recId>`). */
@@ -101,7 +101,7 @@ function retryButton(recId: string, suffix: boolean): Button {
 /** The DM sent once when a recording has finished processing. */
 export function buildRecordingReadyMessage(data: RecordingMessageData): SlackMessage {
   const text =
-    `Your recording of ${truncate(data.title, TITLE_MAX)} (${plainDate(data)}) is ready. ` +
+    `Your recording of ${titleOf(data)} (${plainDate(data)}) is ready. ` +
     `Download: ${data.downloadUrl}${data.playUrl ? ` Play: ${data.playUrl}` : ''}`;
   return {
     text,
@@ -125,7 +125,7 @@ export function buildRecordingReadyMessage(data: RecordingMessageData): SlackMes
 
 /** The DM sent once when MegaMeeting could not process a recording, with a "Try again" button. */
 export function buildRecordingFailedMessage(data: RecordingMessageData): SlackMessage {
-  const text = `MegaMeeting could not process your recording of ${truncate(data.title, TITLE_MAX)} (${plainDate(data)}).`;
+  const text = `MegaMeeting could not process your recording of ${titleOf(data)} (${plainDate(data)}).`;
   return {
     text,
     blocks: [
@@ -150,7 +150,7 @@ export function buildRecordingFailedMessage(data: RecordingMessageData): SlackMe
 
 /** The failed DM after "Try again": processing was requested again; a new DM follows when it is ready. */
 export function buildRecordingRetryingMessage(data: RecordingMessageData): SlackMessage {
-  const text = `Processing of your recording of ${truncate(data.title, TITLE_MAX)} was requested again.`;
+  const text = `Processing of your recording of ${titleOf(data)} was requested again.`;
   return {
     text,
     blocks: [

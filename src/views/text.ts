@@ -5,6 +5,14 @@ export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/**
+ * User text (a title, a name) for any Slack `text`, blocks or the `text` fallback alike: cut to `max`, then
+ * escaped, so `<!channel>`, `<@U…>` or `<https://evil|click>` typed into a title shows as typed, never live.
+ */
+export function userText(text: string, max: number): string {
+  return escapeMrkdwn(truncate(text, max));
+}
+
 /** Cut to `max` characters (code points, so emoji are not split), ending with an ellipsis when cut. */
 export function truncate(text: string, max: number): string {
   const chars = Array.from(text);

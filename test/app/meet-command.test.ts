@@ -115,6 +115,22 @@ describe('instant meetings', () => {
     }
   });
 
+  test('a hostile title is inert in the notification text of the card and of the DM invitation', async () => {
+    t.slack.addUser({ id: 'U0BEN00001', real_name: 'Ben', email: 'ben@example.com' });
+    await t.command('<@U0BEN00001|ben> Sync <!channel> <https://evil.example|click here>');
+    const dm = await t.slack.waitForCall(
+      'chat.postMessage',
+      (c) => c.args.channel === t.slack.dmChannelFor('U0BEN00001'),
+    );
+    const card = t.slack.calls('chat.postMessage').find((c) => c.args.channel === W.channelId);
+    expect(onlyLiveMeeting().name).toContain('<!channel>');
+    for (const text of [String(card?.args.text), String(dm.args.text)]) {
+      expect(text).toContain('&lt;!channel&gt;');
+      expect(text).not.toContain('<!channel>');
+      expect(text).not.toContain('<https://evil');
+    }
+  });
+
   test('where the bot cannot post, the card goes out through the response_url, in channel', async () => {
     t.slack.addChannel({ id: 'G0PRIVATE1', is_private: true, is_member: false });
     const res = await t.command('Private sync', { channel_id: 'G0PRIVATE1' });
