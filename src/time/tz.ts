@@ -1,12 +1,20 @@
 /**
  * Core IANA time-zone helpers: validation, UTC offsets, abbreviations and wall-clock ↔ instant conversion.
  *
- * Nothing here reads the process time zone: every conversion reads wall-clock fields from Intl for an explicit
- * IANA zone, so results are the same with TZ=UTC, TZ=Pacific/Auckland or anything else. date-fns-tz is not
- * used for this: its formatInTimeZone / toZonedTime / getTimezoneOffset go through a Date in the *process*
- * zone and shift by an hour when the zone's wall time falls in a DST gap of the process zone (e.g. Chatham
- * 02:44 on 2026-09-27 printed as 03:44 under TZ=Pacific/Auckland), and fromZonedTime moves gap times backwards.
+ * Offsets come from @date-fns/tz's `tzOffset` and wall-clock fields from its `TZDate` getters: both read
+ * Intl for an explicit zone and never the process zone, so results are the same under TZ=UTC,
+ * TZ=Pacific/Auckland or anything else (jest runs test/time under all three). The library's own wall time →
+ * instant path (the `TZDate` constructor and setters) is not used: in @date-fns/tz 1.5 it starts from the
+ * process zone, so under TZ=Pacific/Auckland a Chatham gap time (2026-09-27 03:00) moves backwards to 02:00
+ * and under TZ=UTC a Sydney overlap time takes the second occurrence. `wallMsToInstant` below keeps our rule
+ * (gaps move forward, overlaps take the first occurrence) in a few lines over `tzOffset`.
+ *
+ * Hand-made on purpose, because no library has them: the IANA-only validity check (Intl and `tzOffset`
+ * accept numeric offsets such as "+05:00", which are not zones), the table of zone renames CLDR still
+ * reports under old names, and the abbreviation sources (`zoneAbbreviation`).
  */
+import { TZDate, tzOffset } from '@date-fns/tz';
+
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
 
@@ -82,8 +90,6 @@ export function assertInstant(instant: Date, what = 'instant'): void {
   }
 }
 
-const partsFormats = new Map<string, Intl.DateTimeFormat>();
-
 export interface ZonedFields {
   year: number;
   /** 1–12 */
@@ -97,55 +103,29 @@ export interface ZonedFields {
   weekday: number;
 }
 
-/** The wall-clock fields of `instant` in `timeZone`, read from Intl (never from the process zone). */
+/** The wall-clock fields of `instant` in `timeZone` (never read through the process zone). */
 export function zonedFields(instant: Date, timeZone: string): ZonedFields {
   assertInstant(instant);
   assertTimeZone(timeZone);
-  let format = partsFormats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-      era: 'short',
-    });
-    partsFormats.set(timeZone, format);
-  }
-  const parts: Record<string, number> = {};
-  let bc = false;
-  for (const part of format.formatToParts(instant)) {
-    if (part.type === 'era') bc = /^B/i.test(part.value);
-    else if (part.type !== 'literal') parts[part.type] = Number(part.value);
-  }
-  const year = bc ? 1 - (parts.year ?? 1) : (parts.year ?? 1970);
-  const month = parts.month ?? 1;
-  const day = parts.day ?? 1;
-  const noon = new Date(0);
-  noon.setUTCFullYear(year, month - 1, day);
+  // TZDate's getters read fields it computed with tzOffset for this zone, not the process zone's.
+  const wall = new TZDate(instant.getTime(), timeZone);
   return {
-    year,
-    month,
-    day,
-    hour: (parts.hour ?? 0) % 24,
-    minute: parts.minute ?? 0,
-    second: parts.second ?? 0,
-    weekday: noon.getUTCDay(),
+    year: wall.getFullYear(),
+    month: wall.getMonth() + 1,
+    day: wall.getDate(),
+    hour: wall.getHours(),
+    minute: wall.getMinutes(),
+    second: wall.getSeconds(),
+    weekday: wall.getDay(),
   };
 }
 
 /** UTC offset of `timeZone` at `instant`, in minutes east of UTC (New York in winter: -300; Chatham: +765). */
 export function zoneOffsetMinutes(instant: Date, timeZone: string): number {
-  const f = zonedFields(instant, timeZone);
-  const wall = new Date(0);
-  wall.setUTCFullYear(f.year, f.month - 1, f.day);
-  wall.setUTCHours(f.hour, f.minute, f.second, 0);
-  const seconds = Math.floor(instant.getTime() / 1000) * 1000;
-  return Math.round((wall.getTime() - seconds) / MINUTE_MS);
+  assertInstant(instant);
+  assertTimeZone(timeZone);
+  // Local mean times before 1900 have seconds (Amsterdam +00:19:32); whole minutes are what we print.
+  return Math.round(tzOffset(timeZone, instant));
 }
 
 const pad = (n: number, width = 2) => String(Math.abs(n)).padStart(width, '0');
@@ -323,6 +303,7 @@ export function wallFieldsToInstant(
   return wallMsToInstant(wallMs, timeZone);
 }
 
+/** Our DST rule over the library's offsets (see the header for why not the TZDate constructor). */
 function wallMsToInstant(wallMs: number, timeZone: string): ZonedInstant {
   assertTimeZone(timeZone);
   // The offsets a day either side cover any transition near this wall time (no zone changes twice in 48 h).
