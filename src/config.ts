@@ -140,6 +140,33 @@ function nonEmpty(env: Record<string, string | undefined>): Record<string, strin
   return out;
 }
 
+/**
+ * The variables that connect the app to a real Slack or MegaMeeting. When none of them (and no other `SLACK_…` or
+ * `MEGAMEETING_…` variable) is set, `npm start` serves the local sandbox instead; any one of them set means a real
+ * deployment, and start-up follows the usual rules (missing ones are reported, nothing starts).
+ */
+export const CONNECTION_VARIABLES = [
+  'SLACK_BOT_TOKEN',
+  'SLACK_SIGNING_SECRET',
+  'SLACK_APP_TOKEN',
+  'SLACK_API_URL',
+  'SLACK_CLIENT_ID',
+  'SLACK_CLIENT_SECRET',
+  'SLACK_STATE_SECRET',
+  'MEGAMEETING_URL',
+  'MEGAMEETING_API_TOKEN',
+] as const;
+
+/** True when no Slack and no MegaMeeting variable is set at all (empty values count as unset). */
+export function isUnconfigured(env: Record<string, string | undefined>): boolean {
+  return !Object.keys(nonEmpty(env)).some(
+    (name) =>
+      (CONNECTION_VARIABLES as readonly string[]).includes(name) ||
+      name.startsWith('SLACK_') ||
+      name.startsWith('MEGAMEETING_'),
+  );
+}
+
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const present = nonEmpty(env);
   const parsed = envSchema.safeParse(present);

@@ -1,5 +1,5 @@
 import { startApp } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, isUnconfigured, loadConfig } from './config.js';
 import { createLogger, makeScrubber } from './logger.js';
 
 /** Entry point for `npm start`: configuration problems stop start-up with one clear line each, no stack trace. */
@@ -7,6 +7,16 @@ async function main(): Promise<void> {
   // Relative times ("in 2 hours") go through date arithmetic in the process zone; UTC has no DST to trip on.
   // All user-facing times are computed in explicit IANA zones.
   process.env.TZ = 'UTC';
+  if (isUnconfigured(process.env)) {
+    process.stdout.write(
+      'No Slack or MegaMeeting variable is set, so this is the local sandbox. To connect a real Slack workspace, ' +
+        'set SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, MEGAMEETING_URL and MEGAMEETING_API_TOKEN (README.md).\n',
+    );
+    // Loaded only here: a configured deployment never loads the sandbox (nor its development-only dependencies).
+    const { runSandbox } = await import('../sandbox/run.js');
+    await runSandbox(process.env);
+    return;
+  }
   let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig(process.env);

@@ -441,6 +441,7 @@ export class SlackStub {
   private responseFailures = new Map<string, number[]>();
   private seq = 0;
   private lastTsMicros = 0;
+  private revision_ = 0;
 
   private constructor(options: SlackStubOptions) {
     this.options = options;
@@ -774,6 +775,38 @@ export class SlackStub {
     this.expiredTriggers.add(triggerId);
   }
 
+  /** Grows whenever a call or a response_url post arrives: a cheap "did anything change?" for pollers. */
+  get revision(): number {
+    return this.revision_;
+  }
+
+  /**
+   * What Slack does with a view_submission's `response_action: "update"` or `"push"` answer: replaces the
+   * submitted modal, or pushes a new one above it. Returns the view, or the error Slack would report.
+   */
+  applyViewResponse(
+    viewId: string,
+    action: 'update' | 'push',
+    view: unknown,
+  ): { ok: true; view: StubView } | { ok: false; error: SlackApiResponse } {
+    const record = this.viewRecords.get(viewId);
+    if (record?.kind !== 'modal') return { ok: false, error: fail('not_found') };
+    const invalid = this.viewError(view, 'modal');
+    if (invalid) return { ok: false, error: invalid };
+    const input = view as JsonObject;
+    if (action === 'update') {
+      record.view = this.makeView(input, record.view);
+      this.notify();
+      return { ok: true, view: clone(record.view) };
+    }
+    const pushed = this.makeView(input);
+    pushed.previous_view_id = record.view.id;
+    pushed.root_view_id = record.view.root_view_id;
+    this.viewRecords.set(pushed.id, { view: pushed, kind: 'modal' });
+    this.notify();
+    return { ok: true, view: clone(pushed) };
+  }
+
   // ----- fault injection -------------------------------------------------------------------------------------
 
   /**
@@ -1044,6 +1077,7 @@ export class SlackStub {
   // ----- waiting ---------------------------------------------------------------------------------------------
 
   private notify(): void {
+    this.revision_++;
     this.waiters = this.waiters.filter((w) => !w.check());
   }
 
