@@ -1,0 +1,92 @@
+/**
+ * `npm start` chooses: no Slack and no MegaMeeting variable at all → the local sandbox; any one of them set → the
+ * usual start-up rules (missing ones reported, nothing starts). Checked on the function and on the real process.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { CONNECTION_VARIABLES, isUnconfigured } from '../../src/config.js';
+
+describe('isUnconfigured', () => {
+  test('nothing set, or only variables that connect to nothing: the sandbox', () => {
+    expect(isUnconfigured({})).toBe(true);
+    expect(
+      isUnconfigured({ PORT: '3000', LOG_LEVEL: 'debug', DATABASE_URL: 'sqlite::memory:', HOME: '/root' }),
+    ).toBe(true);
+    // Empty values count as unset, as everywhere in the configuration.
+    expect(isUnconfigured({ SLACK_BOT_TOKEN: '', MEGAMEETING_URL: '  ' })).toBe(true);
+  });
+
+  test.each([...CONNECTION_VARIABLES])('%s set: a real deployment, never the sandbox', (name) => {
+    expect(isUnconfigured({ [name]: 'x' })).toBe(false);
+  });
+
+  test('any other SLACK_… or MEGAMEETING_… variable counts as set too', () => {
+    expect(isUnconfigured({ SLACK_SOMETHING_NEW: 'x' })).toBe(false);
+    expect(isUnconfigured({ MEGAMEETING_REGION: 'eu' })).toBe(false);
+  });
+});
+
+/** Runs src/main.ts (as `npm start` runs its build) with exactly `env` (plus PATH), collecting its output. */
+function run(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const out = { stdout: '', stderr: '' };
+  child.stdout?.on('data', (c: Buffer) => {
+    out.stdout += c.toString();
+  });
+  child.stderr?.on('data', (c: Buffer) => {
+    out.stderr += c.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, out, exited };
+}
+
+async function until(check: () => boolean, exited: Promise<unknown>, timeoutMs: number): Promise<void> {
+  let done = false;
+  void exited.then(() => {
+    done = true;
+  });
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (done || Date.now() > deadline) throw new Error('the process ended or took too long');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('npm start (src/main.ts)', () => {
+  let child: ChildProcess | null = null;
+  afterEach(() => {
+    if (child && child.exitCode === null) child.kill('SIGKILL');
+    child = null;
+  });
+
+  test('with no Slack and no MegaMeeting variable: says so in one line and serves the sandbox', async () => {
+    const started = run({ PORT: '0' });
+    child = started.child;
+    await until(() => /open (http:\/\/127\.0\.0\.1:\d+\/)/.test(started.out.stdout), started.exited, 60_000);
+    const lines = started.out.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^No Slack or MegaMeeting variable is set, so this is the local sandbox\./);
+    expect(lines[0]).toContain(
+      'SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, MEGAMEETING_URL and MEGAMEETING_API_TOKEN',
+    );
+    const url = /open (http:\/\/127\.0\.0\.1:\d+\/)/.exec(started.out.stdout)?.[1] ?? '';
+    const health = await fetch(`${url}healthz`);
+    expect(await health.json()).toEqual({ status: 'ok', sandbox: true });
+    const page = await fetch(url);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('MegaMeeting for Slack · sandbox');
+    started.child.kill('SIGTERM');
+    expect(await started.exited).toBe(0);
+  }, 90_000);
+
+  test('with one MegaMeeting variable set: the missing ones are reported and nothing starts', async () => {
+    const started = run({ PORT: '0', MEGAMEETING_URL: 'https://acme.megameeting.com' });
+    child = started.child;
+    expect(await started.exited).toBe(1);
+    expect(started.out.stdout).not.toMatch(/sandbox/i);
+    expect(started.out.stderr).toContain('MegaMeeting for Slack cannot start');
+    expect(started.out.stderr).toContain('SLACK_BOT_TOKEN is required');
+    expect(started.out.stderr).toContain('MEGAMEETING_API_TOKEN is required');
+  }, 90_000);
+});
