@@ -26,8 +26,10 @@ function runMain(
   });
 }
 
-test('without configuration, start-up explains what is missing in one line each, without a stack trace', async () => {
-  const { code, stderr } = await runMain({});
+test('half configured, start-up explains what is missing in one line each, without a stack trace', async () => {
+  // One Slack variable set: a (broken) deployment, so the usual rules hold. With none at all, npm start serves
+  // the local sandbox instead (test/sandbox/start-up.test.ts).
+  const { code, stderr } = await runMain({ SLACK_API_URL: 'http://127.0.0.1:9/api/' });
   expect(code).toBe(1);
   expect(stderr).toContain('SLACK_BOT_TOKEN is required');
   expect(stderr).toContain('MEGAMEETING_URL is required');
