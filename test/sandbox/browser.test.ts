@@ -241,6 +241,27 @@ describe('the sandbox in a browser', () => {
     await page.close();
   }, 90_000);
 
+  test('opening the Home tab sends app_home_opened, signed, and the app takes it', async () => {
+    const before = logs.length;
+    const page = await open(ANA.id, 'home');
+    await page.locator('#timeline .empty, #timeline .home').first().waitFor();
+    // What the app published with views.publish, or Slack's empty Home tab when it publishes none.
+    if (sandbox.slack.homeView(ANA.id))
+      await expect(page.locator('#timeline .home').count()).resolves.toBe(1);
+    else expect(await page.locator('#timeline').textContent()).toBe('The app has not published a Home tab.');
+    const answer = await page.evaluate(async (as) => {
+      const res = await fetch('/ui/home', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ as }),
+      });
+      return res.json();
+    }, ANA.id);
+    expect(answer).toEqual({ ok: true });
+    expect(logs.slice(before).filter((l) => /signature|401/i.test(l))).toEqual([]);
+    await page.close();
+  }, 90_000);
+
   test('the app never logged an error while people used the sandbox', () => {
     const errors = logs.filter((l) => /"level":(50|60)/.test(l));
     expect(errors).toEqual([]);
