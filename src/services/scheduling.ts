@@ -107,6 +107,11 @@ export type Validated<T> = { ok: true; form: T } | { ok: false; errors: FormErro
 
 /** A start this far in the past still counts as "now" (the form may have sat open a few minutes). */
 const PAST_GRACE_MS = 5 * 60_000;
+/**
+ * How long a meeting must stay missing from MegaMeeting's `meetings` (two answers at least this far apart)
+ * before it counts as ended elsewhere.
+ */
+export const ABSENCE_CONFIRM_MS = 5 * 60_000;
 const HALF_HOUR_MS = 30 * 60_000;
 const MAX_FORM_ERROR_CHARS = 1000;
 /** The longest wait for users.info before a modal opens (the trigger_id dies 3 s after the click). */
@@ -560,8 +565,12 @@ export class SchedulingService {
 
   /**
    * The user's meetings that have not ended, soonest first, reconciled against MegaMeeting's `meetings` (one
-   * call): meetings no longer there ended elsewhere, so they are marked ended and dropped. `stale` is true when
-   * MegaMeeting could not be asked (the store's view is shown as is).
+   * call). MegaMeeting offers no lookup of one meeting, so "ended elsewhere" needs two answers that agree minutes
+   * apart: the first answer that leaves a meeting out only records when (absentSince, in the store, shared by
+   * replicas); a later answer at least ABSENCE_CONFIRM_MS after that, still leaving it out, marks it ended; any
+   * answer listing it again clears the sighting. An empty answer (null or []) while meetings are open proves
+   * nothing (a proxy, a bad page, a hiccup) and changes nothing. `stale` is true when MegaMeeting could not be
+   * asked or gave nothing usable (the store's view is shown as is).
    */
   async listWithStatus(teamId: string, userId: string): Promise<{ items: ListItem[]; stale: boolean }> {
     const { deps } = this;
@@ -569,10 +578,21 @@ export class SchedulingService {
     let stale = false;
     if (records.length > 0) {
       try {
-        const live = new Set((await deps.megameeting.meetings()).map((m) => m.meetId));
-        const gone = records.filter((r) => !live.has(r.meetId));
-        for (const r of gone) await this.markEndedElsewhere(r);
-        records = records.filter((r) => live.has(r.meetId));
+        const listed = await deps.megameeting.meetings();
+        if (listed.length === 0) {
+          stale = true;
+          deps.logger.warn(
+            { teamId, open: records.length },
+            'MegaMeeting listed no meetings at all while some are open; not reconciling on that answer',
+          );
+        } else {
+          const live = new Set(listed.map((m) => m.meetId));
+          const kept: MeetingRecord[] = [];
+          for (const r of records) {
+            if (!(await this.reconcileOne(r, live.has(r.meetId)))) kept.push(r);
+          }
+          records = kept;
+        }
       } catch (err) {
         stale = true;
         deps.logger.warn(
@@ -595,21 +615,55 @@ export class SchedulingService {
     };
   }
 
-  private async markEndedElsewhere(record: MeetingRecord): Promise<void> {
+  /** One open meeting against one non-empty `meetings` answer; true when it is now marked ended. */
+  private async reconcileOne(record: MeetingRecord, listed: boolean): Promise<boolean> {
+    const { deps } = this;
+    const now = deps.clock.now();
+    try {
+      if (listed) {
+        if (record.absentSince) {
+          await deps.store.updateMeeting(record.teamId, record.meetId, { absentSince: null }, now);
+        }
+        return false;
+      }
+      if (!record.absentSince) {
+        await deps.store.updateMeeting(record.teamId, record.meetId, { absentSince: now }, now);
+        deps.logger.info(
+          { meetId: record.meetId },
+          'meeting missing from MegaMeeting’s list; ended only if still missing minutes from now',
+        );
+        return false;
+      }
+      if (now.getTime() - record.absentSince.getTime() < ABSENCE_CONFIRM_MS) return false;
+    } catch (err) {
+      deps.logger.warn({ err, meetId: record.meetId }, 'could not record a meeting missing from MegaMeeting');
+      return false;
+    }
+    return this.markEndedElsewhere(record);
+  }
+
+  private async markEndedElsewhere(record: MeetingRecord): Promise<boolean> {
     const { deps } = this;
     try {
       const now = deps.clock.now();
-      const ended = await deps.store.updateMeeting(record.teamId, record.meetId, {
-        status: 'ended',
-        endedAt: now,
-      });
-      deps.logger.info({ meetId: record.meetId }, 'meeting no longer on MegaMeeting; marked ended');
+      const ended = await deps.store.updateMeeting(
+        record.teamId,
+        record.meetId,
+        { status: 'ended', endedAt: now },
+        now,
+      );
+      deps.logger.info(
+        { meetId: record.meetId, absentSince: record.absentSince },
+        'meeting missing from MegaMeeting in two answers minutes apart; marked ended',
+      );
       if (ended) {
         const cleared = await deps.reminders.cancel(ended);
         await deps.meetings.refreshCard(cleared);
       }
+      return true;
     } catch (err) {
       deps.logger.warn({ err, meetId: record.meetId }, 'could not mark a meeting ended');
+      return false;
     }
   }
 
@@ -624,7 +678,7 @@ export class SchedulingService {
     const message = buildMeetingList(items);
     if (!stale) return message;
     const note =
-      "MegaMeeting isn't answering right now, so this list may include meetings that have already ended.";
+      "I couldn't check these with MegaMeeting right now, so this list may include meetings that have already ended.";
     return {
       text: `${message.text} ${note}`,
       blocks: [

@@ -244,6 +244,7 @@ function rowToMeeting(r: Selectable<MeetingsTable>): MeetingRecord {
     createdAt: toDate(r.created_at),
     updatedAt: toDate(r.updated_at),
     endedAt: toDateOrNull(r.ended_at),
+    absentSince: toDateOrNull(r.absent_since),
   };
 }
 
@@ -377,6 +378,7 @@ class KyselyStore implements Store {
           created_at: createdAt,
           updated_at: createdAt,
           ended_at: null,
+          absent_since: null,
         })
         .returningAll()
         .executeTakeFirstOrThrow();
@@ -436,6 +438,7 @@ class KyselyStore implements Store {
     if (patch.options !== undefined) set.options = JSON.stringify(patch.options);
     if (patch.endedAt !== undefined) set.ended_at = toMsOrNull(patch.endedAt);
     else if (patch.status === 'ended') set.ended_at = sql<number>`coalesce(ended_at, ${nowMs})`;
+    if (patch.absentSince !== undefined) set.absent_since = toMsOrNull(patch.absentSince);
 
     const row = await this.db
       .updateTable('meetings')
@@ -810,6 +813,56 @@ class KyselyStore implements Store {
   async getLease(name: string): Promise<Lease | null> {
     const row = await this.db.selectFrom('leases').selectAll().where('name', '=', name).executeTakeFirst();
     return row ? { name: row.name, holder: row.holder, expiresAt: toDate(row.expires_at) } : null;
+  }
+
+  // --- Handled Slack events ------------------------------------------------------------------------------
+
+  /** The lease statement (see acquireLease) on slack_events: one winner among concurrent claims. */
+  async claimSlackEvent(eventId: string, holder: string, ttlMs: number, now: Date): Promise<boolean> {
+    const nowMs = toMs(now);
+    const won = await this.db
+      .insertInto('slack_events')
+      .values({ event_id: eventId, holder, expires_at: nowMs + checkTtl(ttlMs) })
+      .onConflict((oc) =>
+        oc
+          .column('event_id')
+          .doUpdateSet((eb) => ({
+            holder: eb.ref('excluded.holder'),
+            expires_at: eb.ref('excluded.expires_at'),
+          }))
+          .where(
+            (eb): Expression<SqlBool> =>
+              eb.or([eb('slack_events.expires_at', '<=', nowMs), eb('slack_events.holder', '=', holder)]),
+          ),
+      )
+      .returning('event_id')
+      .executeTakeFirst();
+    return won !== undefined;
+  }
+
+  async completeSlackEvent(eventId: string, holder: string, ttlMs: number, now: Date): Promise<void> {
+    await this.db
+      .updateTable('slack_events')
+      .set({ expires_at: toMs(now) + checkTtl(ttlMs) })
+      .where('event_id', '=', eventId)
+      .where('holder', '=', holder)
+      .execute();
+  }
+
+  async releaseSlackEvent(eventId: string, holder: string): Promise<void> {
+    await this.db
+      .deleteFrom('slack_events')
+      .where('event_id', '=', eventId)
+      .where('holder', '=', holder)
+      .execute();
+  }
+
+  async pruneSlackEvents(now: Date): Promise<number> {
+    const result = await this.db
+      .deleteFrom('slack_events')
+      .where('expires_at', '<=', toMs(now))
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
   }
 
   /** Idempotent. */

@@ -160,6 +160,22 @@ export const MIGRATIONS: readonly Migration[] = [
         .compile(),
     ],
   },
+  {
+    version: 3,
+    name: 'meeting absence sightings, handled Slack events',
+    statements: (db) => [
+      // When MegaMeeting's `meetings` first left out a meeting we think open (null: listed, or never asked).
+      db.schema.alterTable('meetings').addColumn('absent_since', 'bigint').compile(),
+      // Events API deliveries claimed or handled, by event_id (Slack retries one event up to 3 times).
+      db.schema
+        .createTable('slack_events')
+        .addColumn('event_id', 'text', (c) => c.primaryKey())
+        .addColumn('holder', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .compile(),
+      db.schema.createIndex('slack_events_expires_idx').on('slack_events').column('expires_at').compile(),
+    ],
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = Math.max(...MIGRATIONS.map((m) => m.version));

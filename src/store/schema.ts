@@ -42,6 +42,8 @@ export interface MeetingsTable {
   created_at: EpochMs;
   updated_at: EpochMs;
   ended_at: EpochMs | null;
+  /** First time MegaMeeting's `meetings` answer left the meeting out (since it was last listed). */
+  absent_since: EpochMs | null;
 }
 
 export interface GuestsTable {
@@ -84,6 +86,13 @@ export interface LeasesTable {
   expires_at: EpochMs;
 }
 
+/** An Events API delivery claimed (being handled) or handled, until expires_at. */
+export interface SlackEventsTable {
+  event_id: string;
+  holder: string;
+  expires_at: EpochMs;
+}
+
 export interface SchemaMigrationsTable {
   version: number;
   name: string;
@@ -96,5 +105,6 @@ export interface Database {
   guests: GuestsTable;
   recordings: RecordingsTable;
   leases: LeasesTable;
+  slack_events: SlackEventsTable;
   schema_migrations: SchemaMigrationsTable;
 }

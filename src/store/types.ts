@@ -50,9 +50,16 @@ export interface MeetingRecord {
   createdAt: Date;
   updatedAt: Date;
   endedAt: Date | null;
+  /**
+   * When MegaMeeting's `meetings` first left this meeting out, since it was last listed (null: listed, or not
+   * asked yet). A meeting counts as ended elsewhere only when it is still left out minutes later.
+   */
+  absentSince: Date | null;
 }
 
-export type NewMeeting = Omit<MeetingRecord, 'createdAt' | 'updatedAt' | 'endedAt'> & { createdAt?: Date };
+export type NewMeeting = Omit<MeetingRecord, 'createdAt' | 'updatedAt' | 'endedAt' | 'absentSince'> & {
+  createdAt?: Date;
+};
 
 export type MeetingPatch = Partial<
   Pick<
@@ -68,6 +75,7 @@ export type MeetingPatch = Partial<
     | 'reminders'
     | 'options'
     | 'endedAt'
+    | 'absentSince'
   >
 >;
 
@@ -222,6 +230,19 @@ export interface Store {
   acquireLease(name: string, holder: string, ttlMs: number, now: Date): Promise<boolean>;
   releaseLease(name: string, holder: string): Promise<void>;
   getLease(name: string): Promise<Lease | null>;
+
+  // Handled Slack events (Events API retries carry the same event_id)
+  /**
+   * Claim an event for handling until `now + ttlMs`. Exactly one concurrent caller wins; a claim (or a handled
+   * record) that has expired may be taken again; the holder itself may renew.
+   */
+  claimSlackEvent(eventId: string, holder: string, ttlMs: number, now: Date): Promise<boolean>;
+  /** The holder handled it: keep the record until `now + ttlMs` so that retries are recognised. */
+  completeSlackEvent(eventId: string, holder: string, ttlMs: number, now: Date): Promise<void>;
+  /** Handling failed: forget the claim so that Slack's next retry is handled. Only the holder may. */
+  releaseSlackEvent(eventId: string, holder: string): Promise<void>;
+  /** Delete records that expired before `now`; returns how many went. */
+  pruneSlackEvents(now: Date): Promise<number>;
 
   close(): Promise<void>;
 }

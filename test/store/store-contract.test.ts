@@ -195,7 +195,7 @@ describe.each(DIALECTS)('Store contract on %s', (dialect) => {
   describe('meetings', () => {
     test('insert and read back every field exactly (ms precision, zone, JSON fields)', async () => {
       const inserted = await store.insertMeeting(meeting());
-      const expected = { ...meeting(), createdAt: T0, updatedAt: T0, endedAt: null };
+      const expected = { ...meeting(), createdAt: T0, updatedAt: T0, endedAt: null, absentSince: null };
       expect(inserted).toEqual(expected);
       expect(await store.getMeeting(TEAM, '1001')).toEqual(expected);
       expect(await other.getMeeting(TEAM, '1001')).toEqual(expected);
@@ -277,6 +277,7 @@ describe.each(DIALECTS)('Store contract on %s', (dialect) => {
         createdAt: T0,
         updatedAt: at(500),
         endedAt: null,
+        absentSince: null,
       });
       expect(await store.getMeeting(TEAM, '1001')).toEqual(updated);
 
@@ -663,7 +664,60 @@ describe.each(DIALECTS)('Store contract on %s', (dialect) => {
     });
   });
 
+  describe('meeting absence sightings', () => {
+    test('absentSince is set, kept across instances and cleared', async () => {
+      await store.insertMeeting(meeting());
+      const seen = await store.updateMeeting(TEAM, '1001', { absentSince: at(5_000) }, at(5_000));
+      expect(seen?.absentSince).toEqual(at(5_000));
+      expect((await other.getMeeting(TEAM, '1001'))?.absentSince).toEqual(at(5_000));
+      // Other patches leave it alone.
+      expect((await store.updateMeeting(TEAM, '1001', { title: 'Renamed' }, at(6_000)))?.absentSince).toEqual(
+        at(5_000),
+      );
+      expect(
+        (await store.updateMeeting(TEAM, '1001', { absentSince: null }, at(7_000)))?.absentSince,
+      ).toBeNull();
+    });
+  });
+
+  describe('handled Slack events', () => {
+    test('claim, refuse a second claimant, complete, expire, prune', async () => {
+      expect(await store.claimSlackEvent('Ev1', 'A', 60_000, at(0))).toBe(true);
+      expect(await other.claimSlackEvent('Ev1', 'B', 60_000, at(1_000))).toBe(false); // being handled
+      await store.completeSlackEvent('Ev1', 'A', 3_600_000, at(2_000));
+      expect(await other.claimSlackEvent('Ev1', 'B', 60_000, at(1_000_000))).toBe(false); // handled: kept
+      await other.completeSlackEvent('Ev1', 'B', 1, at(1_000_000)); // not B's: no effect
+      expect(await other.claimSlackEvent('Ev1', 'B', 60_000, at(3_601_999))).toBe(false);
+      expect(await other.claimSlackEvent('Ev1', 'B', 60_000, at(3_602_000))).toBe(true); // expired: taken
+      expect(await store.claimSlackEvent('Ev2', 'A', 60_000, at(0))).toBe(true);
+      expect(await store.pruneSlackEvents(at(60_000))).toBe(1); // Ev2's claim lapsed; Ev1 is B's until later
+      expect(await other.claimSlackEvent('Ev2', 'C', 60_000, at(60_000))).toBe(true);
+      await expect(store.claimSlackEvent('Ev3', 'A', 0, at(0))).rejects.toThrow(RangeError);
+    });
+
+    test('a released claim (handling failed) lets the next delivery handle the event', async () => {
+      expect(await store.claimSlackEvent('Ev9', 'A', 60_000, at(0))).toBe(true);
+      await other.releaseSlackEvent('Ev9', 'B'); // not B's: no effect
+      expect(await other.claimSlackEvent('Ev9', 'B', 60_000, at(1_000))).toBe(false);
+      await store.releaseSlackEvent('Ev9', 'A');
+      expect(await other.claimSlackEvent('Ev9', 'B', 60_000, at(1_000))).toBe(true);
+    });
+  });
+
   describe('races between two store instances', () => {
+    test(`claiming the same Slack event: exactly one winner, ${ROUNDS} rounds`, async () => {
+      for (let round = 0; round < ROUNDS; round++) {
+        const eventId = `EvRace${round}`;
+        const count = await winners([
+          () => store.claimSlackEvent(eventId, 'A1', 60_000, at(0)),
+          () => other.claimSlackEvent(eventId, 'B1', 60_000, at(0)),
+          () => store.claimSlackEvent(eventId, 'A2', 60_000, at(0)),
+          () => other.claimSlackEvent(eventId, 'B2', 60_000, at(0)),
+        ]);
+        expect(count).toBe(1);
+      }
+    });
+
     test(`claiming the same recording: exactly one winner, ${ROUNDS} rounds`, async () => {
       for (let round = 0; round < ROUNDS; round++) {
         const recId = `race-${round}`;
@@ -758,7 +812,12 @@ describe.each(DIALECTS)('Store contract on %s', (dialect) => {
       const second = await openStore(db.url);
       try {
         expect(await second.getUserLink(TEAM, 'U1')).toEqual(link());
-        expect(await second.getMeeting(TEAM, '1001')).toEqual({ ...meeting(), updatedAt: T0, endedAt: null });
+        expect(await second.getMeeting(TEAM, '1001')).toEqual({
+          ...meeting(),
+          updatedAt: T0,
+          endedAt: null,
+          absentSince: null,
+        });
         expect(await second.getGuestByKey(TEAM, '1001', 'key-secret-1')).toEqual(guest());
         expect(await second.getRecording('R1')).toMatchObject({ claimedBy: 'A', claimExpiresAt: at(60_000) });
         expect(await second.claimRecording('R1', 'B', at(1), 60_000)).toBe(false);
@@ -830,13 +889,14 @@ describe.each(DIALECTS)('migrations on %s', (dialect) => {
 
     const s = await openStore(d.url);
     try {
-      expect(await versions(d.url)).toEqual([1, 2]);
+      expect(await versions(d.url)).toEqual(Array.from({ length: LATEST_SCHEMA_VERSION }, (_, i) => i + 1));
       expect(await indexExists(d.url, 'meetings_meet_id_idx')).toBe(true);
       expect(await s.findMeetingByMeetId('old-1')).toMatchObject({
         title: 'From v1',
         startAt: T0,
         timeZone: 'Asia/Tokyo',
         status: 'live',
+        absentSince: null,
       });
       expect(await s.claimRecording('old-rec', 'B', at(1), 1000)).toBe(false);
       expect(await s.claimRecording('old-rec', 'B', at(60_000), 1000)).toBe(true);
