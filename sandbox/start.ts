@@ -19,8 +19,6 @@ import { createSandboxServer } from './ui/server.js';
 export interface SandboxOptions {
   /** The web page's port (PORT); 0 picks a free one. Default 3000. */
   port?: number;
-  /** Default 127.0.0.1: the sandbox has no authentication. */
-  host?: string;
   /** The app's log level (LOG_LEVEL). Default `warn`, so the console stays readable. */
   logLevel?: string;
   /** Where the app's log lines go; default stderr. */
@@ -126,7 +124,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     const server: Server = createSandboxServer({ client, slack, emulator, identity });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(opts.port ?? 3000, opts.host ?? '127.0.0.1', () => resolve());
+      // Loopback only: the sandbox has no authentication (and answers only loopback Host names).
+      server.listen(opts.port ?? 3000, '127.0.0.1', () => resolve());
     });
     started.push({
       close: () =>
@@ -136,9 +135,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
         }),
     });
     const port = (server.address() as AddressInfo).port;
-    const host = opts.host ?? '127.0.0.1';
     return {
-      url: `http://${host.includes(':') ? `[${host}]` : host}:${port}/`,
+      url: `http://127.0.0.1:${port}/`,
       port,
       emulator,
       slack,

@@ -82,6 +82,13 @@ function send(res: ServerResponse, status: number, type: string, body: string): 
 const json = (res: ServerResponse, status: number, body: unknown) =>
   send(res, status, 'application/json; charset=utf-8', JSON.stringify(body));
 
+/** `127.0.0.1:3000`, `localhost:3000`, `[::1]:3000` (any port). */
+export function isLoopbackHost(host: string | undefined): boolean {
+  if (!host) return false;
+  const name = host.replace(/:\d+$/, '').toLowerCase();
+  return name === '127.0.0.1' || name === 'localhost' || name === '[::1]';
+}
+
 export function createSandboxServer(deps: SandboxServerDeps): Server {
   const { client, slack, emulator, identity } = deps;
   const asset = (name: string) => readFileSync(sandboxFile(`ui/${name}`), 'utf8');
@@ -147,6 +154,8 @@ export function createSandboxServer(deps: SandboxServerDeps): Server {
     c === 'home' || c === slack.dmChannelFor(as) || channels.some((ch) => ch.id === c);
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // Only pages addressed to this machine: a site that rebinds its DNS name to 127.0.0.1 gets nothing.
+    if (!isLoopbackHost(req.headers.host)) return send(res, 403, 'text/plain; charset=utf-8', 'forbidden');
     const url = new URL(req.url ?? '/', 'http://sandbox.invalid');
     const key = `${req.method} ${url.pathname}`;
     if (req.method === 'GET') {

@@ -150,6 +150,20 @@ describe('the sandbox in a browser', () => {
     await page.close();
   }, 90_000);
 
+  test('the admin may end a meeting someone else hosts', async () => {
+    const DANA = SANDBOX_PEOPLE.find((p) => p.role === 'admin');
+    const benPage = await open(BEN.id, GENERAL);
+    await type(benPage, '/meet Standup');
+    await card(benPage, 'Standup').waitFor();
+    const danaPage = await open(DANA?.id ?? '', GENERAL);
+    await pressWithConfirm(danaPage, card(danaPage, 'Standup'), 'End meeting');
+    await card(danaPage, 'Ended: Standup').waitFor();
+    // Everyone sees the card ended.
+    await card(benPage, 'Ended: Standup').waitFor();
+    await danaPage.close();
+    await benPage.close();
+  }, 90_000);
+
   test('/meet schedule: a zone typed into the searchable select, submit, a card at that time', async () => {
     const page = await open(ANA.id, GENERAL);
     await type(page, '/meet schedule Roadmap');

@@ -3,6 +3,9 @@
  * usual start-up rules (missing ones reported, nothing starts). Checked on the function and on the real process.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CONNECTION_VARIABLES, isUnconfigured } from '../../src/config.js';
 
 describe('isUnconfigured', () => {
@@ -62,7 +65,9 @@ describe('npm start (src/main.ts)', () => {
   });
 
   test('with no Slack and no MegaMeeting variable: says so in one line and serves the sandbox', async () => {
-    const started = run({ PORT: '0' });
+    // DATABASE_URL may point at a real database: the sandbox keeps its data in memory and never opens it.
+    const database = join(tmpdir(), `sandbox-must-not-create-${process.pid}.sqlite`);
+    const started = run({ PORT: '0', DATABASE_URL: `sqlite:${database}` });
     child = started.child;
     await until(() => /open (http:\/\/127\.0\.0\.1:\d+\/)/.test(started.out.stdout), started.exited, 60_000);
     const lines = started.out.stdout.trim().split('\n');
@@ -76,6 +81,7 @@ describe('npm start (src/main.ts)', () => {
     const page = await fetch(url);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('MegaMeeting for Slack · sandbox');
+    expect(existsSync(database)).toBe(false);
     started.child.kill('SIGTERM');
     expect(await started.exited).toBe(0);
   }, 90_000);
