@@ -15,6 +15,7 @@ import { MeetingsService } from './services/meetings.js';
 import { RecordingsPoller, RecordingsService } from './services/recordings.js';
 import { RemindersService } from './services/reminders.js';
 import { SchedulingService } from './services/scheduling.js';
+import { eventDedupe } from './slack/event-dedupe.js';
 import { SlackGateway } from './slack/gateway.js';
 import { isFreshSlackTimestamp } from './slack/request-guard.js';
 import { openStore } from './store/index.js';
@@ -269,6 +270,8 @@ export async function startApp(
       inFlight--;
     }
   });
+  // Events API retries (same event_id) reach the listeners once, on any replica.
+  bolt.use(eventDedupe({ store, clock, logger }));
   registerListeners(bolt, services);
 
   const httpReceiver = receiver;
