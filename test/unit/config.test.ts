@@ -101,4 +101,23 @@ describe('loadConfig', () => {
     const c = loadConfig({ ...minimal, SLACK_SIGNING_SECRET: undefined, SLACK_APP_TOKEN: 'xapp-1-abc' });
     expect(c.slack.mode).toBe('socket');
   });
+
+  test('numeric bounds: the edges are accepted, one past them refused', () => {
+    expect(loadConfig({ ...minimal, PORT: '0' }).port).toBe(0);
+    expect(loadConfig({ ...minimal, PORT: '65535' }).port).toBe(65535);
+    expect(problemsOf({ ...minimal, PORT: '65536' })).toEqual(['PORT must be between 0 and 65535']);
+    expect(loadConfig({ ...minimal, REMINDER_MINUTES: '1440' }).reminderMinutes).toBe(1440);
+    expect(problemsOf({ ...minimal, REMINDER_MINUTES: '1441' })).toEqual([
+      'REMINDER_MINUTES must be between 0 and 1440',
+    ]);
+    expect(loadConfig({ ...minimal, RECORDINGS_POLL_SECONDS: '86400' }).recordingsPollSeconds).toBe(86400);
+    expect(problemsOf({ ...minimal, RECORDINGS_POLL_SECONDS: '86401' })).toEqual([
+      'RECORDINGS_POLL_SECONDS must be between 0 and 86400',
+    ]);
+  });
+
+  test('an app-level token must start with xapp-, and a wrong one is not echoed', () => {
+    const problems = problemsOf({ ...minimal, SLACK_APP_TOKEN: 'xoxb-pasted-bot-token' });
+    expect(problems).toEqual(['SLACK_APP_TOKEN must be an app-level token starting with xapp-']);
+  });
 });

@@ -25,6 +25,18 @@ describe('logger', () => {
     );
   });
 
+  test('scrubs a key= or token= query value wherever it sits in the query', () => {
+    const scrub = makeScrubber([]);
+    expect(scrub('https://a.megameeting.com/meeting/?id=1234567&key=abcdef123456')).toBe(
+      'https://a.megameeting.com/meeting/?id=1234567&key=[redacted]',
+    );
+    expect(scrub('GET /cb?token=tok3n-value&x=1 and /cb?a=1&TOKEN=other-value')).toBe(
+      'GET /cb?token=[redacted]&x=1 and /cb?a=1&TOKEN=[redacted]',
+    );
+    // A parameter that merely ends in "key" or "token" is not a secret.
+    expect(scrub('/x?monkey=1&subtoken=2')).toBe('/x?monkey=1&subtoken=2');
+  });
+
   test('redacts secret-named fields and secrets nested in objects and errors', () => {
     const { lines, destination } = capture();
     const logger = createLogger({ level: 'info', secrets: ['SUPERSECRETTOKEN123'], destination });

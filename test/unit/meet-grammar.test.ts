@@ -40,6 +40,34 @@ describe('/meet grammar', () => {
     expect(intent).toMatchObject({ title });
   });
 
+  test.each([
+    ['end 1234', { kind: 'end', meetId: '1234' }],
+    ['end 123456789012', { kind: 'end', meetId: '123456789012' }],
+    ['guests 1234', { kind: 'guests', meetId: '1234' }],
+    ['account <@U1> abcd', { kind: 'account_set', slackUserId: 'U1', loginId: 'abcd' }],
+  ])('boundary accepted: %j', (text, expected) => {
+    expect(parseMeetCommand(text)).toEqual(expected);
+  });
+
+  test.each([
+    ['end 1', 'end 1'],
+    ['end 123', 'end 123'],
+    ['end 1234567890123', 'end 1234567890123'],
+    ['guests 123', 'guests 123'],
+    // Never end a meeting the user did not clearly name.
+    ['end 1234567 review', 'end 1234567 review'],
+    ['guests 1234567 please', 'guests 1234567 please'],
+    ['account <@U1> a', 'account a'],
+    ['account <@U1> abc', 'account abc'],
+    ['account <@U1> abcd extra', 'account abcd extra'],
+  ])('boundary refused, so it is a meeting title: %j', (text, title) => {
+    expect(parseMeetCommand(text)).toEqual({
+      kind: 'create',
+      title,
+      mentions: text.includes('<@U1>') ? ['U1'] : [],
+    });
+  });
+
   test('mentions become invitees and leave the title', () => {
     expect(parseMeetCommand('<@U111|ana> <@W222> Design sync')).toEqual({
       kind: 'create',
