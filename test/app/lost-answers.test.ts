@@ -140,3 +140,19 @@ describe("another host's meeting of the same name (Zoe, outside Slack)", () => {
     expect(t.slack.calls('chat.postMessage')).toHaveLength(0);
   });
 });
+
+test("our own host's twin made while the answer was lost (a load balancer retrying): neither is adopted", async () => {
+  // Both candidates are the host's, same name, same moment: adopting either could hand out the wrong room.
+  garbleCreate = 1;
+  onCreate = () => {
+    emulator.state.addMeeting({ name: 'Twice over', loginId: t.hostLogin?.loginId });
+  };
+  const res = await t.command('Twice over');
+  const reply = await t.slack.waitForResponse(res.responseUrl);
+  expect(reply.body.text).toContain('may not have managed to create the meeting');
+  const meetings = emulator.state.snapshot().meetings;
+  expect(meetings.map((m) => m.name)).toEqual(['Twice over', 'Twice over']);
+  for (const m of meetings) expect(await t.store.findMeetingByMeetId(m.meetId)).toBeNull();
+  expect(t.slack.calls('chat.postMessage')).toHaveLength(0);
+  expect(t.logs.filter((l) => l.includes('adopted'))).toEqual([]);
+});

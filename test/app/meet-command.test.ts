@@ -274,6 +274,24 @@ describe('ending meetings', () => {
     expect(liveMeetings()).toHaveLength(0);
   });
 
+  test('MegaMeeting failing to end it is not "already gone": the meeting stays live and the host is told', async () => {
+    const { meetId } = await startMeeting();
+    t.emulator.state.injectFaults('error500', 1);
+    const res = await t.command(`end ${meetId}`);
+    const reply = await t.slack.waitForResponse(res.responseUrl);
+    expect(reply.body.response_type).toBe('ephemeral');
+    expect(reply.body.text).not.toContain('Ended');
+    expect(liveMeetings().map((m) => m.meetId)).toEqual([meetId]);
+    expect(await t.store.getMeeting(W.teamId, meetId)).toMatchObject({ status: 'live', endedAt: null });
+    expect(t.slack.calls('chat.update')).toHaveLength(0);
+    // Once MegaMeeting answers again, ending works.
+    const again = await t.command(`end ${meetId}`);
+    expect((await t.slack.waitForResponse(again.responseUrl)).body.text).toContain(
+      `Ended "Retro" (${meetId})`,
+    );
+    expect(liveMeetings()).toHaveLength(0);
+  });
+
   test('/meet end <id> ends it; a second time says it already ended; unknown IDs are explained', async () => {
     const { meetId } = await startMeeting();
     const first = await t.command(`end ${meetId}`);
@@ -300,6 +318,30 @@ describe('list, help and accounts', () => {
     expect(JSON.stringify(reply.body.blocks)).toContain('First');
     assertValidMessageBlocks(reply.body.blocks as unknown[]);
   });
+
+  test('/meet list leaves out meetings that were ended', async () => {
+    await t.command('Still going');
+    await t.slack.waitForCall('chat.postMessage');
+    await t.command('Wrapped up');
+    await t.slack.waitForCalls('chat.postMessage', 2);
+    const wrapped = t.emulator.state.snapshot().meetings.find((m) => m.name === 'Wrapped up');
+    if (!wrapped) throw new Error('no meeting "Wrapped up"');
+    const end = await t.command(`end ${wrapped.meetId}`);
+    expect((await t.slack.waitForResponse(end.responseUrl)).body.text).toContain('Ended "Wrapped up"');
+    const res = await t.command('list');
+    const shown = JSON.stringify((await t.slack.waitForResponse(res.responseUrl)).body.blocks);
+    expect(shown).toContain('Still going');
+    expect(shown).not.toContain('Wrapped up');
+    expect(shown).not.toContain(wrapped.meetId);
+    // Without MegaMeeting to reconcile against, the store alone must still leave it out.
+    t.emulator.state.injectFaults('status503', 20);
+    const stale = await t.command('list');
+    const staleReply = await t.slack.waitForResponse(stale.responseUrl, undefined, 15_000);
+    expect(staleReply.body.text).toMatch(/MegaMeeting isn't answering/);
+    const staleShown = JSON.stringify(staleReply.body.blocks);
+    expect(staleShown).toContain('Still going');
+    expect(staleShown).not.toContain('Wrapped up');
+  }, 30_000);
 
   test('/meet list leaves out meetings whose planned end is long past, even if MegaMeeting still lists them', async () => {
     const now = Date.now();

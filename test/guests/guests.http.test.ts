@@ -260,6 +260,51 @@ describe('secure meetings: guest manager', () => {
     expect(stored?.permissions).toEqual(['webcam', 'moderator']);
   });
 
+  test('a non-host pressing Remove or changing permissions in an open manager is refused; the guest is untouched', async () => {
+    const view = await openManager(meeting.meetId);
+    const bob = await t.store.findGuestBySlackUser(W.teamId, meeting.meetId, GUEST.id);
+    if (!bob) throw new Error('bob missing');
+    const link = `${t.emulator.url}/meeting/?key=${bob.guestKey}`;
+    const otherDm = `D${OTHER.id.slice(1)}`;
+    const refusals = () =>
+      t.slack
+        .calls('chat.postMessage')
+        .filter((c) => c.args.channel === otherDm)
+        .map((c) => String(c.args.text));
+
+    // The modal's payload is replayed by someone else (a forwarded view, a crafted request).
+    const removed = await pressInView(view.id, removeActionId(guestRef(bob)), { userId: OTHER.id });
+    expect(removed.status).toBe(200);
+    const actionId = permissionsActionId(guestRef(bob));
+    const changed = await pressInView(view.id, actionId, {
+      userId: OTHER.id,
+      actions: [
+        {
+          type: 'checkboxes',
+          action_id: actionId,
+          block_id: GUEST_IDS.row(guestRef(bob)),
+          selected_options: [
+            { text: { type: 'plain_text', text: 'Screen sharing' }, value: 'screenSharing' },
+          ],
+          action_ts: '1700000000.000002',
+        },
+      ],
+    });
+    expect(changed.status).toBe(200);
+
+    await waitFor('both refusals', () => refusals().length === 2);
+    expect(refusals().sort()).toEqual([
+      `Only the host (<@${HOST}>) or an admin can change guest permissions.`,
+      `Only the host (<@${HOST}>) or an admin can remove its guests.`,
+    ]);
+    expect(t.emulator.state.guests.get(bob.guestKey)?.permissions).toEqual(['webcam', 'moderator']);
+    expect((await t.store.findGuestBySlackUser(W.teamId, meeting.meetId, GUEST.id))?.permissions).toEqual([
+      'webcam',
+      'moderator',
+    ]);
+    expect((await fetch(link)).status).toBe(200);
+  });
+
   test('removing a guest invalidates their link and tells them privately', async () => {
     const view = await openManager(meeting.meetId);
     const bob = await t.store.findGuestBySlackUser(W.teamId, meeting.meetId, GUEST.id);
