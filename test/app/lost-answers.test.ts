@@ -18,6 +18,8 @@ let garbleCreate = 0;
 let dropCreate = false;
 /** Runs when a garbled createMeeting has reached MegaMeeting (e.g. someone else creates a meeting meanwhile). */
 let onCreate: (() => void) | null = null;
+/** The Slack user's MegaMeeting login. */
+let hostLoginId = '';
 let t: TestApp;
 
 beforeEach(async () => {
@@ -25,7 +27,11 @@ beforeEach(async () => {
   dropCreate = false;
   onCreate = null;
   emulator = await startEmulator();
-  emulator.state.addLogin({ email: W.userEmail, fullName: W.userRealName, roles: ['host'] });
+  hostLoginId = emulator.state.addLogin({
+    email: W.userEmail,
+    fullName: W.userRealName,
+    roles: ['host'],
+  }).loginId;
   proxy = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
@@ -145,13 +151,16 @@ test("our own host's twin made while the answer was lost (a load balancer retryi
   // Both candidates are the host's, same name, same moment: adopting either could hand out the wrong room.
   garbleCreate = 1;
   onCreate = () => {
-    emulator.state.addMeeting({ name: 'Twice over', loginId: t.hostLogin?.loginId });
+    emulator.state.addMeeting({ name: 'Twice over', loginId: hostLoginId });
   };
   const res = await t.command('Twice over');
   const reply = await t.slack.waitForResponse(res.responseUrl);
   expect(reply.body.text).toContain('may not have managed to create the meeting');
   const meetings = emulator.state.snapshot().meetings;
-  expect(meetings.map((m) => m.name)).toEqual(['Twice over', 'Twice over']);
+  expect(meetings.map((m) => [m.name, m.loginId])).toEqual([
+    ['Twice over', hostLoginId],
+    ['Twice over', hostLoginId],
+  ]);
   for (const m of meetings) expect(await t.store.findMeetingByMeetId(m.meetId)).toBeNull();
   expect(t.slack.calls('chat.postMessage')).toHaveLength(0);
   expect(t.logs.filter((l) => l.includes('adopted'))).toEqual([]);
