@@ -124,7 +124,7 @@ describe("another host's meeting of the same name (Zoe, outside Slack)", () => {
     await t.command('Weekly sync');
     const post = await t.slack.waitForCall('chat.postMessage');
     const ours = emulator.state.snapshot().meetings.find((m) => m.meetId !== theirs.meetId);
-    expect(ours).toBeDefined();
+    expect(ours).toMatchObject({ name: 'Weekly sync', loginId: hostLoginId });
     expect(JSON.stringify(post.args.blocks)).toContain(ours?.meetId);
     expect(JSON.stringify(post.args.blocks)).not.toContain(theirs.meetId);
     expect(await t.store.findMeetingByMeetId(theirs.meetId)).toBeNull();

@@ -42,7 +42,7 @@ test('prints the URL, the token and the hint; serves; stops on SIGTERM', async (
   const r = run({ EMULATOR_PORT: '0', EMULATOR_ADMIN_TOKEN: token, EMULATOR_REMUX_DELAY_MS: '0' });
   const out = await r.started;
   const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
-  expect(url).toBeDefined();
+  expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   expect(out).toContain(`admin token: ${token}`);
   expect(out).toContain(`MEGAMEETING_URL=${url} MEGAMEETING_API_TOKEN=${token} npm start`);
   const res = await fetch(`${url}/api`, {

@@ -69,9 +69,11 @@ describe('the request', () => {
   test('rejects a missing token or a non-http base URL at construction, without echoing the token', () => {
     expect(() => new MegaMeetingClient({ baseUrl: 'http://x', apiToken: ' ' })).toThrow(/apiToken/);
     expect(() => new MegaMeetingClient({ baseUrl: 'ftp://x', apiToken: TOKEN })).toThrow(/baseUrl/);
+    expect.assertions(4);
     try {
       new MegaMeetingClient({ baseUrl: 'nope', apiToken: TOKEN });
     } catch (e) {
+      expect(String(e)).toMatch(/baseUrl/);
       expect(String(e)).not.toContain(TOKEN);
     }
   });

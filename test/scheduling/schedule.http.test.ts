@@ -6,11 +6,7 @@ import { jest } from '@jest/globals';
 import type { ModalView } from '@slack/types';
 import type { GuestSpec } from '../../src/services/guest-specs.js';
 import type { MeetingRecord } from '../../src/store/types.js';
-import {
-  formatMegaMeetingDateTime,
-  formatMegaMeetingTimeZone,
-  instantToZonedParts,
-} from '../../src/time/megameeting-time.js';
+import { instantToZonedParts } from '../../src/time/megameeting-time.js';
 import { SCHEDULE_IDS as I, VIEWS } from '../../src/views/ids.js';
 import { eventually, startTestApp, type TestApp } from '../app/harness.js';
 import { assertValidMessageBlocks, assertValidModal } from '../support/block-kit.js';
@@ -84,14 +80,14 @@ describe('opening the modal', () => {
   });
 
   test.each([
-    ['webinar Launch', 'webinar', I.webinarOptions.block],
-    ['secure Patient consult', 'secure', I.guestExternal.block],
-  ])('/meet %s presets the type and shows its fields', async (text, type, blockId) => {
+    ['webinar Launch', 'webinar', I.webinarOptions, 'checkboxes'],
+    ['secure Patient consult', 'secure', I.guestExternal, 'plain_text_input'],
+  ])('/meet %s presets the type and shows its fields', async (text, type, field, elementType) => {
     await t.command(text);
     const view = await openedView();
     assertValidModal(view);
     expect(elementOf(view, I.type.block)?.initial_option).toMatchObject({ value: type });
-    expect(elementOf(view, blockId)).toBeDefined();
+    expect(elementOf(view, field.block)).toMatchObject({ type: elementType, action_id: field.action });
     expect(JSON.parse(view.private_metadata ?? '{}')).toMatchObject({ type, channelId: W.channelId });
   });
 
@@ -130,7 +126,10 @@ describe('opening the modal', () => {
     const updated = update.args.view as ModalView;
     assertValidModal(updated);
     expect(elementOf(updated, I.type.block)?.initial_option).toMatchObject({ value: 'webinar' });
-    expect(elementOf(updated, I.webinarOptions.block)).toBeDefined();
+    expect(elementOf(updated, I.webinarOptions.block)).toMatchObject({
+      type: 'checkboxes',
+      action_id: I.webinarOptions.action,
+    });
     expect(elementOf(updated, I.title.block)?.initial_value).toBe('Launch');
   });
 
@@ -183,21 +182,20 @@ describe('submitting the modal', () => {
     expect(ackBody(res)).toEqual({});
 
     const post = await t.slack.waitForCall('chat.postMessage', (c) => c.args.channel === W.channelId);
-    const [meeting] = meetingsInEmulator();
-    expect(meeting).toBeDefined();
+    const [meeting, ...others] = meetingsInEmulator();
+    expect(others).toEqual([]);
     const end = new Date(slot.instant.getTime() + 45 * 60_000);
     expect(meeting).toMatchObject({
       name: 'Design review',
       loginId: t.hostLogin?.loginId,
-      scheduledDateTime: formatMegaMeetingDateTime(slot.instant, 'America/Chicago'),
-      scheduledTimeZone: formatMegaMeetingTimeZone(slot.instant, 'America/Chicago'),
-      endDateTime: formatMegaMeetingDateTime(end, 'America/Chicago'),
     });
-    // The literal shapes MegaMeeting documents: `Fri Feb 12 2021 10:00:00 -0600` and `CST/UTC-06:00`.
+    // The documented shapes, checked against the emulator's own reading of them rather than the app's formatter
+    // (the exact strings are written out by hand in the test below).
     expect(meeting?.scheduledDateTime).toMatch(/^[A-Z][a-z]{2} [A-Z][a-z]{2} \d{2} \d{4} 15:00:00 -0[56]00$/);
     expect(meeting?.endDateTime).toMatch(/ 15:45:00 -0[56]00$/);
     expect(meeting?.scheduledTimeZone).toMatch(/^C[SD]T\/UTC-0[56]:00$/);
     expect(meeting?.scheduledStart?.toISOString()).toBe(slot.instant.toISOString());
+    expect(meeting?.scheduledEnd?.toISOString()).toBe(end.toISOString());
     expect(meeting?.options.requireVerification).toBe(false);
     expect(meeting?.options.enableRegistration).toBe(false);
 
@@ -226,6 +224,56 @@ describe('submitting the modal', () => {
     expect(stored.startAt.toISOString()).toBe(slot.instant.toISOString());
   });
 
+  test.each([
+    // Far enough ahead never to be in the past; written out by hand, winter and summer time.
+    [
+      'America/Chicago in winter',
+      { date: '2031-01-14', time: '15:00', zone: 'America/Chicago', duration: 45 },
+      {
+        scheduledDateTime: 'Tue Jan 14 2031 15:00:00 -0600',
+        scheduledTimeZone: 'CST/UTC-06:00',
+        endDateTime: 'Tue Jan 14 2031 15:45:00 -0600',
+        start: '2031-01-14T21:00:00.000Z',
+      },
+    ],
+    [
+      'America/New_York in summer',
+      { date: '2031-07-15', time: '16:30', zone: 'America/New_York', duration: 90 },
+      {
+        scheduledDateTime: 'Tue Jul 15 2031 16:30:00 -0400',
+        scheduledTimeZone: 'EDT/UTC-04:00',
+        endDateTime: 'Tue Jul 15 2031 18:00:00 -0400',
+        start: '2031-07-15T20:30:00.000Z',
+      },
+    ],
+    [
+      'Asia/Kolkata (half-hour offset)',
+      { date: '2031-03-03', time: '09:30', zone: 'Asia/Kolkata', duration: 30 },
+      {
+        scheduledDateTime: 'Mon Mar 03 2031 09:30:00 +0530',
+        scheduledTimeZone: 'IST/UTC+05:30',
+        endDateTime: 'Mon Mar 03 2031 10:00:00 +0530',
+        start: '2031-03-03T04:00:00.000Z',
+      },
+    ],
+  ])('MegaMeeting gets the exact documented strings: %s', async (_label, form, expected) => {
+    const res = await t.submitView({
+      callbackId: VIEWS.schedule,
+      privateMetadata: scheduleMetadata(),
+      values: formValues({ title: 'Fixed date', type: 'scheduled', ...form }),
+    });
+    expect(ackBody(res)).toEqual({});
+    await t.slack.waitForCall('chat.postMessage', (c) => c.args.channel === W.channelId);
+    const [meeting, ...others] = meetingsInEmulator();
+    expect(others).toEqual([]);
+    expect(meeting).toMatchObject({
+      name: 'Fixed date',
+      scheduledDateTime: expected.scheduledDateTime,
+      scheduledTimeZone: expected.scheduledTimeZone,
+      endDateTime: expected.endDateTime,
+    });
+    expect(meeting?.scheduledStart?.toISOString()).toBe(expected.start);
+  });
   test('another zone than the user’s: Asia/Kolkata wall time and +0530', async () => {
     const slot = futureSlot(12, '09:30', 'Asia/Kolkata');
     await t.submitView({

@@ -567,7 +567,7 @@ describe('more methods', () => {
     expect(stub.calls()).toEqual([]);
     expect(stub.messagesIn('C1')).toEqual([]);
     expect(stub.user('U0TEMP0001')).toBeUndefined();
-    expect(stub.user(TEST_WORKSPACE.userId)).toBeDefined();
+    expect(stub.user(TEST_WORKSPACE.userId)).toMatchObject({ id: TEST_WORKSPACE.userId });
     await client.auth.test();
   });
 });
