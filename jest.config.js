@@ -22,6 +22,8 @@ const processZones = ['Pacific/Auckland', 'America/Los_Angeles'].map((processTim
   displayName: `time TZ=${processTimeZone}`,
   testEnvironment: '<rootDir>/test/support/process-zone-environment.js',
   testEnvironmentOptions: { processTimeZone },
+  // A Stryker run's sandboxes are copies of the repository: never collect their files.
+  modulePathIgnorePatterns: ['<rootDir>/.stryker-tmp/'],
   testMatch: ['<rootDir>/test/time/**/*.test.ts'],
 }));
 

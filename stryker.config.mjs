@@ -1,0 +1,81 @@
+/**
+ * Mutation testing: `npm run test:mutation` (docs/mutation.md). Not part of `npm test` or CI.
+ *
+ * Without MUTATION_SCOPE every file of the scope is mutated and every test may kill a mutant (hours on a
+ * 2-core machine the first time; incremental afterwards). MUTATION_SCOPE=<name> narrows the run to one part of
+ * the scope and to the tests written for it, which bounds the time: a mutant those tests miss might still be
+ * killed by another test, so a scoped score is a lower bound of the full one.
+ * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
+ */
+
+const SCOPES = {
+  logger: { mutate: ['src/logger.ts'], tests: ['test/unit/logger.test.ts'] },
+  config: { mutate: ['src/config.ts'], tests: ['test/unit/config.test.ts', 'test/app/lifecycle.test.ts'] },
+  commands: {
+    mutate: ['src/commands/**/*.ts'],
+    tests: ['test/unit/meet-grammar.test.ts', 'test/app/meet-command.test.ts'],
+  },
+  operations: {
+    mutate: ['src/megameeting/operations.ts'],
+    tests: ['test/megameeting/operations.test.ts', 'test/megameeting/client.*.test.ts'],
+  },
+  slack: {
+    mutate: ['src/slack/**/*.ts'],
+    tests: [
+      'test/app/http-security.test.ts',
+      'test/app/event-retries.http.test.ts',
+      'test/app/meet-command.test.ts',
+    ],
+  },
+  store: { mutate: ['src/store/**/*.ts'], tests: ['test/store/*.test.ts'] },
+  services: { mutate: ['src/services/**/*.ts'], tests: ['test/**/*.test.ts'] },
+};
+
+const scopeName = process.env.MUTATION_SCOPE;
+const scope = scopeName ? SCOPES[scopeName] : undefined;
+if (scopeName && !scope) {
+  throw new Error(`MUTATION_SCOPE must be one of ${Object.keys(SCOPES).join(', ')}`);
+}
+const reportDir = `reports/mutation${scope ? `/${scopeName}` : ''}`;
+
+export default {
+  packageManager: 'npm',
+  testRunner: 'jest',
+  // Jest runs the tests as native ESM, as in `npm test`.
+  testRunnerNodeArgs: ['--experimental-vm-modules', '--no-warnings=ExperimentalWarning'],
+  jest: {
+    projectType: 'custom',
+    configFile: 'jest.config.js',
+    enableFindRelatedTests: true,
+    ...(scope ? { config: { testMatch: scope.tests.map((t) => `<rootDir>/${t}`) } } : {}),
+  },
+  checkers: ['typescript'],
+  tsconfigFile: 'tsconfig.json',
+  typescriptChecker: { prioritizePerformanceOverAccuracy: true },
+  coverageAnalysis: 'perTest',
+  mutate: scope
+    ? scope.mutate
+    : [
+        'src/slack/**/*.ts',
+        'src/commands/**/*.ts',
+        'src/services/**/*.ts',
+        'src/store/**/*.ts',
+        'src/logger.ts',
+        'src/config.ts',
+        'src/megameeting/operations.ts',
+      ],
+  // One incremental file per scope: a run only keeps the results of the files it mutated.
+  incremental: true,
+  incrementalFile: `${reportDir}/incremental.json`,
+  // The machine is shared: one test process by default (`--concurrency 2` when it is free).
+  concurrency: 1,
+  timeoutMS: 10000,
+  timeoutFactor: 2,
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: 'always',
+  ignorePatterns: ['dist', 'data', 'coverage', 'reports', 'sandbox/.cache', '*.sqlite', '*.sqlite-*'],
+  reporters: ['clear-text', 'progress-append-only', 'html', 'json'],
+  htmlReporter: { fileName: `${reportDir}/mutation.html` },
+  jsonReporter: { fileName: `${reportDir}/mutation.json` },
+  thresholds: { high: 90, low: 85, break: null },
+};
