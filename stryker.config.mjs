@@ -10,14 +10,12 @@
 
 const SCOPES = {
   logger: { mutate: ['src/logger.ts'], tests: ['test/unit/logger.test.ts'] },
-  config: { mutate: ['src/config.ts'], tests: ['test/unit/config.test.ts', 'test/app/lifecycle.test.ts'] },
-  commands: {
-    mutate: ['src/commands/**/*.ts'],
-    tests: ['test/unit/meet-grammar.test.ts', 'test/app/meet-command.test.ts'],
-  },
+  config: { mutate: ['src/config.ts'], tests: ['test/unit/config.test.ts'] },
+  grammar: { mutate: ['src/commands/meet-grammar.ts'], tests: ['test/unit/meet-grammar.test.ts'] },
+  commands: { mutate: ['src/commands/meet.ts'], tests: ['test/app/meet-command.test.ts'] },
   operations: {
     mutate: ['src/megameeting/operations.ts'],
-    tests: ['test/megameeting/operations.test.ts', 'test/megameeting/client.*.test.ts'],
+    tests: ['test/megameeting/operations.test.ts', 'test/megameeting/client.stub.test.ts'],
   },
   slack: {
     mutate: ['src/slack/**/*.ts'],

@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
-import { createLogger, makeScrubber } from '../../src/logger.js';
+import { LogLevel } from '@slack/bolt';
+import { boltLogger, createLogger, makeScrubber } from '../../src/logger.js';
 
 function capture() {
   const lines: string[] = [];
@@ -66,5 +67,97 @@ describe('logger', () => {
     expect(out).not.toContain('SUPERSECRETTOKEN123');
     expect(out).not.toContain('abcdef123456');
     expect(JSON.parse(lines[0] ?? '{}').msg).toBe('boom [redacted] https://x/meeting/?key=[redacted]');
+  });
+});
+
+describe('logger fields', () => {
+  function lineOf(log: (logger: ReturnType<typeof createLogger>) => void, secrets: string[] = []) {
+    const { lines, destination } = capture();
+    log(createLogger({ level: 'debug', secrets, destination }));
+    expect(lines).toHaveLength(1);
+    return JSON.parse(lines[0] ?? '{}') as Record<string, unknown>;
+  }
+
+  test('every secret-named field is redacted; other fields and absent secrets are kept as they are', () => {
+    const secretNames = [
+      'token',
+      'apiToken',
+      'botToken',
+      'appToken',
+      'signingSecret',
+      'authorization',
+      'guestKey',
+      'key',
+      'meetingLink',
+      'personalLink',
+      'password',
+    ];
+    const fields = Object.fromEntries(secretNames.map((k) => [k, `value-of-${k}`]));
+    const line = lineOf((l) => l.info({ ...fields, meetId: '1234567', absent: { token: null } }, 'x'));
+    for (const k of secretNames) expect(line[k]).toBe('[redacted]');
+    // A null secret says "none", which is not a secret; a plain field stays readable.
+    expect(line).toMatchObject({ meetId: '1234567', absent: { token: null }, service: 'megameeting-slack' });
+  });
+
+  test('an error keeps only its type, scrubbed message and code, logged alone or as a field', () => {
+    const err = Object.assign(new Error('failed SUPERSECRETTOKEN123'), { code: 'E_TEST' });
+    const alone = lineOf((l) => l.error(err), ['SUPERSECRETTOKEN123']);
+    expect(alone.err).toMatchObject({ message: 'failed [redacted]', code: 'E_TEST' });
+    expect(JSON.stringify(alone)).not.toContain('SUPERSECRETTOKEN123');
+    expect(alone.msg).toBe('failed [redacted]');
+    // Under another name than `err` (which pino serializes first), the logger reduces the error itself.
+    const field = lineOf((l) => l.warn({ failure: err, meetId: '1' }, 'context'), ['SUPERSECRETTOKEN123']);
+    expect(field).toMatchObject({
+      failure: { type: 'Error', message: 'failed [redacted]', code: 'E_TEST' },
+      meetId: '1',
+      msg: 'context',
+    });
+    expect(Object.keys(field.failure as object).sort()).toEqual(['code', 'message', 'type']);
+  });
+
+  test('a self-referencing object is logged without overflowing the stack', () => {
+    const loop: Record<string, unknown> = { name: 'loop' };
+    loop.self = loop;
+    const line = lineOf((l) => l.info({ loop }, 'cyclic'));
+    expect(line.msg).toBe('cyclic');
+    expect((line.loop as { name: string }).name).toBe('loop');
+  });
+
+  test('only literal secrets of 6 characters or more are scrubbed (shorter ones would blank ordinary words)', () => {
+    const scrub = makeScrubber(['abc', undefined, 'sixsix']);
+    expect(scrub('abc sixsix abcd')).toBe('abc [redacted] abcd');
+  });
+});
+
+describe('boltLogger', () => {
+  test("Bolt's lines go through the app logger, tagged, with arguments joined and errors named", () => {
+    const { lines, destination } = capture();
+    const bolt = boltLogger(createLogger({ level: 'debug', secrets: ['SUPERSECRETTOKEN123'], destination }));
+    bolt.debug('d', { n: 1 });
+    bolt.info('i');
+    bolt.warn('w', new TypeError('bad SUPERSECRETTOKEN123'));
+    bolt.error('e', 2);
+    const parsed = lines.map((l) => JSON.parse(l) as { level: number; msg: string; component: string });
+    expect(parsed.map((p) => [p.level, p.component, p.msg])).toEqual([
+      [20, 'bolt', 'd {"n":1}'],
+      [30, 'bolt', 'i'],
+      [40, 'bolt', 'w TypeError: bad [redacted]'],
+      [50, 'bolt', 'e 2'],
+    ]);
+  });
+
+  test("reports the app's level to Bolt and ignores Bolt's attempts to change it", () => {
+    for (const [level, expected] of [
+      ['debug', LogLevel.DEBUG],
+      ['info', LogLevel.INFO],
+      ['warn', LogLevel.WARN],
+      ['error', LogLevel.ERROR],
+      ['fatal', LogLevel.INFO],
+    ] as const) {
+      const bolt = boltLogger(createLogger({ level, secrets: [], destination: capture().destination }));
+      expect(bolt.getLevel()).toBe(expected);
+      bolt.setLevel(LogLevel.DEBUG);
+      expect(bolt.getLevel()).toBe(expected);
+    }
   });
 });
