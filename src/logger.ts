@@ -69,6 +69,9 @@ export function createLogger(opts: LoggerOptions): AppLogger {
     {
       level: opts.level,
       base: { service: 'megameeting-slack' },
+      // The formatter below has already reduced errors to { type, message, code }: pino's own error serializer
+      // runs after it and would rename every type to "Object".
+      serializers: { err: (value: unknown) => value },
       formatters: {
         log: (obj) => scrubDeep(obj, scrub) as Record<string, unknown>,
       },
