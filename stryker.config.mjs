@@ -69,7 +69,8 @@ export default {
   concurrency: 1,
   timeoutMS: 10000,
   timeoutFactor: 2,
-  tempDirName: '.stryker-tmp',
+  // Its own sandbox folder per scope, so two scoped runs never clean up each other's.
+  tempDirName: scope ? `.stryker-tmp/${scopeName}` : '.stryker-tmp',
   cleanTempDir: 'always',
   ignorePatterns: ['dist', 'data', 'coverage', 'reports', 'sandbox/.cache', '*.sqlite', '*.sqlite-*'],
   reporters: ['clear-text', 'progress-append-only', 'html', 'json'],
