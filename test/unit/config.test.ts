@@ -120,4 +120,90 @@ describe('loadConfig', () => {
     const problems = problemsOf({ ...minimal, SLACK_APP_TOKEN: 'xoxb-pasted-bot-token' });
     expect(problems).toEqual(['SLACK_APP_TOKEN must be an app-level token starting with xapp-']);
   });
+
+  test('each malformed variable gets its own exact line', () => {
+    expect(
+      problemsOf({
+        SLACK_BOT_TOKEN: 'xoxp-x',
+        SLACK_APP_TOKEN: 'xoxb-1',
+        SLACK_API_URL: 'ftp://x',
+        PORT: '1.5',
+        MEGAMEETING_URL: 'nope',
+        MEGAMEETING_API_TOKEN: 'x',
+        DATABASE_URL: 'mysql://x',
+        RECORDINGS_POLL_SECONDS: '-1',
+        AUTO_REMUX: 'maybe',
+        DEFAULT_TIMEZONE: 'Mars/X',
+        REMINDER_MINUTES: '9999',
+        LOG_LEVEL: 'loud',
+      }),
+    ).toEqual([
+      'SLACK_BOT_TOKEN must be a bot token starting with xoxb-',
+      'SLACK_APP_TOKEN must be an app-level token starting with xapp-',
+      'SLACK_API_URL must be an http(s) URL',
+      'PORT must be a whole number',
+      'MEGAMEETING_URL must be an http(s) URL',
+      'DATABASE_URL must be sqlite:<path> or postgres://user@host:5432/dbname',
+      'RECORDINGS_POLL_SECONDS must be a whole number',
+      'AUTO_REMUX must be true or false',
+      'DEFAULT_TIMEZONE must be an IANA time zone such as Europe/Paris or UTC',
+      'REMINDER_MINUTES must be between 0 and 1440',
+      'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
+    ]);
+  });
+
+  test.each([
+    ['true', true],
+    [' TRUE ', true],
+    ['1', true],
+    ['yes', true],
+    ['on', true],
+    ['false', false],
+    ['0', false],
+    ['no', false],
+    ['Off', false],
+  ])('AUTO_REMUX=%j reads as %s', (value, expected) => {
+    expect(loadConfig({ ...minimal, AUTO_REMUX: value }).autoRemux).toBe(expected);
+  });
+
+  test('values are trimmed; URLs are normalised at their slashes', () => {
+    const c = loadConfig({
+      ...minimal,
+      SLACK_BOT_TOKEN: ' xoxb-1-2-abc ',
+      SLACK_SIGNING_SECRET: ' s3cret ',
+      MEGAMEETING_URL: 'http://127.0.0.1:4000///',
+      MEGAMEETING_API_TOKEN: ' tok ',
+      SLACK_API_URL: 'https://slack.example/api/',
+      PORT: ' 8080 ',
+      DEFAULT_TIMEZONE: ' Europe/Paris ',
+      DATABASE_URL: ' sqlite::memory: ',
+    });
+    expect(c).toMatchObject({
+      slack: {
+        botToken: 'xoxb-1-2-abc',
+        signingSecret: 's3cret',
+        apiUrl: 'https://slack.example/api/',
+        mode: 'http',
+      },
+      megameeting: { url: 'http://127.0.0.1:4000', apiToken: 'tok' },
+      port: 8080,
+      defaultTimeZone: 'Europe/Paris',
+      databaseUrl: 'sqlite::memory:',
+    });
+    expect(c.slack.appToken).toBeUndefined();
+  });
+
+  test('a ConfigError lists its problems one per line', () => {
+    let thrown: unknown;
+    try {
+      loadConfig({ ...minimal, PORT: 'x', LOG_LEVEL: 'loud' });
+    } catch (err) {
+      thrown = err;
+    }
+    expect(thrown).toBeInstanceOf(ConfigError);
+    expect((thrown as ConfigError).name).toBe('ConfigError');
+    expect((thrown as ConfigError).message).toBe(
+      'Invalid configuration:\n  - PORT must be a whole number\n  - LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
+    );
+  });
 });
