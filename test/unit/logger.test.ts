@@ -112,6 +112,11 @@ describe('logger fields', () => {
     expect(other.failure).toEqual({ type: 'Error', message: 'failed [redacted]', code: 'E_TEST' });
   });
 
+  test('secrets inside arrays are scrubbed too', () => {
+    const line = lineOf((l) => l.info({ calls: ['xoxb-1-abc', { token: 't0ken', ok: true }, 3] }, 'batch'));
+    expect(line.calls).toEqual(['xox?-[redacted]', { token: '[redacted]', ok: true }, 3]);
+  });
+
   test('a self-referencing object is logged without overflowing the stack', () => {
     const loop: Record<string, unknown> = { name: 'loop' };
     loop.self = loop;
