@@ -1,0 +1,134 @@
+import {
+  BOTH_MODES_PROBLEM,
+  readMultiWorkspaceConfig,
+  slackModeOf,
+} from '../../src/config/multi-workspace.js';
+
+const KEY = Buffer.alloc(32, 7).toString('base64');
+const OLD_KEY = Buffer.alloc(32, 9).toString('base64');
+const CLIENT_SECRET = 'client-secret-value-3f9a';
+const STATE_SECRET = 'state-secret-0123456789abcdef0123456789';
+
+const multi = {
+  SLACK_CLIENT_ID: '1234567890.9876543210',
+  SLACK_CLIENT_SECRET: CLIENT_SECRET,
+  SLACK_SIGNING_SECRET: 'signing-secret-value',
+  SLACK_STATE_SECRET: STATE_SECRET,
+  ENCRYPTION_KEY: KEY,
+  PUBLIC_URL: 'https://meet.example.com/',
+};
+
+function problems(env: Record<string, string | undefined>): string[] {
+  const r = readMultiWorkspaceConfig(env);
+  if (r.ok) throw new Error('expected problems');
+  return r.problems;
+}
+
+describe('slackModeOf', () => {
+  test.each([
+    [{ SLACK_BOT_TOKEN: 'xoxb-1' }, 'single'],
+    [{ SLACK_CLIENT_ID: '1.2' }, 'multi'],
+    [{ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_CLIENT_ID: '1.2' }, 'both'],
+    [{ SLACK_BOT_TOKEN: ' ', SLACK_CLIENT_ID: '' }, 'neither'],
+    [{}, 'neither'],
+  ])('%j → %s', (env, mode) => {
+    expect(slackModeOf(env)).toBe(mode);
+  });
+});
+
+describe('readMultiWorkspaceConfig', () => {
+  test('reads a complete environment, with the documented default and the derived redirect URI', () => {
+    const r = readMultiWorkspaceConfig(multi);
+    if (!r.ok) throw new Error(r.problems.join('\n'));
+    expect(r.config).toEqual({
+      clientId: '1234567890.9876543210',
+      clientSecret: CLIENT_SECRET,
+      signingSecret: 'signing-secret-value',
+      stateSecret: STATE_SECRET,
+      encryptionKey: Buffer.alloc(32, 7),
+      encryptionKeyPrevious: undefined,
+      publicUrl: 'https://meet.example.com',
+      redirectUri: 'https://meet.example.com/slack/oauth_redirect',
+      uninstallRetentionDays: 30,
+    });
+  });
+
+  test('reads the optional variables', () => {
+    const r = readMultiWorkspaceConfig({
+      ...multi,
+      ENCRYPTION_KEY_PREVIOUS: OLD_KEY,
+      UNINSTALL_RETENTION_DAYS: '7',
+      PUBLIC_URL: 'https://example.org/mm',
+    });
+    if (!r.ok) throw new Error(r.problems.join('\n'));
+    expect(r.config.encryptionKeyPrevious).toEqual(Buffer.alloc(32, 9));
+    expect(r.config.uninstallRetentionDays).toBe(7);
+    expect(r.config.redirectUri).toBe('https://example.org/mm/slack/oauth_redirect');
+  });
+
+  test('both modes set: one clear line, whatever else is wrong', () => {
+    expect(problems({ ...multi, SLACK_BOT_TOKEN: 'xoxb-1-2-3', MEGAMEETING_URL: 'https://x' })).toEqual([
+      BOTH_MODES_PROBLEM,
+    ]);
+    expect(problems({ SLACK_CLIENT_ID: '1.2', SLACK_BOT_TOKEN: 'xoxb-1-2-3' })).toEqual([BOTH_MODES_PROBLEM]);
+  });
+
+  test('every missing required variable gets its own line', () => {
+    expect(problems({ SLACK_CLIENT_ID: '1234.5678' })).toEqual([
+      'SLACK_CLIENT_SECRET is required in multi-workspace mode (the Client Secret from the app\'s "Basic Information" page)',
+      'SLACK_SIGNING_SECRET is required in multi-workspace mode (the Signing Secret from "Basic Information")',
+      'SLACK_STATE_SECRET is required in multi-workspace mode (a random text of 32 characters or more that signs the OAuth state)',
+      'ENCRYPTION_KEY is required in multi-workspace mode (32 random bytes in base64, e.g. from `openssl rand -base64 32`)',
+      "PUBLIC_URL is required in multi-workspace mode (the app's public base URL, e.g. https://meet.example.com)",
+    ]);
+  });
+
+  test('empty values count as missing', () => {
+    expect(problems({ ...multi, SLACK_CLIENT_SECRET: '  ' })).toEqual([
+      'SLACK_CLIENT_SECRET is required in multi-workspace mode (the Client Secret from the app\'s "Basic Information" page)',
+    ]);
+  });
+
+  test('MEGAMEETING_URL and MEGAMEETING_API_TOKEN are refused, one line each', () => {
+    expect(
+      problems({ ...multi, MEGAMEETING_URL: 'https://acme.megameeting.com', MEGAMEETING_API_TOKEN: 'T0K' }),
+    ).toEqual([
+      'MEGAMEETING_URL must not be set in multi-workspace mode: each workspace connects its own MegaMeeting account with /meet connect',
+      'MEGAMEETING_API_TOKEN must not be set in multi-workspace mode: each workspace connects its own MegaMeeting account with /meet connect',
+    ]);
+  });
+
+  test('malformed values: one line per variable, never the value itself', () => {
+    const bad = {
+      SLACK_CLIENT_ID: 'not-an-id',
+      SLACK_CLIENT_SECRET: CLIENT_SECRET,
+      SLACK_SIGNING_SECRET: 'x',
+      SLACK_STATE_SECRET: 'short-secret-value',
+      ENCRYPTION_KEY: 'a-password-not-a-key',
+      ENCRYPTION_KEY_PREVIOUS: 'c2hvcnQ=',
+      PUBLIC_URL: 'ftp://meet.example.com?x=1',
+      UNINSTALL_RETENTION_DAYS: 'thirty',
+    };
+    const lines = problems(bad);
+    expect(lines).toEqual([
+      'SLACK_CLIENT_ID must be a Slack Client ID such as 1234567890.1234567890',
+      'SLACK_STATE_SECRET must be at least 32 characters of random text (it signs the OAuth state)',
+      'ENCRYPTION_KEY must be 32 random bytes in base64 (44 characters, e.g. from `openssl rand -base64 32`)',
+      'ENCRYPTION_KEY_PREVIOUS must be 32 random bytes in base64 (44 characters, e.g. from `openssl rand -base64 32`)',
+      'PUBLIC_URL must be an http(s) base URL without query or fragment, e.g. https://meet.example.com',
+      'UNINSTALL_RETENTION_DAYS must be a whole number of days',
+    ]);
+    for (const value of ['short-secret-value', 'a-password-not-a-key', 'c2hvcnQ=', CLIENT_SECRET]) {
+      expect(lines.join('\n')).not.toContain(value);
+    }
+  });
+
+  test('a retention beyond ten years and a previous key equal to the current one are refused', () => {
+    expect(problems({ ...multi, UNINSTALL_RETENTION_DAYS: '4000' })).toEqual([
+      'UNINSTALL_RETENTION_DAYS must be between 0 and 3650',
+    ]);
+    expect(problems({ ...multi, ENCRYPTION_KEY_PREVIOUS: KEY })).toEqual([
+      'ENCRYPTION_KEY_PREVIOUS is the same key as ENCRYPTION_KEY: set it to the former key, or unset it',
+    ]);
+  });
+});
