@@ -61,6 +61,7 @@ import {
 import type { AddressInfo } from 'node:net';
 import type { Block, KnownBlock, MessageAttachment, MessageMetadata, View } from '@slack/types';
 import { type BlockKitIssue, homeTabIssues, messageBlocksIssues, modalIssues } from './block-kit.js';
+import { type OAuthApp, SlackOAuthStandIn } from './oauth.js';
 import { TEST_WORKSPACE } from './workspace.js';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -303,6 +304,8 @@ export interface SlackStubOptions {
   now?: () => number;
   /** How many posts a response_url accepts (Slack: 5). */
   responseUrlMaxUses?: number;
+  /** Answer `oauth.v2.access` for this app (see oauth.ts); without it the method is unknown. */
+  oauth?: OAuthApp;
 }
 
 export type StubHandler = (
@@ -423,6 +426,8 @@ export class SlackStub {
   private customHandlers = new Map<string, StubHandler>();
   /** The WebSocket URL `apps.connections.open` hands out (Socket Mode tests run their own server). */
   socketModeUrl: string | null = null;
+  /** The OAuth token endpoint, when `options.oauth` is set: issue codes with `stub.oauth.issueCode(grant)`. */
+  readonly oauth: SlackOAuthStandIn | undefined;
 
   private users = new Map<string, StubUser>();
   private channels = new Map<string, StubChannelInput>();
@@ -446,6 +451,7 @@ export class SlackStub {
   private constructor(options: SlackStubOptions) {
     this.options = options;
     this.now = options.now ?? Date.now;
+    this.oauth = options.oauth ? new SlackOAuthStandIn(options.oauth, () => this.now()) : undefined;
     this.identity = {
       botToken: options.botToken ?? TEST_WORKSPACE.botToken,
       teamId: options.teamId ?? TEST_WORKSPACE.teamId,
@@ -907,6 +913,9 @@ export class SlackStub {
     let response: SlackApiResponse;
     if (parsed.error) {
       response = parsed.error;
+    } else if (method === 'oauth.v2.access' && this.oauth) {
+      // Client credentials instead of a token (form fields or HTTP Basic).
+      response = this.oauth.access(args, req.headers.authorization);
     } else if (token === undefined || token === '') {
       response = fail('not_authed');
     } else if (method === 'apps.connections.open') {
