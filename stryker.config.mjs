@@ -10,7 +10,7 @@
 
 const SCOPES = {
   logger: { mutate: ['src/logger.ts'], tests: ['test/unit/logger.test.ts'] },
-  config: { mutate: ['src/config.ts'], tests: ['test/unit/config.test.ts'] },
+  config: { mutate: ['src/config.ts'], tests: ['test/unit/config.test.ts', 'test/sandbox/start-up.test.ts'] },
   grammar: { mutate: ['src/commands/meet-grammar.ts'], tests: ['test/unit/meet-grammar.test.ts'] },
   commands: { mutate: ['src/commands/meet.ts'], tests: ['test/app/meet-command.test.ts'] },
   operations: {

@@ -206,4 +206,29 @@ describe('loadConfig', () => {
       'Invalid configuration:\n  - PORT must be a whole number\n  - LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
     );
   });
+
+  test('a token must start with its prefix, not merely contain it', () => {
+    expect(problemsOf({ ...minimal, SLACK_BOT_TOKEN: 'not-xoxb-1', SLACK_APP_TOKEN: 'not-xapp-1' })).toEqual([
+      'SLACK_BOT_TOKEN must be a bot token starting with xoxb-',
+      'SLACK_APP_TOKEN must be an app-level token starting with xapp-',
+    ]);
+  });
+
+  test('padded values still read cleanly: app token, log level, MegaMeeting URL', () => {
+    const c = loadConfig({
+      ...minimal,
+      SLACK_APP_TOKEN: ' xapp-1-A1-abc ',
+      LOG_LEVEL: ' Debug ',
+      MEGAMEETING_URL: ' https://myaccount.megameeting.com/ ',
+    });
+    expect(c.slack.appToken).toBe('xapp-1-A1-abc');
+    expect(c.logLevel).toBe('debug');
+    expect(c.megameeting.url).toBe('https://myaccount.megameeting.com');
+  });
+
+  test('HTTP mode without a signing secret is refused even when everything else is valid', () => {
+    expect(problemsOf({ ...minimal, SLACK_SIGNING_SECRET: undefined })).toEqual([
+      'SLACK_SIGNING_SECRET is required in HTTP mode (set it, or set SLACK_APP_TOKEN for Socket Mode)',
+    ]);
+  });
 });
