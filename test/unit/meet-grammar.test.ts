@@ -84,6 +84,27 @@ describe('/meet grammar', () => {
     expect(unescapeSlackText('see <https://x.example|the doc>')).toBe('see the doc');
   });
 
+  test.each([
+    ['account <@U1> !!abcd', 'account !!abcd'],
+    ['account <@U1> abcd!!', 'account abcd!!'],
+    ['account x<@U1> abcd', 'account x abcd'],
+    ['account <@U1>x abcd', 'account x abcd'],
+  ])('a login ID or mention with anything around it is not an account link: %j', (text, title) => {
+    expect(parseMeetCommand(text)).toEqual({ kind: 'create', title, mentions: ['U1'] });
+  });
+
+  test('user groups, links and mentions glued to words become readable text', () => {
+    expect(parseMeetCommand('<!subteam^S12AB|@design> review')).toMatchObject({ title: '@design review' });
+    expect(parseMeetCommand('<@U1>Design<@U2>sync')).toEqual({
+      kind: 'create',
+      title: 'Design sync',
+      mentions: ['U1', 'U2'],
+    });
+    expect(unescapeSlackText('<http://x.example/a|the doc> and <https://y.example/b>')).toBe(
+      'the doc and https://y.example/b',
+    );
+  });
+
   test('hostile text stays plain text', () => {
     const hostile = '") { status } } mutation { deleteLogin(loginId: "x") { status } }';
     expect(parseMeetCommand(hostile)).toEqual({ kind: 'create', title: hostile, mentions: [] });
