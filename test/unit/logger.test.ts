@@ -123,6 +123,9 @@ describe('logger fields', () => {
     const line = lineOf((l) => l.info({ loop }, 'cyclic'));
     expect(line.msg).toBe('cyclic');
     expect((line.loop as { name: string }).name).toBe('loop');
+    const ring: unknown[] = ['xoxb-1-abc'];
+    ring.push(ring);
+    expect((lineOf((l) => l.info({ ring }, 'ring')).ring as unknown[])[0]).toBe('xox?-[redacted]');
   });
 
   test('only literal secrets of 6 characters or more are scrubbed (shorter ones would blank ordinary words)', () => {
