@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_DATABASE_URL, parseDatabaseUrl } from './store/database-url.js';
+import { isValidTimeZone } from './time/tz.js';
 
 /**
  * Configuration, read once from the environment and validated. Nothing else reads process.env.
@@ -49,15 +50,6 @@ function isValidDatabaseUrl(url: string): boolean {
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-
-function isValidTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const envSchema = z.object({
   SLACK_BOT_TOKEN: z
@@ -124,6 +116,16 @@ export interface Config {
   defaultTimeZone: string;
   reminderMinutes: number;
   logLevel: (typeof LOG_LEVELS)[number];
+}
+
+/** Every secret value in the configuration, for the logger's redaction and for scrubbing start-up errors. */
+export function configSecrets(config: Config): Array<string | undefined> {
+  return [
+    config.slack.botToken,
+    config.slack.signingSecret,
+    config.slack.appToken,
+    config.megameeting.apiToken,
+  ];
 }
 
 export class ConfigError extends Error {

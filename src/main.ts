@@ -1,5 +1,5 @@
 import { startApp } from './app.js';
-import { ConfigError, isUnconfigured, loadConfig } from './config.js';
+import { ConfigError, configSecrets, isUnconfigured, loadConfig } from './config.js';
 import { createLogger, makeScrubber } from './logger.js';
 
 /** Entry point for `npm start`: configuration problems stop start-up with one clear line each, no stack trace. */
@@ -32,12 +32,7 @@ async function main(): Promise<void> {
   }
   const logger = createLogger({
     level: config.logLevel,
-    secrets: [
-      config.slack.botToken,
-      config.slack.signingSecret,
-      config.slack.appToken,
-      config.megameeting.apiToken,
-    ],
+    secrets: configSecrets(config),
   });
   let app: Awaited<ReturnType<typeof startApp>>;
   try {
@@ -45,12 +40,7 @@ async function main(): Promise<void> {
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     logger.fatal({ err }, 'start-up failed');
-    const scrub = makeScrubber([
-      config.slack.botToken,
-      config.slack.signingSecret,
-      config.slack.appToken,
-      config.megameeting.apiToken,
-    ]);
+    const scrub = makeScrubber(configSecrets(config));
     process.stderr.write(`MegaMeeting for Slack cannot start: ${scrub(message.split('\n')[0] ?? '')}\n`);
     process.exit(1);
   }

@@ -4,7 +4,6 @@ import {
   formatMegaMeetingTimeZone,
   instantToZonedParts,
   isValidTimeZone,
-  parseMegaMeetingDateTime,
   toMegaMeetingSchedule,
   zoneAbbreviation,
   zonedWallTimeToInstant,
@@ -248,40 +247,5 @@ describe('instantToZonedParts', () => {
     ['2026-01-15T23:59:59Z', 'UTC', '2026-01-15', '23:59'],
   ])('%s in %s → %s %s', (iso, zone, date, time) => {
     expect(instantToZonedParts(at(iso), zone)).toEqual({ date, time });
-  });
-});
-
-describe('parseMegaMeetingDateTime', () => {
-  test.each([
-    ['Tue Nov 26 2019 15:19:12 +0000', '2019-11-26T15:19:12.000Z'],
-    ['Fri Feb 12 2021 10:00:00 -0600', '2021-02-12T16:00:00.000Z'],
-    ['Fri Feb 12 2021 21:30:00 +0530', '2021-02-12T16:00:00.000Z'],
-    ['Sat Feb 13 2021 05:45:00 +1345', '2021-02-12T16:00:00.000Z'],
-    ['Tue Nov 26 2019 15:19:12 GMT+0000 (Coordinated Universal Time)', '2019-11-26T15:19:12.000Z'],
-    ['Feb 8, 2021 10:50:20', '2021-02-08T10:50:20.000Z'],
-    ['Feb 8, 2021 10:50:20 AM', '2021-02-08T10:50:20.000Z'],
-    ['Feb 8, 2021 10:50:20 PM', '2021-02-08T22:50:20.000Z'],
-    ['  Feb 28, 2021 00:00:00 ', '2021-02-28T00:00:00.000Z'],
-    ['2021-02-08T10:50:20Z', '2021-02-08T10:50:20.000Z'],
-    ['2021-02-08T10:50:20.123+01:00', '2021-02-08T09:50:20.123Z'],
-    ['2021-02-08 10:50:20', '2021-02-08T10:50:20.000Z'],
-    ['1612802816164', '2021-02-08T16:46:56.164Z'],
-  ])('%j → %s', (text, iso) => {
-    expect(parseMegaMeetingDateTime(text)?.toISOString()).toBe(iso);
-  });
-
-  test.each([
-    [''],
-    ['garbage'],
-    ['Feb 30, 2021 10:50:20'],
-    ['Foo 8, 2021 10:50:20'],
-    ['Feb 8, 2021 25:50:20'],
-    ['2021-13-08T10:50:20Z'],
-    [null],
-    [undefined],
-    [{}],
-    ['x'.repeat(10_000)],
-  ])('%j → undefined, never throws', (text) => {
-    expect(parseMegaMeetingDateTime(text)).toBeUndefined();
   });
 });

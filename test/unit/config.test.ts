@@ -1,4 +1,5 @@
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { ConfigError, configSecrets, loadConfig } from '../../src/config.js';
+import { isValidTimeZone } from '../../src/time/tz.js';
 
 const minimal = {
   SLACK_BOT_TOKEN: 'xoxb-123-456-abc',
@@ -230,5 +231,35 @@ describe('loadConfig', () => {
     expect(problemsOf({ ...minimal, SLACK_SIGNING_SECRET: undefined })).toEqual([
       'SLACK_SIGNING_SECRET is required in HTTP mode (set it, or set SLACK_APP_TOKEN for Socket Mode)',
     ]);
+  });
+
+  test.each([
+    'Europe/Paris',
+    'UTC',
+    'Asia/Calcutta',
+    '+05:00',
+    '-0600',
+    'UTC+1',
+    'GMT+01:00',
+    'Mars/Olympus',
+  ])('DEFAULT_TIMEZONE %j is accepted exactly when the time module accepts it', (zone) => {
+    const accepted = (() => {
+      try {
+        loadConfig({ ...minimal, DEFAULT_TIMEZONE: zone });
+        return true;
+      } catch {
+        return false;
+      }
+    })();
+    expect(accepted).toBe(isValidTimeZone(zone));
+  });
+
+  test('numeric offsets are refused as the default zone (IANA names only)', () => {
+    expect(() => loadConfig({ ...minimal, DEFAULT_TIMEZONE: '+05:00' })).toThrow(ConfigError);
+  });
+
+  test('configSecrets lists every secret the configuration holds', () => {
+    const c = loadConfig({ ...minimal, SLACK_APP_TOKEN: 'xapp-1-abc', SLACK_SIGNING_SECRET: 'sig' });
+    expect(configSecrets(c)).toEqual([c.slack.botToken, 'sig', 'xapp-1-abc', c.megameeting.apiToken]);
   });
 });
