@@ -21,6 +21,7 @@ import { isFreshSlackTimestamp } from './slack/request-guard.js';
 import { openStore } from './store/index.js';
 import type { Store } from './store/types.js';
 import { warmTimeZoneSearch } from './time/zones.js';
+import { sleep } from './util/async.js';
 
 /**
  * Wiring only: config → adapters → services → listeners → server. Behaviour lives in services.
@@ -76,7 +77,7 @@ export function buildServices(config: Config, logger: AppLogger, store: Store, c
     timeout: 10_000,
     logger: boltLogger(logger),
   });
-  const slack = new SlackGateway(slackClient, logger);
+  const slack = new SlackGateway(slackClient, logger, undefined, undefined, clock);
   const megameeting = new MegaMeetingClient({
     baseUrl: config.megameeting.url,
     apiToken: config.megameeting.apiToken,
@@ -330,7 +331,7 @@ export async function startApp(
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const deadline = Date.now() + 15_000;
-      while (inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      while (inFlight > 0 && Date.now() < deadline) await sleep(50);
       if (config.slack.mode === 'socket') await bolt.stop().catch(() => {});
       server.closeAllConnections();
       await closed;

@@ -10,6 +10,7 @@
  */
 import { ClientError, GraphQLClient } from 'graphql-request';
 import type { z } from 'zod';
+import { sleep } from '../util/async.js';
 import {
   codeForFailedStatus,
   codeFromGraphQLCode,
@@ -155,10 +156,6 @@ function isAbortError(error: unknown): boolean {
 
 /** Queries (as documented) that change something on the server. */
 const SIDE_EFFECT_QUERIES: ReadonlySet<string> = new Set(['startRemux']);
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
 
 export class MegaMeetingClient implements MegaMeetingApi {
   /** The account URL without trailing slash. */

@@ -12,6 +12,7 @@ import {
 import { joinUrlForGuestKey } from '../megameeting/urls.js';
 import { SlackCallError, type SlackGateway } from '../slack/gateway.js';
 import type { GuestRecord, GuestRole, MeetingRecord, Store } from '../store/types.js';
+import { sleep } from '../util/async.js';
 import {
   buildAccessDecided,
   buildAccessDenied,
@@ -64,6 +65,7 @@ const pendingRequestLease = (teamId: string, meetId: string, userId: string) =>
 /** How long a guest change may hold its meeting's lease, and how long another waits for it. */
 const GUEST_LEASE_TTL_MS = 2 * 60_000;
 const GUEST_LEASE_WAIT_MS = 20_000;
+const GUEST_LEASE_POLL_MS = 100;
 
 /** Errors after which the next guests are not even tried: MegaMeeting is down or refuses the app. */
 const STOP_CODES = new Set(['unavailable', 'timeout', 'unauthorized']);
@@ -167,15 +169,15 @@ export class GuestsService {
     const { store, clock } = this.deps;
     const name = `guests:${key}`;
     const holder = `${process.pid}:${randomUUID()}`;
-    const deadline = Date.now() + GUEST_LEASE_WAIT_MS;
-    while (!(await store.acquireLease(name, holder, GUEST_LEASE_TTL_MS, clock.now()))) {
-      if (Date.now() > deadline) {
+    // Bounded by a number of tries rather than by the clock: an injected clock may stand still.
+    for (let tries = 1; !(await store.acquireLease(name, holder, GUEST_LEASE_TTL_MS, clock.now())); tries++) {
+      if (tries * GUEST_LEASE_POLL_MS > GUEST_LEASE_WAIT_MS) {
         throw new AppError(
           'megameeting_unavailable',
           "Someone else is changing this meeting's guests right now; please try again in a moment.",
         );
       }
-      await new Promise((r) => setTimeout(r, 100));
+      await sleep(GUEST_LEASE_POLL_MS);
     }
     try {
       return await fn();
@@ -304,7 +306,7 @@ export class GuestsService {
         return await this.deps.megameeting.getVerifiedGuests(meetId);
       } catch (err) {
         if (attempt >= 3 || !(err instanceof MegaMeetingError) || !STOP_CODES.has(err.code)) throw err;
-        await new Promise((r) => setTimeout(r, 150 * attempt));
+        await sleep(150 * attempt);
       }
     }
   }

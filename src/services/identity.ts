@@ -3,6 +3,7 @@ import type { AppLogger } from '../logger.js';
 import type { Login, MegaMeetingApi } from '../megameeting/types.js';
 import type { SlackGateway, SlackUser } from '../slack/gateway.js';
 import type { Store, UserLink } from '../store/types.js';
+import { TIMED_OUT, withTimeout } from '../util/async.js';
 import type { Clock } from './clock.js';
 
 /**
@@ -121,13 +122,9 @@ export class IdentityService {
     if (slackUser.isAdmin || slackUser.isOwner) return true;
     const link = await this.deps.store.getUserLink(teamId, slackUserId);
     if (!link) return false;
-    let timer: NodeJS.Timeout | undefined;
-    const slow = new Promise<'slow'>((resolve) => {
-      if (opts.maxWaitMs !== undefined) timer = setTimeout(() => resolve('slow'), opts.maxWaitMs);
-    });
     try {
-      const login = await Promise.race([this.findLogin(link.loginId, LOGIN_POWERS_MAX_AGE_MS), slow]);
-      if (login === 'slow') {
+      const login = await withTimeout(this.findLogin(link.loginId, LOGIN_POWERS_MAX_AGE_MS), opts.maxWaitMs);
+      if (login === TIMED_OUT) {
         throw new AppError(
           'megameeting_unavailable',
           'MegaMeeting is slow to confirm your admin rights right now; please try again in a moment.',
@@ -144,8 +141,6 @@ export class IdentityService {
       if (err instanceof AppError) throw err;
       this.deps.logger.warn({ err }, 'could not read MegaMeeting logins to check admin role');
       return false;
-    } finally {
-      clearTimeout(timer);
     }
   }
 

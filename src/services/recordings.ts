@@ -43,6 +43,7 @@ import type { MegaMeetingApi, Recording } from '../megameeting/types.js';
 import { downloadUrl, playbackUrl } from '../megameeting/urls.js';
 import { SlackCallError, type SlackGateway } from '../slack/gateway.js';
 import type { MeetingRecord, RecordingRecord, RecordingState, Store, UserLink } from '../store/types.js';
+import { sleep } from '../util/async.js';
 import {
   buildRecordingFailedMessage,
   buildRecordingList,
@@ -125,8 +126,6 @@ export function defaultInstanceId(): string {
   return `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
 }
 
-const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 function backoffMs(failures: number): number {
   return Math.min(RETRY_BASE_MS * 2 ** Math.max(0, failures - 1), RETRY_MAX_MS);
 }
@@ -156,7 +155,7 @@ export class RecordingsService {
 
   constructor(private readonly deps: RecordingsDeps) {
     this.instanceId = deps.instanceId ?? defaultInstanceId();
-    this.sleep = deps.sleep ?? realSleep;
+    this.sleep = deps.sleep ?? sleep;
     this.claimTtlMs = deps.claimTtlMs ?? DEFAULT_CLAIM_TTL_MS;
     this.concurrency = deps.concurrency ?? 4;
   }

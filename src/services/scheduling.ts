@@ -13,6 +13,7 @@ import {
 import { slackDateToken } from '../time/slack-date.js';
 import { canonicalTimeZone } from '../time/tz.js';
 import { timeZoneLabel } from '../time/zones.js';
+import { TIMED_OUT, withTimeout } from '../util/async.js';
 import { SCHEDULE_IDS } from '../views/ids.js';
 import { buildMeetingList, type ListItem } from '../views/messages.js';
 import {
@@ -143,13 +144,9 @@ export class SchedulingService {
    * open within Slack's 3-second trigger window even when users.info is slow.
    */
   async userTimeZone(userId: string): Promise<string> {
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), USER_TZ_WAIT_MS);
-    });
     try {
-      const user = await Promise.race([this.deps.slack.userInfo(userId), timedOut]);
-      if (user === 'timeout') {
+      const user = await withTimeout(this.deps.slack.userInfo(userId), USER_TZ_WAIT_MS);
+      if (user === TIMED_OUT) {
         this.deps.logger.warn({ userId }, 'users.info is slow; opening the form in the default time zone');
         return this.deps.defaultTimeZone;
       }
@@ -158,8 +155,6 @@ export class SchedulingService {
     } catch (err) {
       this.deps.logger.warn({ err, userId }, 'could not read the user time zone; using the default');
       return this.deps.defaultTimeZone;
-    } finally {
-      clearTimeout(timer);
     }
   }
 

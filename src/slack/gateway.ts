@@ -2,6 +2,8 @@ import type { KnownBlock, View } from '@slack/types';
 import { ErrorCode, type WebAPICallResult, type WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import type { AppLogger } from '../logger.js';
+import { type Clock, systemClock } from '../services/clock.js';
+import { sleep as realSleep } from '../util/async.js';
 
 /**
  * The app's adapter for Slack's Web API: typed calls, zod-checked answers, Slack errors turned into
@@ -94,8 +96,9 @@ export class SlackGateway {
   constructor(
     private readonly client: WebClient,
     private readonly logger: AppLogger,
-    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+    private readonly sleep: (ms: number) => Promise<void> = realSleep,
     private readonly fetchImpl: typeof fetch = fetch,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   private async call(method: string, args: Record<string, unknown>): Promise<WebAPICallResult> {
@@ -187,7 +190,7 @@ export class SlackGateway {
   /** A user's profile, cached for `maxAgeMs` (permission checks ask for a fresher copy than display does). */
   async userInfo(userId: string, maxAgeMs: number = USER_CACHE_MS): Promise<SlackUser> {
     const cached = this.userCache.get(userId);
-    if (cached && Date.now() - cached.at < maxAgeMs) return cached.user;
+    if (cached && this.clock.now().getTime() - cached.at < maxAgeMs) return cached.user;
     const res = userInfoSchema.parse(await this.call('users.info', { user: userId }));
     const u = res.user;
     const user: SlackUser = {
@@ -201,7 +204,7 @@ export class SlackGateway {
       isBot: Boolean(u.is_bot),
       deleted: Boolean(u.deleted),
     };
-    this.userCache.set(userId, { user, at: Date.now() });
+    this.userCache.set(userId, { user, at: this.clock.now().getTime() });
     return user;
   }
 
