@@ -224,6 +224,10 @@ export async function startApp(
   const clock = opts.clock ?? systemClock;
   const store = opts.store ?? (await openStore(config.databaseUrl, { logger }));
   const services = buildServices(config, logger, store, clock);
+  // Loaded only when METRICS=true: by default no metrics code (nor prom-client) is loaded at all.
+  const metrics = config.metrics
+    ? (await import('./metrics/index.js')).startMetrics({ store, logger })
+    : null;
   // Build the zone search index now: Slack gives the zone picker's options request only 3 seconds.
   warmTimeZoneSearch(clock.now());
   let inFlight = 0;
@@ -271,13 +275,15 @@ export async function startApp(
       inFlight--;
     }
   });
+  if (metrics) bolt.use(metrics.middleware);
   // Events API retries (same event_id) reach the listeners once, on any replica.
   bolt.use(eventDedupe({ store, clock, logger }));
   registerListeners(bolt, services);
 
   const httpReceiver = receiver;
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const path = (req.url ?? '/').split('?')[0];
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    if (metrics?.handle(req, res, path)) return;
     if (req.method === 'GET' && path === '/healthz') {
       return sendJson(res, stopping ? 503 : 200, {
         status: stopping ? 'stopping' : 'ok',
@@ -335,6 +341,7 @@ export async function startApp(
       if (config.slack.mode === 'socket') await bolt.stop().catch(() => {});
       server.closeAllConnections();
       await closed;
+      metrics?.stop();
       if (!opts.store) await store.close();
       logger.info('stopped');
     },

@@ -85,6 +85,7 @@ const envSchema = z.object({
     .refine(isValidTimeZone, { message: 'must be an IANA time zone such as Europe/Paris or UTC' })
     .default('UTC'),
   REMINDER_MINUTES: integerFromEnv(0, 1440).default(10),
+  METRICS: booleanFromEnv.default(false),
   LOG_LEVEL: z
     .string()
     .trim()
@@ -116,6 +117,8 @@ export interface Config {
   defaultTimeZone: string;
   reminderMinutes: number;
   logLevel: (typeof LOG_LEVELS)[number];
+  /** Serve Prometheus metrics on `GET /metrics` (the metrics code is loaded only then). */
+  metrics: boolean;
 }
 
 /** Every secret value in the configuration, for the logger's redaction and for scrubbing start-up errors. */
@@ -197,5 +200,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     defaultTimeZone: e.DEFAULT_TIMEZONE,
     reminderMinutes: e.REMINDER_MINUTES,
     logLevel: e.LOG_LEVEL,
+    metrics: e.METRICS,
   };
 }

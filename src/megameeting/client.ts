@@ -10,6 +10,7 @@
  */
 import { ClientError, GraphQLClient } from 'graphql-request';
 import type { z } from 'zod';
+import { publishMegaMeetingCall } from '../metrics/probes.js';
 import { sleep } from '../util/async.js';
 import {
   codeForFailedStatus,
@@ -363,6 +364,7 @@ export class MegaMeetingClient implements MegaMeetingApi {
   ): Promise<DataOf<N>> {
     const query = printOperation(op);
     const maxAttempts = 1 + this.#retries;
+    const began = performance.now();
     for (let attempt = 1; ; attempt++) {
       const started = Date.now();
       const outcome = await this.#attempt(query, secrets);
@@ -376,6 +378,7 @@ export class MegaMeetingClient implements MegaMeetingApi {
             { operation: name, type: op.type, attempt, durationMs, outcome: 'ok' },
             'megameeting call',
           );
+          publishMegaMeetingCall({ operation: name, durationMs: performance.now() - began, outcome: 'ok' });
           return parsed.data as DataOf<N>;
         }
         failure = {
@@ -409,6 +412,11 @@ export class MegaMeetingClient implements MegaMeetingApi {
         'megameeting call failed',
       );
       if (!willRetry) {
+        publishMegaMeetingCall({
+          operation: name,
+          durationMs: performance.now() - began,
+          outcome: failure.code,
+        });
         throw new MegaMeetingError({
           code: failure.code,
           operation: name,

@@ -2,6 +2,7 @@ import type { KnownBlock, View } from '@slack/types';
 import { ErrorCode, type WebAPICallResult, type WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import type { AppLogger } from '../logger.js';
+import { publishSlackApiError } from '../metrics/probes.js';
 import { type Clock, systemClock } from '../services/clock.js';
 import { sleep as realSleep } from '../util/async.js';
 
@@ -90,6 +91,13 @@ function slackErrorCode(err: unknown): { code: string; retryAfter?: number } {
   return { code: 'unknown_error' };
 }
 
+/** A closed set for metrics: Slack's own error codes are many and may change. */
+function errorKind(code: string): string {
+  return ['ratelimited', 'http_error', 'request_error', 'unknown_error'].includes(code)
+    ? code
+    : 'platform_error';
+}
+
 export class SlackGateway {
   private readonly userCache = new Map<string, { user: SlackUser; at: number }>();
 
@@ -107,6 +115,7 @@ export class SlackGateway {
         return await this.client.apiCall(method, args);
       } catch (err) {
         const { code, retryAfter } = slackErrorCode(err);
+        publishSlackApiError({ method, kind: errorKind(code) });
         if (code === 'ratelimited' && attempt === 0 && (retryAfter ?? 0) <= MAX_INLINE_RATE_LIMIT_WAIT_S) {
           this.logger.warn({ method, retryAfter }, 'Slack rate limit: waiting as asked, then retrying once');
           await this.sleep((retryAfter ?? 1) * 1000);
@@ -225,6 +234,12 @@ export class SlackGateway {
       body: JSON.stringify(body),
       signal: AbortSignal.timeout(10_000),
     });
-    if (!res.ok) throw new SlackCallError('response_url', `http_${res.status}`);
+    if (!res.ok) {
+      publishSlackApiError({
+        method: 'response_url',
+        kind: res.status === 429 ? 'ratelimited' : 'http_error',
+      });
+      throw new SlackCallError('response_url', `http_${res.status}`);
+    }
   }
 }

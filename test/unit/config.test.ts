@@ -29,6 +29,7 @@ describe('loadConfig', () => {
       defaultTimeZone: 'UTC',
       reminderMinutes: 10,
       logLevel: 'info',
+      metrics: false,
       megameeting: { url: 'https://myaccount.megameeting.com' },
       slack: { mode: 'http', apiUrl: undefined },
     });
@@ -46,6 +47,7 @@ describe('loadConfig', () => {
       DEFAULT_TIMEZONE: 'Europe/Paris',
       REMINDER_MINUTES: '0',
       LOG_LEVEL: 'DEBUG',
+      METRICS: 'true',
     });
     expect(c).toMatchObject({
       port: 8080,
@@ -55,6 +57,7 @@ describe('loadConfig', () => {
       defaultTimeZone: 'Europe/Paris',
       reminderMinutes: 0,
       logLevel: 'debug',
+      metrics: true,
       slack: { mode: 'socket', apiUrl: 'http://127.0.0.1:4010/api/' },
     });
   });
