@@ -274,9 +274,21 @@ export class RecordingsService {
     }
   }
 
+  /**
+   * Claim, then startRemux. The claim (a compare-and-set on the state and attempts this pass read) lets exactly
+   * one of several passes (two replicas, a slow pass whose lease lapsed) send the request; the others find the
+   * recording claimed and leave it. A refused or failed request puts the recording back as it was (the attempt
+   * counted, with a backoff), so a later pass asks again; a crash after the claim leaves `remux_requested`,
+   * which the stall check (REMUX_STALL_MS) asks again.
+   */
   private async requestRemux(rec: Recording, record: RecordingRecord): Promise<keyof ProcessReport | null> {
     const { store, clock, megameeting } = this.deps;
     const attempts = record.attempts + 1;
+    const seen = { state: record.state, attempts: record.attempts };
+    if (!(await store.claimRemuxRequest(rec.recId, seen, clock.now()))) {
+      this.log.debug({ recId: rec.recId }, 'processing already requested by another pass');
+      return null;
+    }
     try {
       await megameeting.startRemux({
         accountId: rec.accId,
@@ -286,10 +298,11 @@ export class RecordingsService {
       });
     } catch (err) {
       const code = (err as { code?: string }).code ?? 'error';
-      await store.updateRecording(
+      await store.releaseRemuxRequest(
         rec.recId,
+        attempts,
         {
-          attempts,
+          state: record.state,
           lastError: `remux_${code}`,
           nextAttemptAt: new Date(clock.now().getTime() + backoffMs(attempts)),
         },
@@ -298,11 +311,6 @@ export class RecordingsService {
       this.log.warn({ err, recId: rec.recId, attempts }, 'startRemux failed; will try again later');
       return 'errors';
     }
-    await store.updateRecording(
-      rec.recId,
-      { state: 'remux_requested', attempts, lastError: null, nextAttemptAt: null },
-      clock.now(),
-    );
     this.log.info({ recId: rec.recId, meetId: rec.meetId }, 'requested processing of a new recording');
     return 'remuxRequested';
   }
@@ -564,25 +572,43 @@ export class RecordingsService {
     if (record.hostSlackUserId !== userId || (record.teamId !== null && record.teamId !== teamId)) {
       throw new AppError('not_allowed', 'Only the host of this recording can request its processing again.');
     }
+    const already = new AppError(
+      'invalid_input',
+      "Processing of this recording was already requested again. I'll DM you when it's ready.",
+    );
+    if (record.state === 'remux_requested') throw already;
     if (record.state !== 'failed') {
       throw new AppError(
         'invalid_input',
         'This recording is not in a failed state, so there is nothing to try again.',
       );
     }
-    const remote = (await megameeting.recordings()).find((r) => r.recId === recId);
-    if (!remote) throw new AppError('not_found', 'MegaMeeting no longer has this recording.');
-    await megameeting.startRemux({
-      accountId: remote.accId,
-      loginId: remote.alId,
-      meetId: remote.meetId,
-      recordingId: recId,
-    });
-    await store.updateRecording(
-      recId,
-      { state: 'remux_requested', attempts: record.attempts + 1, lastError: null, nextAttemptAt: null },
-      clock.now(),
-    );
+    // Claim before asking: of two presses (a double click, two replicas) exactly one sends startRemux.
+    const seen = { state: record.state, attempts: record.attempts };
+    if (!(await store.claimRemuxRequest(recId, seen, clock.now()))) throw already;
+    let remote: Recording | undefined;
+    try {
+      remote = (await megameeting.recordings()).find((r) => r.recId === recId);
+      if (!remote) throw new AppError('not_found', 'MegaMeeting no longer has this recording.');
+      await megameeting.startRemux({
+        accountId: remote.accId,
+        loginId: remote.alId,
+        meetId: remote.meetId,
+        recordingId: recId,
+      });
+    } catch (err) {
+      // Give the claim back so that the host can press again.
+      const code = (err as { code?: string }).code ?? 'error';
+      await store
+        .releaseRemuxRequest(
+          recId,
+          record.attempts + 1,
+          { state: 'failed', lastError: `remux_${code}`, nextAttemptAt: null },
+          clock.now(),
+        )
+        .catch((e) => this.log.error({ err: e, recId }, 'could not give back the processing claim'));
+      throw err;
+    }
     this.log.info({ recId, userId }, 'processing requested again by the host');
     return buildRecordingRetryingMessage(await this.messageData(remote));
   }

@@ -776,6 +776,50 @@ class KyselyStore implements Store {
       .execute();
   }
 
+  /** Compare-and-set on (state, attempts): see Store.claimRemuxRequest. */
+  async claimRemuxRequest(
+    recId: string,
+    seen: { state: RecordingState; attempts: number },
+    now: Date,
+  ): Promise<boolean> {
+    const res = await this.db
+      .updateTable('recordings')
+      .set({
+        state: 'remux_requested',
+        attempts: seen.attempts + 1,
+        next_attempt_at: null,
+        last_error: null,
+        updated_at: toMs(now),
+      })
+      .where('rec_id', '=', recId)
+      .where('state', '=', seen.state)
+      .where('state', 'not in', FINISHED_STATES)
+      .where('attempts', '=', seen.attempts)
+      .executeTakeFirst();
+    return res.numUpdatedRows === 1n;
+  }
+
+  async releaseRemuxRequest(
+    recId: string,
+    claimedAttempts: number,
+    back: { state: RecordingState; lastError: string; nextAttemptAt: Date | null },
+    now: Date,
+  ): Promise<boolean> {
+    const res = await this.db
+      .updateTable('recordings')
+      .set({
+        state: back.state,
+        last_error: back.lastError,
+        next_attempt_at: toMsOrNull(back.nextAttemptAt),
+        updated_at: toMs(now),
+      })
+      .where('rec_id', '=', recId)
+      .where('state', '=', 'remux_requested')
+      .where('attempts', '=', claimedAttempts)
+      .executeTakeFirst();
+    return res.numUpdatedRows === 1n;
+  }
+
   // --- Leases ---------------------------------------------------------------------------------------------
 
   /**

@@ -224,6 +224,28 @@ export interface Store {
   ): Promise<boolean>;
   /** Give a claim back without notifying (e.g. the DM failed); the next tick may try again. */
   releaseRecordingClaim(recId: string, holder: string, now: Date): Promise<void>;
+  /**
+   * Claim the request of processing (startRemux) before sending it: one compare-and-set that moves the
+   * recording from what the caller read (`seen`: state and attempts) to `remux_requested` with attempts + 1,
+   * clearing nextAttemptAt and lastError. Among callers that read the same record exactly one wins; a caller whose read is
+   * stale (anyone claimed since: attempts only grow) loses. Finished recordings are never claimed.
+   */
+  claimRemuxRequest(
+    recId: string,
+    seen: { state: RecordingState; attempts: number },
+    now: Date,
+  ): Promise<boolean>;
+  /**
+   * startRemux failed for sure: put the recording back in `back.state` (what it was before the claim), keeping
+   * the counted attempt, with the error and the next attempt's time. Only while the claim made with
+   * `claimedAttempts` is still the latest (state `remux_requested`, same attempts).
+   */
+  releaseRemuxRequest(
+    recId: string,
+    claimedAttempts: number,
+    back: { state: RecordingState; lastError: string; nextAttemptAt: Date | null },
+    now: Date,
+  ): Promise<boolean>;
 
   // Leases
   /** Acquire when free, expired, or already held by `holder` (which renews it). */

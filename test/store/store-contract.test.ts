@@ -635,6 +635,54 @@ describe.each(DIALECTS)('Store contract on %s', (dialect) => {
       });
       expect(await other.claimRecording('R1', 'B', at(3), 60_000)).toBe(true);
     });
+
+    test('claimRemuxRequest: from what was read to remux_requested, once; a stale read loses', async () => {
+      await store.upsertSeenRecording(recording(), T0);
+      await store.updateRecording('R1', { lastError: 'remux_timeout', nextAttemptAt: at(9) }, at(1));
+      expect(await store.claimRemuxRequest('R1', { state: 'seen', attempts: 0 }, at(10))).toBe(true);
+      expect(await store.getRecording('R1')).toMatchObject({
+        state: 'remux_requested',
+        attempts: 1,
+        lastError: null,
+        nextAttemptAt: null,
+        updatedAt: at(10),
+      });
+      // Another pass that read the same record (seen, 0) loses; so does one that read an older request.
+      expect(await other.claimRemuxRequest('R1', { state: 'seen', attempts: 0 }, at(11))).toBe(false);
+      expect(await other.claimRemuxRequest('R1', { state: 'remux_requested', attempts: 0 }, at(11))).toBe(
+        false,
+      );
+      // Asking again after a stall: from the current (remux_requested, 1).
+      expect(await other.claimRemuxRequest('R1', { state: 'remux_requested', attempts: 1 }, at(12))).toBe(
+        true,
+      );
+      expect((await store.getRecording('R1'))?.attempts).toBe(2);
+      expect(await store.claimRemuxRequest('R404', { state: 'seen', attempts: 0 }, at(12))).toBe(false);
+    });
+
+    test('claimRemuxRequest: finished recordings are never claimed', async () => {
+      await store.upsertSeenRecording(recording({ state: 'notified' }), T0);
+      await store.upsertSeenRecording(recording({ recId: 'R2', state: 'skipped' }), T0);
+      expect(await store.claimRemuxRequest('R1', { state: 'notified', attempts: 0 }, at(1))).toBe(false);
+      expect(await store.claimRemuxRequest('R2', { state: 'skipped', attempts: 0 }, at(1))).toBe(false);
+    });
+
+    test('releaseRemuxRequest: back to the earlier state with the error, only for the latest claim', async () => {
+      await store.upsertSeenRecording(recording({ state: 'failed' }), T0);
+      expect(await store.claimRemuxRequest('R1', { state: 'failed', attempts: 0 }, at(1))).toBe(true);
+      const back = { state: 'failed' as const, lastError: 'remux_unavailable', nextAttemptAt: at(500) };
+      expect(await other.releaseRemuxRequest('R1', 0, back, at(2))).toBe(false); // not this claim
+      expect(await other.releaseRemuxRequest('R1', 1, back, at(2))).toBe(true);
+      expect(await store.getRecording('R1')).toMatchObject({
+        state: 'failed',
+        attempts: 1, // the attempt stays counted: a read from before the claim stays stale
+        lastError: 'remux_unavailable',
+        nextAttemptAt: at(500),
+      });
+      expect(await store.releaseRemuxRequest('R1', 1, back, at(3))).toBe(false); // no longer claimed
+      expect(await store.claimRemuxRequest('R1', { state: 'failed', attempts: 0 }, at(4))).toBe(false);
+      expect(await store.claimRemuxRequest('R1', { state: 'failed', attempts: 1 }, at(4))).toBe(true);
+    });
   });
 
   describe('leases', () => {
@@ -729,6 +777,22 @@ describe.each(DIALECTS)('Store contract on %s', (dialect) => {
           () => other.claimRecording(recId, 'B2', at(0), 60_000),
         ]);
         expect(count).toBe(1);
+      }
+    });
+
+    test(`claiming the same remux request: exactly one winner, ${ROUNDS} rounds`, async () => {
+      for (let round = 0; round < ROUNDS; round++) {
+        const recId = `remux-${round}`;
+        await store.upsertSeenRecording(recording({ recId, state: round % 2 ? 'failed' : 'seen' }), T0);
+        const seen = { state: round % 2 ? ('failed' as const) : ('seen' as const), attempts: 0 };
+        const count = await winners([
+          () => store.claimRemuxRequest(recId, seen, at(0)),
+          () => other.claimRemuxRequest(recId, seen, at(0)),
+          () => store.claimRemuxRequest(recId, seen, at(0)),
+          () => other.claimRemuxRequest(recId, seen, at(0)),
+        ]);
+        expect(count).toBe(1);
+        expect((await store.getRecording(recId))?.attempts).toBe(1);
       }
     });
 
