@@ -3,6 +3,7 @@
  * arguments fit, so `/meet end of quarter review` is a meeting titled "end of quarter review".
  * Slack sends mentions escaped (`<@U123>` or `<@U123|ana>`) because the manifest sets should_escape.
  */
+import type { SchedulePreset } from '../domain/meeting.js';
 
 export type MeetIntent =
   | { kind: 'help' }
@@ -12,7 +13,7 @@ export type MeetIntent =
   | { kind: 'guests'; meetId: string }
   | { kind: 'account' }
   | { kind: 'account_set'; slackUserId: string; loginId: string }
-  | { kind: 'schedule'; preset: 'meeting' | 'webinar' | 'secure'; title: string }
+  | { kind: 'schedule'; preset: SchedulePreset; title: string }
   /** An instant or (when the text names a time) scheduled meeting; the caller reads the time. */
   | { kind: 'create'; title: string; mentions: string[] };
 

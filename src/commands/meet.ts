@@ -1,4 +1,5 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { MAX_TITLE_LENGTH } from '../domain/meeting.js';
 import type { AppLogger } from '../logger.js';
 import type { Clock } from '../services/clock.js';
 import type { GuestsService } from '../services/guests.js';
@@ -77,7 +78,7 @@ export function makeMeetCommand(deps: MeetCommandDeps) {
           const ended = await deps.meetings.end(teamId, intent.meetId, userId);
           return reply(
             command.response_url,
-            plain(`Ended "${userText(ended.title, 150)}" (${ended.meetId}).`),
+            plain(`Ended "${userText(ended.title, MAX_TITLE_LENGTH)}" (${ended.meetId}).`),
           );
         }
         case 'guests':

@@ -1,9 +1,10 @@
 import type { App, BlockAction, ButtonAction, CheckboxesAction, ViewSubmitAction } from '@slack/bolt';
 import { z } from 'zod';
 import type { Services } from '../app.js';
+import { DEFAULT_GUEST_PERMISSIONS } from '../domain/meeting.js';
 import { isAppError } from '../errors.js';
 import { GUEST_PERMISSIONS } from '../megameeting/types.js';
-import { DEFAULT_GUEST_PERMISSIONS, type GuestSpec, parseExternalGuests } from '../services/guest-specs.js';
+import { type GuestSpec, parseExternalGuests } from '../services/guest-specs.js';
 import { userMessageFor } from '../services/user-messages.js';
 import {
   type buildGuestManagerModal,

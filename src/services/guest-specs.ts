@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { GUEST_PERMISSIONS, type GuestPermission } from '../megameeting/types.js';
+import { DEFAULT_GUEST_PERMISSIONS } from '../domain/meeting.js';
+import type { GuestPermission } from '../megameeting/types.js';
 
 /**
  * Who to add as a verified guest, as chosen in the scheduling form or the guest manager. Shared by the
@@ -13,11 +14,6 @@ export interface GuestSpec {
   email: string | null;
   permissions: GuestPermission[];
 }
-
-/** Attendee defaults: everything but moderator (co-host), which the host grants on purpose. */
-export const DEFAULT_GUEST_PERMISSIONS: GuestPermission[] = GUEST_PERMISSIONS.filter(
-  (p) => p !== 'moderator',
-);
 
 export const MAX_EXTERNAL_GUESTS = 50;
 

@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { DEFAULT_GUEST_PERMISSIONS, MAX_TITLE_LENGTH } from '../domain/meeting.js';
 import { AppError, isAppError } from '../errors.js';
 import type { AppLogger } from '../logger.js';
 import { MegaMeetingError } from '../megameeting/errors.js';
@@ -27,7 +28,7 @@ import {
 } from '../views/guests.js';
 import { userText } from '../views/text.js';
 import type { Clock } from './clock.js';
-import { DEFAULT_GUEST_PERMISSIONS, type GuestSpec } from './guest-specs.js';
+import type { GuestSpec } from './guest-specs.js';
 import type { IdentityService } from './identity.js';
 import type { MeetingsService } from './meetings.js';
 import { userMessageFor } from './user-messages.js';
@@ -453,7 +454,10 @@ export class GuestsService {
 
   private assertOpen(record: MeetingRecord): void {
     if (record.status === 'ended') {
-      throw new AppError('already_ended', `"${userText(record.title, 150)}" (${record.meetId}) has ended.`);
+      throw new AppError(
+        'already_ended',
+        `"${userText(record.title, MAX_TITLE_LENGTH)}" (${record.meetId}) has ended.`,
+      );
     }
   }
 
@@ -500,7 +504,7 @@ export class GuestsService {
     if (record.kind !== 'secure' && record.kind !== 'webinar') {
       throw new AppError(
         'invalid_input',
-        `"${userText(record.title, 150)}" (${record.meetId}) is an open meeting: it has no verified guests. Schedule a secure meeting with \`/meet secure\`.`,
+        `"${userText(record.title, MAX_TITLE_LENGTH)}" (${record.meetId}) is an open meeting: it has no verified guests. Schedule a secure meeting with \`/meet secure\`.`,
       );
     }
     await this.deps.slack.openView(req.triggerId, await this.managerView(record));

@@ -1,4 +1,5 @@
 import type { KnownBlock } from '@slack/types';
+import { MAX_TITLE_LENGTH } from '../domain/meeting.js';
 import { AppError } from '../errors.js';
 import type { AppLogger } from '../logger.js';
 import { MegaMeetingError } from '../megameeting/errors.js';
@@ -14,8 +15,6 @@ import type { IdentityService } from './identity.js';
 import { meetingCardData, meetingJoinUrl } from './meeting-card-data.js';
 import type { RemindersService } from './reminders.js';
 
-/** The longest title we accept: Slack's header block shows at most 150 characters. */
-export const MAX_TITLE_LENGTH = 150;
 export const INSTANT_DURATION_MINUTES = 60;
 /** A meeting whose planned end is older than this no longer shows as upcoming or live. */
 const FINISHED_GRACE_MS = 2 * 60 * 60_000;
@@ -222,7 +221,7 @@ export class MeetingsService {
       const where = joinUrl ? ` Join: ${joinUrl}` : ' Manage it with `/meet list`.';
       await this.deps.slack
         .tellPrivately(record.channelId, record.hostSlackUserId, {
-          text: `I created "${userText(record.title, 150)}" (meeting ID ${record.meetId}) but couldn't post its card in the channel.${where}`,
+          text: `I created "${userText(record.title, MAX_TITLE_LENGTH)}" (meeting ID ${record.meetId}) but couldn't post its card in the channel.${where}`,
         })
         .catch((e) =>
           this.deps.logger.error({ err: e, meetId: record.meetId }, 'could not tell the host either'),
@@ -352,7 +351,10 @@ export class MeetingsService {
     const { deps } = this;
     const record = await this.loadManageable(teamId, meetId, actorUserId, 'end this meeting');
     if (record.status === 'ended') {
-      throw new AppError('already_ended', `"${userText(record.title, 150)}" (${meetId}) has already ended.`);
+      throw new AppError(
+        'already_ended',
+        `"${userText(record.title, MAX_TITLE_LENGTH)}" (${meetId}) has already ended.`,
+      );
     }
     try {
       await deps.megameeting.endMeeting(meetId);

@@ -1,4 +1,13 @@
 import type { KnownBlock } from '@slack/types';
+import {
+  DEFAULT_GUEST_PERMISSIONS,
+  DEFAULT_WEBINAR_OPTIONS,
+  MAX_TITLE_LENGTH,
+  PRESET_TYPES,
+  type SchedulePreset,
+  type ScheduleType,
+  type WebinarOption,
+} from '../domain/meeting.js';
 import { AppError } from '../errors.js';
 import type { AppLogger } from '../logger.js';
 import type { CreateMeetingInput, GuestPermission, MegaMeetingApi } from '../megameeting/types.js';
@@ -20,26 +29,21 @@ import {
   buildEditModal,
   buildScheduleModal,
   DEFAULT_DURATION_MINUTES,
-  DEFAULT_WEBINAR_OPTIONS,
   type EditMetadata,
   editMetadataSchema,
   readMetadata,
   readScheduleState,
   type ScheduleFormState,
   type ScheduleMetadata,
-  type ScheduleType,
   scheduleMetadataSchema,
-  type WebinarOption,
 } from '../views/schedule-modal.js';
 import { escapeMrkdwn, truncate, userText } from '../views/text.js';
 import type { Clock } from './clock.js';
-import { DEFAULT_GUEST_PERMISSIONS, type GuestSpec, parseExternalGuests } from './guest-specs.js';
+import { type GuestSpec, parseExternalGuests } from './guest-specs.js';
 import type { IdentityService } from './identity.js';
 import { type MeetingsService, validateTitle } from './meetings.js';
 import type { RemindersService } from './reminders.js';
 import { userMessageFor } from './user-messages.js';
-
-export type SchedulePreset = 'meeting' | 'webinar' | 'secure';
 
 export interface OpenModalRequest {
   triggerId: string;
@@ -117,12 +121,6 @@ const HALF_HOUR_MS = 30 * 60_000;
 const MAX_FORM_ERROR_CHARS = 1000;
 /** The longest wait for users.info before a modal opens (the trigger_id dies 3 s after the click). */
 const USER_TZ_WAIT_MS = 1500;
-
-const PRESET_TYPES: Record<SchedulePreset, ScheduleType> = {
-  meeting: 'scheduled',
-  webinar: 'webinar',
-  secure: 'secure',
-};
 
 /** The next whole or half hour strictly after `now`, as a wall time in `timeZone` (half hours of local time). */
 export function nextHalfHour(now: Date, timeZone: string): { date: string; time: string } {
@@ -688,13 +686,13 @@ function assertEditable(record: MeetingRecord): void {
   if (record.status === 'ended') {
     throw new AppError(
       'already_ended',
-      `"${userText(record.title, 150)}" (${record.meetId}) has already ended.`,
+      `"${userText(record.title, MAX_TITLE_LENGTH)}" (${record.meetId}) has already ended.`,
     );
   }
   if (record.status !== 'scheduled' || record.kind === 'instant') {
     throw new AppError(
       'invalid_input',
-      `"${userText(record.title, 150)}" (${record.meetId}) has started; only scheduled meetings can be edited.`,
+      `"${userText(record.title, MAX_TITLE_LENGTH)}" (${record.meetId}) has started; only scheduled meetings can be edited.`,
     );
   }
 }

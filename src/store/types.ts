@@ -18,8 +18,9 @@ export interface UserLink {
   linkedAt: Date;
 }
 
-export type MeetingKind = 'instant' | 'scheduled' | 'webinar' | 'secure';
-export type MeetingStatus = 'scheduled' | 'live' | 'ended';
+import type { MeetingKind, MeetingStatus } from '../domain/meeting.js';
+
+export type { MeetingKind, MeetingStatus };
 /** How the channel card was delivered: a real message we can update, a response_url post, or nothing yet. */
 export type CardDelivery = 'chat' | 'response_url' | 'none';
 

@@ -7,9 +7,11 @@ import type {
   PlainTextOption,
   SectionBlock,
 } from '@slack/types';
+import { MAX_TITLE_LENGTH, type MeetingKind } from '../domain/meeting.js';
 import { GUEST_PERMISSIONS, type GuestPermission } from '../megameeting/types.js';
 import { slackDateToken } from '../time/slack-date.js';
 import { ACTIONS, GUEST_IDS, VIEWS } from './ids.js';
+import { PERMISSION_LABELS } from './labels.js';
 import { escapeMrkdwn, truncate, userText } from './text.js';
 
 /**
@@ -19,19 +21,6 @@ import { escapeMrkdwn, truncate, userText } from './text.js';
  * Personal links are credentials: the builders that take one (`buildPersonalLink`, `buildInviteReport`) are only
  * ever sent to a DM or as an ephemeral to the person concerned. Nothing here puts a guest key in an ID or value.
  */
-
-export type GuestKind = 'secure' | 'webinar' | 'instant' | 'scheduled';
-
-export const PERMISSION_LABELS: Record<GuestPermission, string> = {
-  webcam: 'Camera',
-  microphone: 'Microphone',
-  screenSharing: 'Screen sharing',
-  chat: 'Chat',
-  fileUpload: 'File upload',
-  fileDownload: 'File download',
-  webVideoPlayer: 'Web video player',
-  moderator: 'Moderator (co-host)',
-};
 
 /** How many guests the modal lists (2 blocks each; a modal holds 100 blocks). */
 export const MAX_LISTED_GUESTS = 40;
@@ -59,7 +48,7 @@ export interface GuestListItem {
 export interface GuestManagerData {
   meetId: string;
   title: string;
-  kind: GuestKind;
+  kind: MeetingKind;
   hostSlackUserId: string;
   guests: GuestListItem[];
   /** A line at the top: what just happened (added, removed, an error). */
@@ -97,7 +86,7 @@ function who(guest: Pick<GuestListItem, 'slackUserId' | 'email'>): string {
 }
 
 export function describeMeeting(data: { title: string; meetId: string }): string {
-  return `*${userText(data.title, 150)}* (meeting ID ${data.meetId})`;
+  return `*${userText(data.title, MAX_TITLE_LENGTH)}* (meeting ID ${data.meetId})`;
 }
 
 /** The guest manager: every guest with Remove and their permissions, then a form to add more. */
@@ -234,7 +223,7 @@ export interface PersonalLinkData {
   title: string;
   hostSlackUserId: string;
   start: Date;
-  kind: GuestKind;
+  kind: MeetingKind;
   /** The personal `/meeting/?key=` link: a secret. */
   link: string;
   reason: PersonalLinkReason;

@@ -1,19 +1,17 @@
 import type { Button, KnownBlock } from '@slack/types';
+import { MAX_TITLE_LENGTH, type MeetingKind, type MeetingStatus } from '../domain/meeting.js';
 import { slackDateToken } from '../time/slack-date.js';
 import { timeZoneLabel } from '../time/zones.js';
 import { ACTIONS, BLOCKS } from './ids.js';
 import { escapeMrkdwn, formatDuration, truncate, userText } from './text.js';
-
-export type CardKind = 'instant' | 'scheduled' | 'webinar' | 'secure';
-export type CardStatus = 'scheduled' | 'live' | 'ended';
 
 /** Plain data the channel card is built from. */
 export interface MeetingCardData {
   meetId: string;
   title: string;
   hostSlackUserId: string;
-  kind: CardKind;
-  status: CardStatus;
+  kind: MeetingKind;
+  status: MeetingStatus;
   start: Date;
   end: Date | null;
   /** The host's chosen zone, shown in words for reference. */
@@ -27,7 +25,7 @@ export interface MeetingCardData {
   endedAt?: Date | null;
 }
 
-export const KIND_LABELS: Record<CardKind, string> = {
+export const KIND_LABELS: Record<MeetingKind, string> = {
   instant: 'Video meeting',
   scheduled: 'Video meeting',
   webinar: 'Webinar with registration',
@@ -68,7 +66,11 @@ export function buildMeetingCard(card: MeetingCardData): KnownBlock[] {
   const blocks: KnownBlock[] = [
     {
       type: 'header',
-      text: { type: 'plain_text', text: truncate(`${headerPrefix}${card.title}`, 150), emoji: true },
+      text: {
+        type: 'plain_text',
+        text: truncate(`${headerPrefix}${card.title}`, MAX_TITLE_LENGTH),
+        emoji: true,
+      },
     },
   ];
 

@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
+import { MAX_TITLE_LENGTH, type MeetingKind, type MeetingStatus } from '../domain/meeting.js';
 import { slackDateToken } from '../time/slack-date.js';
 import { ACTIONS, BLOCKS } from './ids.js';
-import type { CardKind, CardStatus } from './meeting-card.js';
 import { escapeMrkdwn, truncate } from './text.js';
 
 /** Ephemeral and DM messages: pure builders. */
@@ -37,8 +37,8 @@ export function perMeetingActionId(actionId: string, meetId: string): string {
 export interface ListItem {
   meetId: string;
   title: string;
-  kind: CardKind;
-  status: CardStatus;
+  kind: MeetingKind;
+  status: MeetingStatus;
   start: Date;
   end: Date | null;
   joinUrl: string | null;
@@ -90,7 +90,7 @@ export function buildMeetingList(items: ListItem[]): { text: string; blocks: Kno
       block_id: BLOCKS.listItem(item.meetId),
       text: {
         type: 'mrkdwn',
-        text: `*${escapeMrkdwn(truncate(item.title, 150))}*\n${state} · ${slackDateToken(item.start)} · ID ${item.meetId}`,
+        text: `*${escapeMrkdwn(truncate(item.title, MAX_TITLE_LENGTH))}*\n${state} · ${slackDateToken(item.start)} · ID ${item.meetId}`,
       },
     });
     blocks.push({ type: 'actions', block_id: `${BLOCKS.listItem(item.meetId)}_actions`, elements: buttons });

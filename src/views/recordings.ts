@@ -1,4 +1,5 @@
 import type { Button, KnownBlock } from '@slack/types';
+import { MAX_TITLE_LENGTH } from '../domain/meeting.js';
 import { slackDateToken } from '../time/slack-date.js';
 import { ACTIONS } from './ids.js';
 import { escapeMrkdwn, userText } from './text.js';
@@ -39,12 +40,11 @@ export interface SlackMessage {
   blocks: KnownBlock[];
 }
 
-const TITLE_MAX = 150;
 /** Slack allows 50 blocks in a message; the list uses a header, up to 2 blocks per item and a footer. */
 export const RECORDING_LIST_MAX = 20;
 
 function titleOf(data: RecordingMessageData): string {
-  return userText(data.title, TITLE_MAX);
+  return userText(data.title, MAX_TITLE_LENGTH);
 }
 
 /** `<!date^…>` (each reader's own zone), or MegaMeeting's raw text when it did not parse. */

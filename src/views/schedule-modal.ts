@@ -1,9 +1,18 @@
 import type { InputBlock, KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import { z } from 'zod';
+import {
+  DEFAULT_GUEST_PERMISSIONS,
+  DEFAULT_WEBINAR_OPTIONS,
+  MAX_TITLE_LENGTH,
+  SCHEDULE_TYPES,
+  type ScheduleType,
+  WEBINAR_OPTIONS,
+  type WebinarOption,
+} from '../domain/meeting.js';
 import { GUEST_PERMISSIONS, type GuestPermission } from '../megameeting/types.js';
-import { DEFAULT_GUEST_PERMISSIONS } from '../services/guest-specs.js';
 import { timeZoneOption } from '../time/zones.js';
 import { SCHEDULE_IDS as IDS, VIEWS } from './ids.js';
+import { PERMISSION_LABELS } from './labels.js';
 import { formatDuration, truncate } from './text.js';
 
 /**
@@ -12,46 +21,21 @@ import { formatDuration, truncate } from './text.js';
  * Both modals share block and action IDs (SCHEDULE_IDS) so one reader serves both.
  */
 
-export type ScheduleType = 'scheduled' | 'webinar' | 'secure';
-export const SCHEDULE_TYPES: readonly ScheduleType[] = ['scheduled', 'webinar', 'secure'];
-
-export const MAX_TITLE_CHARS = 150;
 export const DURATION_MINUTES = [15, 30, 45, 60, 90, 120, 180, 240] as const;
 export const DEFAULT_DURATION_MINUTES = 60;
 /** Slack allows 3000 characters in a plain_text_input: about 50 "Name <email>" lines. */
 const EXTERNAL_GUESTS_MAX_CHARS = 3000;
 const MAX_SLACK_GUESTS = 50;
 
-/** The documented createMeeting switches a webinar may set, with what they mean for attendees. */
-export const WEBINAR_OPTIONS = [
-  { key: 'disableVideo', label: 'Attendees cannot turn on video' },
-  { key: 'disableAudio', label: 'Attendees cannot unmute' },
-  { key: 'disableScreen', label: 'Attendees cannot share their screen' },
-  { key: 'disableFileUpload', label: 'Attendees cannot upload files' },
-  { key: 'disableWebVideoPlayer', label: 'Turn off the web video player' },
-  { key: 'enableRestrictedUserList', label: 'Attendees cannot see who else is there' },
-  { key: 'enableRestrictedChat', label: 'Attendees chat with the host only' },
-] as const;
-export type WebinarOption = (typeof WEBINAR_OPTIONS)[number]['key'];
-const WEBINAR_OPTION_KEYS = WEBINAR_OPTIONS.map((o) => o.key) as [WebinarOption, ...WebinarOption[]];
-/** A broadcast by default: attendees watch and listen, chat stays open. */
-export const DEFAULT_WEBINAR_OPTIONS: WebinarOption[] = [
-  'disableVideo',
-  'disableAudio',
-  'disableScreen',
-  'disableFileUpload',
-  'enableRestrictedUserList',
-];
-
-const PERMISSION_LABELS: Record<GuestPermission, string> = {
-  webcam: 'Webcam',
-  microphone: 'Microphone',
-  screenSharing: 'Screen sharing',
-  chat: 'Chat',
-  fileUpload: 'Upload files',
-  fileDownload: 'Download files',
-  webVideoPlayer: 'Web video player',
-  moderator: 'Moderator (co-host)',
+/** What each webinar switch means for attendees. */
+const WEBINAR_OPTION_LABELS: Record<WebinarOption, string> = {
+  disableVideo: 'Attendees cannot turn on video',
+  disableAudio: 'Attendees cannot unmute',
+  disableScreen: 'Attendees cannot share their screen',
+  disableFileUpload: 'Attendees cannot upload files',
+  disableWebVideoPlayer: 'Turn off the web video player',
+  enableRestrictedUserList: 'Attendees cannot see who else is there',
+  enableRestrictedChat: 'Attendees chat with the host only',
 };
 
 const TYPE_CHOICES: Record<ScheduleType, { text: string; description: string }> = {
@@ -166,9 +150,9 @@ function titleBlock(title: string, hint?: string): InputBlock {
     element: {
       type: 'plain_text_input',
       action_id: IDS.title.action,
-      max_length: MAX_TITLE_CHARS,
+      max_length: MAX_TITLE_LENGTH,
       placeholder: plainText('Design review'),
-      ...(title ? { initial_value: truncate(title, MAX_TITLE_CHARS) } : {}),
+      ...(title ? { initial_value: truncate(title, MAX_TITLE_LENGTH) } : {}),
     },
     ...(hint ? { hint: plainText(hint) } : {}),
   };
@@ -254,7 +238,7 @@ function typeBlocks(input: ScheduleModalInput): KnownBlock[] {
         IDS.webinarOptions.block,
         IDS.webinarOptions.action,
         'Webinar options',
-        WEBINAR_OPTIONS.map((o) => option(o.label, o.key)),
+        WEBINAR_OPTIONS.map((key) => option(WEBINAR_OPTION_LABELS[key], key)),
         input.webinarOptions ?? DEFAULT_WEBINAR_OPTIONS,
         'The card gets a Register button: each person who presses it receives a personal link.',
       ),
@@ -451,7 +435,7 @@ export interface ScheduleFormState {
   guestPermissionsShown: boolean;
 }
 
-const webinarKey = z.enum(WEBINAR_OPTION_KEYS);
+const webinarKey = z.enum(WEBINAR_OPTIONS);
 const permissionKey = z.enum(GUEST_PERMISSIONS);
 const typeKey = z.enum(['scheduled', 'webinar', 'secure']);
 

@@ -1,5 +1,5 @@
 /** The guest builders: valid Block Kit, and keys only where they belong. */
-import { DEFAULT_GUEST_PERMISSIONS } from '../../src/services/guest-specs.js';
+import { DEFAULT_GUEST_PERMISSIONS } from '../../src/domain/meeting.js';
 import {
   buildAccessDecided,
   buildAccessDenied,

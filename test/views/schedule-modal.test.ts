@@ -1,11 +1,11 @@
 import type { AnyBlock, InputBlock, ModalView } from '@slack/types';
-import { DEFAULT_GUEST_PERMISSIONS } from '../../src/services/guest-specs.js';
+import { DEFAULT_GUEST_PERMISSIONS, DEFAULT_WEBINAR_OPTIONS } from '../../src/domain/meeting.js';
 import { nextHalfHour } from '../../src/services/scheduling.js';
-import { SCHEDULE_IDS, VIEWS } from '../../src/views/ids.js';
+import { buildGuestManagerModal } from '../../src/views/guests.js';
+import { GUEST_IDS, SCHEDULE_IDS, VIEWS } from '../../src/views/ids.js';
 import {
   buildEditModal,
   buildScheduleModal,
-  DEFAULT_WEBINAR_OPTIONS,
   editMetadataSchema,
   readMetadata,
   readScheduleState,
@@ -122,6 +122,25 @@ describe('buildScheduleModal', () => {
     const perms = element(view, SCHEDULE_IDS.guestPermissions.block);
     expect(values(perms.options)).toContain('moderator');
     expect(values(perms.initial_options)).toEqual(DEFAULT_GUEST_PERMISSIONS);
+  });
+
+  test('the form names each guest permission as the guest manager does', () => {
+    const form = element(buildScheduleModal(input({ type: 'secure' })), SCHEDULE_IDS.guestPermissions.block);
+    const manager = buildGuestManagerModal({
+      meetId: '1234567',
+      title: 'Board',
+      kind: 'secure',
+      hostSlackUserId: 'U0HOST',
+      guests: [],
+    }).blocks.find((b) => b.block_id === GUEST_IDS.addPermissionsBlock) as unknown as {
+      element: { options: Array<{ text: { text: string }; value: string }> };
+    };
+    const words = (options: Array<{ text: { text: string }; value: string }>) =>
+      Object.fromEntries(options.map((o) => [o.value, o.text.text]));
+    expect(words(form.options as Array<{ text: { text: string }; value: string }>)).toEqual(
+      words(manager.element.options),
+    );
+    expect(words(manager.element.options).webcam).toBe('Camera');
   });
 
   test('an unchecked set of options leaves out initial_options (Slack refuses an empty list)', () => {
