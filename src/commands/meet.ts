@@ -10,7 +10,7 @@ import type { SchedulingService } from '../services/scheduling.js';
 import { userMessageFor } from '../services/user-messages.js';
 import type { SlackGateway } from '../slack/gateway.js';
 import { parseMeetingText } from '../time/plain-english.js';
-import { buildHelp, plain } from '../views/messages.js';
+import { buildHelp, textMessage } from '../views/messages.js';
 import { userText } from '../views/text.js';
 import { type MeetIntent, parseMeetCommand } from './meet-grammar.js';
 
@@ -54,7 +54,7 @@ export function makeMeetCommand(deps: MeetCommandDeps) {
       await run(intent);
     } catch (err) {
       log.warn({ err }, 'the /meet command failed');
-      await reply(command.response_url, plain(userMessageFor(err, DOING[intent.kind]))).catch((e) =>
+      await reply(command.response_url, textMessage(userMessageFor(err, DOING[intent.kind]))).catch((e) =>
         log.error({ err: e }, 'could not tell the user about the failure'),
       );
     }
@@ -78,7 +78,7 @@ export function makeMeetCommand(deps: MeetCommandDeps) {
           const ended = await deps.meetings.end(teamId, intent.meetId, userId);
           return reply(
             command.response_url,
-            plain(`Ended "${userText(ended.title, MAX_TITLE_LENGTH)}" (${ended.meetId}).`),
+            textMessage(`Ended "${userText(ended.title, MAX_TITLE_LENGTH)}" (${ended.meetId}).`),
           );
         }
         case 'guests':
@@ -98,14 +98,14 @@ export function makeMeetCommand(deps: MeetCommandDeps) {
               : `matched by your email ${host.link.email ?? ''}`.trim();
           return reply(
             command.response_url,
-            plain(`You are linked to the MegaMeeting login \`${host.loginId}\` (${how}).`),
+            textMessage(`You are linked to the MegaMeeting login \`${host.loginId}\` (${how}).`),
           );
         }
         case 'account_set': {
           const login = await deps.identity.setLink(teamId, userId, intent.slackUserId, intent.loginId);
           return reply(
             command.response_url,
-            plain(
+            textMessage(
               `<@${intent.slackUserId}> is now linked to the MegaMeeting login \`${login.loginId}\` (${login.email}).`,
             ),
           );

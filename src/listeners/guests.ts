@@ -6,13 +6,15 @@ import { isAppError } from '../errors.js';
 import { GUEST_PERMISSIONS } from '../megameeting/types.js';
 import { type GuestSpec, parseExternalGuests } from '../services/guest-specs.js';
 import { userMessageFor } from '../services/user-messages.js';
+import type { buildGuestManagerModal } from '../views/guests.js';
 import {
-  type buildGuestManagerModal,
-  PERMISSIONS_ACTION_PATTERN,
-  REMOVE_ACTION_PATTERN,
-  refFromActionId,
-} from '../views/guests.js';
-import { ACTIONS, actionPattern, GUEST_IDS, VIEWS } from '../views/ids.js';
+  ACTIONS,
+  actionPattern,
+  actionSuffix,
+  GUEST_IDS,
+  suffixedActionPattern,
+  VIEWS,
+} from '../views/ids.js';
 import { teamOf } from './payload.js';
 
 const metadataSchema = z.object({ meetId: z.string().min(1).max(40) });
@@ -135,42 +137,48 @@ export function registerGuestListeners(app: App, services: Services): void {
   });
 
   // Inside the guest manager: Remove (a button per guest) and permissions (checkboxes per guest).
-  app.action<BlockAction<ButtonAction>>(REMOVE_ACTION_PATTERN, async ({ ack, body, action }) => {
-    await ack();
-    try {
-      const { meetId } = metadataSchema.parse(JSON.parse(body.view?.private_metadata ?? ''));
-      await guests.removeGuest({
-        teamId: teamOf(body),
-        userId: body.user.id,
-        meetId,
-        ref: refFromActionId(action.action_id),
-        viewId: body.view?.id ?? null,
-      });
-    } catch (err) {
-      await tellFailure(null, body.user.id, err, 'remove that guest');
-    }
-  });
+  app.action<BlockAction<ButtonAction>>(
+    suffixedActionPattern(ACTIONS.removeGuest),
+    async ({ ack, body, action }) => {
+      await ack();
+      try {
+        const { meetId } = metadataSchema.parse(JSON.parse(body.view?.private_metadata ?? ''));
+        await guests.removeGuest({
+          teamId: teamOf(body),
+          userId: body.user.id,
+          meetId,
+          ref: actionSuffix(action.action_id),
+          viewId: body.view?.id ?? null,
+        });
+      } catch (err) {
+        await tellFailure(null, body.user.id, err, 'remove that guest');
+      }
+    },
+  );
 
-  app.action<BlockAction<CheckboxesAction>>(PERMISSIONS_ACTION_PATTERN, async ({ ack, body, action }) => {
-    await ack();
-    try {
-      const { meetId } = metadataSchema.parse(JSON.parse(body.view?.private_metadata ?? ''));
-      const permissions = z
-        .array(z.object({ value: z.enum(GUEST_PERMISSIONS) }))
-        .parse(action.selected_options ?? [])
-        .map((o) => o.value);
-      await guests.changePermissions({
-        teamId: teamOf(body),
-        userId: body.user.id,
-        meetId,
-        ref: refFromActionId(action.action_id),
-        permissions,
-        viewId: body.view?.id ?? null,
-      });
-    } catch (err) {
-      await tellFailure(null, body.user.id, err, 'change those permissions');
-    }
-  });
+  app.action<BlockAction<CheckboxesAction>>(
+    suffixedActionPattern(ACTIONS.guestPermissions),
+    async ({ ack, body, action }) => {
+      await ack();
+      try {
+        const { meetId } = metadataSchema.parse(JSON.parse(body.view?.private_metadata ?? ''));
+        const permissions = z
+          .array(z.object({ value: z.enum(GUEST_PERMISSIONS) }))
+          .parse(action.selected_options ?? [])
+          .map((o) => o.value);
+        await guests.changePermissions({
+          teamId: teamOf(body),
+          userId: body.user.id,
+          meetId,
+          ref: actionSuffix(action.action_id),
+          permissions,
+          viewId: body.view?.id ?? null,
+        });
+      } catch (err) {
+        await tellFailure(null, body.user.id, err, 'change those permissions');
+      }
+    },
+  );
 
   // Add guests: validate inline (bad email lines) before anything is created; then work behind a busy view.
   app.view<ViewSubmitAction>(VIEWS.guests, async ({ ack, body, view }) => {

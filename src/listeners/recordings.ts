@@ -1,13 +1,8 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { Services } from '../app.js';
 import { userMessageFor } from '../services/user-messages.js';
-import { ACTIONS } from '../views/ids.js';
+import { ACTIONS, actionPattern } from '../views/ids.js';
 import { buttonContext } from './payload.js';
-
-/** `recording_play` in a DM, `recording_play:<recId>` in the `/meet recordings` list. */
-function actionPattern(base: string): RegExp {
-  return new RegExp(`^${base}(:.+)?$`);
-}
 
 /** Recording DM buttons (Download/Play links, Try again), in DMs and in `/meet recordings`. */
 export function registerRecordingListeners(app: App, services: Services): void {

@@ -23,6 +23,7 @@ import { slackDateToken } from '../time/slack-date.js';
 import { canonicalTimeZone } from '../time/tz.js';
 import { timeZoneLabel } from '../time/zones.js';
 import { TIMED_OUT, withTimeout } from '../util/async.js';
+import { truncate } from '../util/text.js';
 import { SCHEDULE_IDS } from '../views/ids.js';
 import { buildMeetingList, type ListItem } from '../views/messages.js';
 import {
@@ -37,7 +38,7 @@ import {
   type ScheduleMetadata,
   scheduleMetadataSchema,
 } from '../views/schedule-modal.js';
-import { escapeMrkdwn, truncate, userText } from '../views/text.js';
+import { escapeMrkdwn, userText } from '../views/text.js';
 import type { Clock } from './clock.js';
 import { type GuestSpec, parseExternalGuests } from './guest-specs.js';
 import type { IdentityService } from './identity.js';

@@ -1,7 +1,7 @@
 import { isAppError } from '../errors.js';
 import { MegaMeetingError } from '../megameeting/errors.js';
 import { SlackCallError } from '../slack/gateway.js';
-import { truncate } from '../views/text.js';
+import { truncate } from '../util/text.js';
 
 /**
  * Turns any error into one short, safe sentence for Slack. Expected errors say what happened and what to do;

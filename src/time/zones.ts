@@ -1,6 +1,7 @@
 /**
  * The IANA zones offered by the schedule modal's searchable zone picker (a Slack external_select), and labels.
  */
+import { truncate } from '../util/text.js';
 import {
   canonicalTimeZone,
   formatUtcOffset,
@@ -43,10 +44,6 @@ export function allTimeZones(): readonly string[] {
 const legacyNames = new Map<string, string[]>();
 for (const [legacy, current] of Object.entries(RENAMED_ZONES)) {
   legacyNames.set(current, [...(legacyNames.get(current) ?? []), legacy]);
-}
-
-function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
 const display = (id: string) => id.replace(/_/g, ' ');

@@ -10,9 +10,10 @@ import type {
 import { MAX_TITLE_LENGTH, type MeetingKind } from '../domain/meeting.js';
 import { GUEST_PERMISSIONS, type GuestPermission } from '../megameeting/types.js';
 import { slackDateToken } from '../time/slack-date.js';
-import { ACTIONS, GUEST_IDS, VIEWS } from './ids.js';
+import { truncate } from '../util/text.js';
+import { ACTIONS, GUEST_IDS, suffixedActionId, VIEWS } from './ids.js';
 import { PERMISSION_LABELS } from './labels.js';
-import { escapeMrkdwn, truncate, userText } from './text.js';
+import { escapeMrkdwn, plainText, userText } from './text.js';
 
 /**
  * Pure Block Kit builders for verified guests: the guest manager modal, the access request the host approves,
@@ -26,14 +27,8 @@ import { escapeMrkdwn, truncate, userText } from './text.js';
 export const MAX_LISTED_GUESTS = 40;
 
 /** The action_id of a guest row's Remove button and permission checkboxes: unique per row. */
-export const removeActionId = (ref: string) => `${ACTIONS.removeGuest}:${ref}`;
-export const permissionsActionId = (ref: string) => `${ACTIONS.guestPermissions}:${ref}`;
-export const REMOVE_ACTION_PATTERN = new RegExp(`^${ACTIONS.removeGuest}:`);
-export const PERMISSIONS_ACTION_PATTERN = new RegExp(`^${ACTIONS.guestPermissions}:`);
-
-export function refFromActionId(actionId: string): string {
-  return actionId.slice(actionId.indexOf(':') + 1);
-}
+export const removeActionId = (ref: string) => suffixedActionId(ACTIONS.removeGuest, ref);
+export const permissionsActionId = (ref: string) => suffixedActionId(ACTIONS.guestPermissions, ref);
 
 export interface GuestListItem {
   /** Opaque reference to the guest (never the key). */
@@ -62,12 +57,8 @@ export interface GuestManagerMetadata {
   meetId: string;
 }
 
-function plain(text: string) {
-  return { type: 'plain_text' as const, text, emoji: true };
-}
-
 function permissionOption(p: GuestPermission): PlainTextOption {
-  return { text: plain(PERMISSION_LABELS[p]), value: p };
+  return { text: plainText(PERMISSION_LABELS[p]), value: p };
 }
 
 function permissionCheckboxes(actionId: string, selected: readonly GuestPermission[]): Checkboxes {
@@ -119,15 +110,15 @@ export function buildGuestManagerModal(data: GuestManagerData): ModalView {
       },
       accessory: {
         type: 'button',
-        text: plain('Remove'),
+        text: plainText('Remove'),
         action_id: removeActionId(guest.ref),
         value: guest.ref,
         style: 'danger',
         confirm: {
-          title: plain('Remove this guest?'),
-          text: plain(`${truncate(guest.name, 200)}'s personal link stops working at once.`),
-          confirm: plain('Remove'),
-          deny: plain('Cancel'),
+          title: plainText('Remove this guest?'),
+          text: plainText(`${truncate(guest.name, 200)}'s personal link stops working at once.`),
+          confirm: plainText('Remove'),
+          deny: plainText('Cancel'),
           style: 'danger',
         },
       },
@@ -160,17 +151,17 @@ export function buildGuestManagerModal(data: GuestManagerData): ModalView {
   } else {
     blocks.push(
       { type: 'divider' },
-      { type: 'header', text: plain('Add guests') },
+      { type: 'header', text: plainText('Add guests') },
       {
         type: 'input',
         block_id: GUEST_IDS.addUsersBlock,
         optional: true,
-        label: plain('People in this workspace'),
-        hint: plain('They get their personal link by DM.'),
+        label: plainText('People in this workspace'),
+        hint: plainText('They get their personal link by DM.'),
         element: {
           type: 'multi_users_select',
           action_id: GUEST_IDS.addUsersAction,
-          placeholder: plain('Choose people'),
+          placeholder: plainText('Choose people'),
           max_selected_items: 20,
         },
       },
@@ -178,13 +169,15 @@ export function buildGuestManagerModal(data: GuestManagerData): ModalView {
         type: 'input',
         block_id: GUEST_IDS.addExternalBlock,
         optional: true,
-        label: plain('External guests'),
-        hint: plain('One per line: Jane Doe <jane@example.com>. Their links come to you by DM to forward.'),
+        label: plainText('External guests'),
+        hint: plainText(
+          'One per line: Jane Doe <jane@example.com>. Their links come to you by DM to forward.',
+        ),
         element: {
           type: 'plain_text_input',
           action_id: GUEST_IDS.addExternalAction,
           multiline: true,
-          placeholder: plain('Jane Doe <jane@example.com>'),
+          placeholder: plainText('Jane Doe <jane@example.com>'),
           max_length: 3000,
         },
       },
@@ -192,7 +185,7 @@ export function buildGuestManagerModal(data: GuestManagerData): ModalView {
         type: 'input',
         block_id: GUEST_IDS.addPermissionsBlock,
         optional: true,
-        label: plain('Permissions for the new guests'),
+        label: plainText('Permissions for the new guests'),
         element: permissionCheckboxes(
           GUEST_IDS.addPermissionsAction,
           GUEST_PERMISSIONS.filter((p) => p !== 'moderator'),
@@ -205,9 +198,9 @@ export function buildGuestManagerModal(data: GuestManagerData): ModalView {
   return {
     type: 'modal',
     callback_id: VIEWS.guests,
-    title: plain('Guests'),
-    close: plain('Done'),
-    ...(data.busy ? {} : { submit: plain('Add guests') }),
+    title: plainText('Guests'),
+    close: plainText('Done'),
+    ...(data.busy ? {} : { submit: plainText('Add guests') }),
     private_metadata: JSON.stringify(metadata),
     blocks,
   };
@@ -243,7 +236,7 @@ export function buildPersonalLink(data: PersonalLinkData): { text: string; block
   const text = `${intro.replace(/^:[a-z_]+: /, '')} "${userText(data.title, 200)}". Your personal join button is below.`;
   const join: Button = {
     type: 'button',
-    text: plain(data.kind === 'webinar' ? 'Join webinar' : 'Join meeting'),
+    text: plainText(data.kind === 'webinar' ? 'Join webinar' : 'Join meeting'),
     action_id: ACTIONS.join,
     value: data.meetId,
     url: data.link,
@@ -319,12 +312,12 @@ export function buildAccessRequest(data: { meetId: string; title: string; reques
         elements: [
           {
             type: 'button',
-            text: plain('Approve'),
+            text: plainText('Approve'),
             action_id: ACTIONS.approveAccess,
             value,
             style: 'primary',
           },
-          { type: 'button', text: plain('Deny'), action_id: ACTIONS.denyAccess, value },
+          { type: 'button', text: plainText('Deny'), action_id: ACTIONS.denyAccess, value },
         ],
       },
     ],
@@ -481,7 +474,7 @@ export function buildInviteReport(data: InviteReportData): { text: string; block
         elements: [
           {
             type: 'button',
-            text: plain(`Retry the ${data.failed.length} not added`),
+            text: plainText(`Retry the ${data.failed.length} not added`),
             action_id: GUEST_IDS.retryInvites,
             value: data.retryValue,
           },

@@ -47,9 +47,28 @@ export const SCHEDULE_IDS = {
   guestPermissions: { block: 'sched_guest_permissions', action: 'sched_guest_permissions_check' },
 } as const;
 
-/** Matches an action_id and its per-meeting variants (`meeting_end` and `meeting_end:1234567`). */
+/**
+ * An action_id made unique within its message or view (Slack requires it): `meeting_end:1234567` in `/meet list`,
+ * `recording_play:<recId>` in `/meet recordings`, `guest_remove:<ref>` per guest row. Handlers read what they act
+ * on from the button's value or the view, never from the suffix, except the guest rows (`actionSuffix`).
+ */
+export function suffixedActionId(actionId: string, suffix: string): string {
+  return `${actionId}:${suffix}`;
+}
+
+/** Matches an action_id with or without its suffix (`meeting_end` and `meeting_end:1234567`). */
 export function actionPattern(actionId: string): RegExp {
-  return new RegExp(`^${actionId}(?::[0-9]+)?$`);
+  return new RegExp(`^${actionId}(?::.+)?$`);
+}
+
+/** Matches only the suffixed variants of an action_id (one per row, as in the guest manager). */
+export function suffixedActionPattern(actionId: string): RegExp {
+  return new RegExp(`^${actionId}:.+$`);
+}
+
+/** The suffix of a suffixed action_id (`guest_remove:abc` → `abc`). */
+export function actionSuffix(actionId: string): string {
+  return actionId.slice(actionId.indexOf(':') + 1);
 }
 
 /** The guest manager modal's inputs and rows, and the host's Retry button (guests feature). */

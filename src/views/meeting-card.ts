@@ -2,8 +2,9 @@ import type { Button, KnownBlock } from '@slack/types';
 import { MAX_TITLE_LENGTH, type MeetingKind, type MeetingStatus } from '../domain/meeting.js';
 import { slackDateToken } from '../time/slack-date.js';
 import { timeZoneLabel } from '../time/zones.js';
+import { truncate } from '../util/text.js';
 import { ACTIONS, BLOCKS } from './ids.js';
-import { escapeMrkdwn, formatDuration, truncate, userText } from './text.js';
+import { escapeMrkdwn, formatDuration, userText } from './text.js';
 
 /** Plain data the channel card is built from. */
 export interface MeetingCardData {

@@ -1,8 +1,9 @@
 import type { KnownBlock } from '@slack/types';
 import { MAX_TITLE_LENGTH, type MeetingKind, type MeetingStatus } from '../domain/meeting.js';
 import { slackDateToken } from '../time/slack-date.js';
-import { ACTIONS, BLOCKS } from './ids.js';
-import { escapeMrkdwn, truncate } from './text.js';
+import { truncate } from '../util/text.js';
+import { ACTIONS, BLOCKS, suffixedActionId } from './ids.js';
+import { escapeMrkdwn } from './text.js';
 
 /** Ephemeral and DM messages: pure builders. */
 
@@ -28,11 +29,6 @@ export function buildHelp(): { text: string; blocks: KnownBlock[] } {
 }
 
 export const MAX_LISTED = 23;
-
-/** An action_id made unique per meeting: `meeting_end:1234567`. */
-export function perMeetingActionId(actionId: string, meetId: string): string {
-  return `${actionId}:${meetId}`;
-}
 
 export interface ListItem {
   meetId: string;
@@ -65,7 +61,7 @@ export function buildMeetingList(items: ListItem[]): { text: string; blocks: Kno
       buttons.push({
         type: 'button' as const,
         text: { type: 'plain_text' as const, text: 'Join' },
-        action_id: perMeetingActionId(ACTIONS.join, item.meetId),
+        action_id: suffixedActionId(ACTIONS.join, item.meetId),
         value: item.meetId,
         url: item.joinUrl,
       });
@@ -74,14 +70,14 @@ export function buildMeetingList(items: ListItem[]): { text: string; blocks: Kno
       buttons.push({
         type: 'button' as const,
         text: { type: 'plain_text' as const, text: 'Edit' },
-        action_id: perMeetingActionId(ACTIONS.edit, item.meetId),
+        action_id: suffixedActionId(ACTIONS.edit, item.meetId),
         value: item.meetId,
       });
     }
     buttons.push({
       type: 'button' as const,
       text: { type: 'plain_text' as const, text: 'End' },
-      action_id: perMeetingActionId(ACTIONS.end, item.meetId),
+      action_id: suffixedActionId(ACTIONS.end, item.meetId),
       value: item.meetId,
       style: 'danger' as const,
     });
@@ -104,6 +100,6 @@ export function buildMeetingList(items: ListItem[]): { text: string; blocks: Kno
   return { text: `You have ${items.length} upcoming or live meeting(s).`, blocks };
 }
 
-export function plain(text: string): { text: string; blocks: KnownBlock[] } {
+export function textMessage(text: string): { text: string; blocks: KnownBlock[] } {
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
 }

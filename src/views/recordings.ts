@@ -1,7 +1,7 @@
 import type { Button, KnownBlock } from '@slack/types';
 import { MAX_TITLE_LENGTH } from '../domain/meeting.js';
 import { slackDateToken } from '../time/slack-date.js';
-import { ACTIONS } from './ids.js';
+import { ACTIONS, suffixedActionId } from './ids.js';
 import { escapeMrkdwn, userText } from './text.js';
 
 /**
@@ -60,13 +60,8 @@ function plainDate(data: Pick<RecordingMessageData, 'recordedAt' | 'recordedAtRa
   return data.recordedAtRaw ? userText(data.recordedAtRaw, 60) : 'unknown date';
 }
 
-/** Action IDs must be unique within a message: the list suffixes them with the recId (`recording_play:<recId>`). */
-export function listActionId(base: string, recId: string): string {
-  return `${base}:${recId}`;
-}
-
 function linkButtons(data: RecordingMessageData, suffix: boolean): Button[] {
-  const id = (base: string) => (suffix ? listActionId(base, data.recId) : base);
+  const id = (base: string) => (suffix ? suffixedActionId(base, data.recId) : base);
   const buttons: Button[] = [
     {
       type: 'button',
@@ -93,7 +88,7 @@ function retryButton(recId: string, suffix: boolean): Button {
   return {
     type: 'button',
     text: { type: 'plain_text', text: 'Try again', emoji: true },
-    action_id: suffix ? listActionId(ACTIONS.retryRemux, recId) : ACTIONS.retryRemux,
+    action_id: suffix ? suffixedActionId(ACTIONS.retryRemux, recId) : ACTIONS.retryRemux,
     value: recId,
   };
 }

@@ -11,9 +11,10 @@ import {
 } from '../domain/meeting.js';
 import { GUEST_PERMISSIONS, type GuestPermission } from '../megameeting/types.js';
 import { timeZoneOption } from '../time/zones.js';
+import { truncate } from '../util/text.js';
 import { SCHEDULE_IDS as IDS, VIEWS } from './ids.js';
 import { PERMISSION_LABELS } from './labels.js';
-import { formatDuration, truncate } from './text.js';
+import { formatDuration, plainText } from './text.js';
 
 /**
  * The scheduling modal (`/meet schedule|webinar|secure`) and the edit modal (Edit on a card or in `/meet list`):
@@ -125,8 +126,6 @@ export interface EditModalInput {
   userTimeZone: string;
   now: Date;
 }
-
-const plainText = (text: string) => ({ type: 'plain_text' as const, text, emoji: true });
 
 function option(text: string, value: string, description?: string): PlainTextOption {
   return {

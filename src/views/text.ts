@@ -1,4 +1,5 @@
 /** Small pure helpers for Slack text: escaping user text and keeping within Block Kit limits. */
+import { truncate } from '../util/text.js';
 
 /** Escape the three characters Slack's mrkdwn treats as control characters. */
 export function escapeMrkdwn(text: string): string {
@@ -13,11 +14,9 @@ export function userText(text: string, max: number): string {
   return escapeMrkdwn(truncate(text, max));
 }
 
-/** Cut to `max` characters (code points, so emoji are not split), ending with an ellipsis when cut. */
-export function truncate(text: string, max: number): string {
-  const chars = Array.from(text);
-  if (chars.length <= max) return text;
-  return `${chars.slice(0, Math.max(0, max - 1)).join('')}…`;
+/** A Block Kit plain_text object (emoji shortcodes shown as emoji). */
+export function plainText(text: string): { type: 'plain_text'; text: string; emoji: true } {
+  return { type: 'plain_text', text, emoji: true };
 }
 
 export function formatDuration(minutes: number): string {
