@@ -4,11 +4,21 @@ import {
   Kind,
   type OperationDefinitionNode,
   parse,
+  print,
   type ValueNode,
   valueFromASTUntyped,
 } from 'graphql';
 import { MegaMeetingError } from '../../src/megameeting/errors.js';
-import { type Operation, operations, printOperation } from '../../src/megameeting/operations.js';
+import {
+  bool,
+  enumValue,
+  list,
+  type Operation,
+  obj,
+  operations,
+  printOperation,
+  str,
+} from '../../src/megameeting/operations.js';
 import { GUEST_PERMISSIONS, type GuestPermission } from '../../src/megameeting/types.js';
 
 /** Re-parses the printed text, as a server would, and returns its single operation and root field. */
@@ -363,5 +373,436 @@ describe('input checks', () => {
       expect((e as MegaMeetingError).code).toBe('invalid_input');
       expect((e as MegaMeetingError).message).toMatch(/^MegaMeeting \w+ failed/);
     }
+  });
+});
+
+/** The message of the MegaMeetingError `build` throws (fails the test when it throws anything else). */
+function refusal(build: () => unknown): string {
+  let thrown: unknown;
+  try {
+    build();
+  } catch (e) {
+    thrown = e;
+  }
+  expect(thrown).toBeInstanceOf(MegaMeetingError);
+  expect((thrown as MegaMeetingError).code).toBe('invalid_input');
+  return (thrown as MegaMeetingError).message;
+}
+
+describe('every field reaches the wire under its documented name', () => {
+  test('createMeeting with every documented option', () => {
+    const { root } = reparse(
+      operations.createMeeting({
+        meetingName: 'All options',
+        scheduledDateTime: 'Fri Feb 12 2021 10:00:00 -0600',
+        scheduledTimeZone: 'CST/UTC-06:00',
+        endDateTime: 'Fri Feb 12 2021 11:00:00 -0600',
+        loginId: 'L1',
+        requireVerification: false,
+        enableRegistration: false,
+        disableVideo: false,
+        disableAudio: true,
+        disableScreen: true,
+        disableFileUpload: false,
+        disableWebVideoPlayer: true,
+        enableRestrictedUserList: true,
+        enableRestrictedChat: false,
+      }),
+    );
+    expect(args(root)).toEqual({
+      input: {
+        meetingName: 'All options',
+        scheduledDateTime: 'Fri Feb 12 2021 10:00:00 -0600',
+        scheduledTimeZone: 'CST/UTC-06:00',
+        endDateTime: 'Fri Feb 12 2021 11:00:00 -0600',
+        loginId: 'L1',
+        requireVerification: false,
+        enableRegistration: false,
+        disableVideo: false,
+        disableAudio: true,
+        disableScreen: true,
+        disableFileUpload: false,
+        disableWebVideoPlayer: true,
+        enableRestrictedUserList: true,
+        enableRestrictedChat: false,
+      },
+    });
+  });
+
+  test('updateMeeting with every field; null optional fields are left out', () => {
+    const full = reparse(
+      operations.updateMeeting({
+        meetId: '1234567',
+        meetName: 'Renamed',
+        scheduledDateTime: 'Fri Feb 12 2021 10:00:00 -0600',
+        scheduledTimeZone: 'CST/UTC-06:00',
+        endDateTime: 'Fri Feb 12 2021 11:00:00 -0600',
+      }),
+    );
+    expect(args(full.root)).toEqual({
+      input: {
+        meetId: '1234567',
+        meetName: 'Renamed',
+        scheduledDateTime: 'Fri Feb 12 2021 10:00:00 -0600',
+        scheduledTimeZone: 'CST/UTC-06:00',
+        endDateTime: 'Fri Feb 12 2021 11:00:00 -0600',
+      },
+    });
+    const nulls = reparse(
+      operations.updateMeeting({ meetId: '1234567', meetName: null, endDateTime: null } as never),
+    );
+    expect(printOperation(operations.updateMeeting({ meetId: '1' }))).not.toContain('meetName');
+    expect(args(nulls.root)).toEqual({ input: { meetId: '1234567' } });
+  });
+
+  test('optional IDs and texts given as numbers are sent as strings', () => {
+    const { root } = reparse(
+      operations.updateMeeting({ meetId: 1234567, meetName: 42 } as unknown as { meetId: string }),
+    );
+    expect(argNode(root, 'input')).toMatchObject({
+      kind: Kind.OBJECT,
+      fields: [
+        { name: { value: 'meetId' }, value: { kind: Kind.STRING, value: '1234567' } },
+        { name: { value: 'meetName' }, value: { kind: Kind.STRING, value: '42' } },
+      ],
+    });
+  });
+
+  test('createLogin with a password and explicit roles; null roles still make a host', () => {
+    const { root } = reparse(
+      operations.createLogin({
+        email: 'admin@example.com',
+        fullName: 'An Admin',
+        phoneNumber: '555-0100',
+        password: 's3cret pass',
+        roles: { host: false, admin: true },
+      }),
+    );
+    expect(args(root)).toEqual({
+      input: {
+        email: 'admin@example.com',
+        fullName: 'An Admin',
+        roles: { host: false, admin: true },
+        phoneNumber: '555-0100',
+        password: 's3cret pass',
+      },
+    });
+    const nullRoles = reparse(operations.createLogin({ email: 'e@x.y', roles: null } as never));
+    expect(args(nullRoles.root)).toEqual({ input: { email: 'e@x.y', roles: { host: true } } });
+  });
+
+  test('updateLogin with every field; without roles none are sent', () => {
+    const { root } = reparse(
+      operations.updateLogin({
+        loginId: 'L1',
+        email: 'new@example.com',
+        fullName: 'New Name',
+        phoneNumber: '555-0101',
+        roles: { admin: false },
+      }),
+    );
+    expect(args(root)).toEqual({
+      input: {
+        loginId: 'L1',
+        email: 'new@example.com',
+        fullName: 'New Name',
+        roles: { admin: false },
+        phoneNumber: '555-0101',
+      },
+    });
+    expect(args(reparse(operations.updateLogin({ loginId: 'L1', roles: null } as never)).root)).toEqual({
+      input: { loginId: 'L1' },
+    });
+  });
+
+  test('updateVerifiedGuest with a new name, and with no permissions at all', () => {
+    const { root, text } = reparse(
+      operations.updateVerifiedGuest({ key: 'k1', meetId: '7654321', guestName: 'Jane Roe' }),
+    );
+    expect(args(root)).toEqual({ key: 'k1', meetId: '7654321', guestName: 'Jane Roe' });
+    expect(text).not.toContain('permissions');
+    const cleared = reparse(operations.updateVerifiedGuest({ key: 'k1', meetId: '1', permissions: [] }));
+    expect(args(cleared.root)).toEqual({ key: 'k1', meetId: '1', permissions: [] });
+  });
+
+  test('a guest added with an empty permission list is sent an empty list', () => {
+    const { root } = reparse(
+      operations.addVerifiedGuest({ meetId: '1', guestName: 'g', email: 'e@x.y', permissions: [] }),
+    );
+    expect(args(root)).toEqual({ input: { meetId: '1', guestName: 'g', email: 'e@x.y', permissions: [] } });
+  });
+
+  test('the selections of apiTokenDetails and getVerifiedGuest', () => {
+    expect(printOperation(operations.apiTokenDetails('L1')).replace(/\s+/g, ' ')).toBe(
+      '{ apiTokenDetails(loginId: "L1") { domain apiToken createdAt lastUsed } }',
+    );
+    expect(printOperation(operations.getVerifiedGuest('7654321')).replace(/\s+/g, ' ')).toBe(
+      '{ getVerifiedGuest(meetId: "7654321") { guestName key meetingLink } }',
+    );
+    expect(printOperation(operations.endMeeting('7654321')).replace(/\s+/g, ' ')).toBe(
+      'mutation { endMeeting(meetId: "7654321") { message result status } }',
+    );
+  });
+});
+
+describe('refusals name the operation and the field', () => {
+  test.each<[string, string, () => unknown]>([
+    [
+      'startRemux',
+      'accountId is required',
+      () => operations.startRemux({ loginId: 'l', meetId: 'm', recordingId: 'r' } as never),
+    ],
+    [
+      'startRemux',
+      'loginId is required',
+      () => operations.startRemux({ accountId: 'a', meetId: 'm', recordingId: 'r' } as never),
+    ],
+    [
+      'startRemux',
+      'meetId is required',
+      () => operations.startRemux({ accountId: 'a', loginId: 'l', recordingId: 'r' } as never),
+    ],
+    [
+      'startRemux',
+      'recordingId is required',
+      () => operations.startRemux({ accountId: 'a', loginId: 'l', meetId: 'm' } as never),
+    ],
+    ['apiTokenDetails', 'loginId is required', () => operations.apiTokenDetails('')],
+    ['getVerifiedGuest', 'meetId is required', () => operations.getVerifiedGuest(' ')],
+    ['createMeeting', 'meetingName is required', () => operations.createMeeting({ meetingName: '' })],
+    ['updateMeeting', 'meetId is required', () => operations.updateMeeting({ meetId: '' })],
+    ['endMeeting', 'meetId is required', () => operations.endMeeting('\t')],
+    [
+      'addVerifiedGuest',
+      'meetId is required',
+      () => operations.addVerifiedGuest({ guestName: 'g', email: 'e', permissions: [] } as never),
+    ],
+    [
+      'addVerifiedGuest',
+      'guestName is required',
+      () => operations.addVerifiedGuest({ meetId: '1', email: 'e', permissions: [] } as never),
+    ],
+    [
+      'addVerifiedGuest',
+      'email is required',
+      () => operations.addVerifiedGuest({ meetId: '1', guestName: 'g', permissions: [] } as never),
+    ],
+    [
+      'addVerifiedGuest',
+      'permissions are required',
+      () =>
+        operations.addVerifiedGuest({ meetId: '1', guestName: 'g', email: 'e', permissions: null } as never),
+    ],
+    [
+      'updateVerifiedGuest',
+      'key is required',
+      () => operations.updateVerifiedGuest({ meetId: '1' } as never),
+    ],
+    [
+      'updateVerifiedGuest',
+      'meetId is required',
+      () => operations.updateVerifiedGuest({ key: 'k' } as never),
+    ],
+    [
+      'removeVerifiedGuest',
+      'key is required',
+      () => operations.removeVerifiedGuest({ meetId: '1' } as never),
+    ],
+    [
+      'removeVerifiedGuest',
+      'meetId is required',
+      () => operations.removeVerifiedGuest({ key: 'k' } as never),
+    ],
+    ['createLogin', 'email is required', () => operations.createLogin({} as never)],
+    ['updateLogin', 'loginId is required', () => operations.updateLogin({} as never)],
+    ['deleteLogin', 'loginId is required', () => operations.deleteLogin('')],
+    ['createAPIToken', 'loginId is required', () => operations.createAPIToken('')],
+    ['revokeAPIToken', 'loginId is required', () => operations.revokeAPIToken('')],
+    ['userInvitation', 'email is required', () => operations.userInvitation('')],
+    ['login', 'loginId is required', () => operations.login('')],
+    ['deleteRecording', 'recId is required', () => operations.deleteRecording({ accId: 'a' } as never)],
+    ['deleteRecording', 'accId is required', () => operations.deleteRecording({ recId: 'r' } as never)],
+  ])('%s: %s', (opName, detail, build) => {
+    expect(refusal(build)).toBe(`MegaMeeting ${opName} failed [invalid_input]: ${detail}`);
+  });
+
+  test.each<[string, () => unknown]>([
+    ['startRemux', () => operations.startRemux(undefined as never)],
+    ['createMeeting', () => operations.createMeeting(undefined as never)],
+    ['updateMeeting', () => operations.updateMeeting(undefined as never)],
+    ['addVerifiedGuest', () => operations.addVerifiedGuest(undefined as never)],
+    ['updateVerifiedGuest', () => operations.updateVerifiedGuest(undefined as never)],
+    ['removeVerifiedGuest', () => operations.removeVerifiedGuest(undefined as never)],
+    ['createLogin', () => operations.createLogin(undefined as never)],
+    ['updateLogin', () => operations.updateLogin(undefined as never)],
+    ['deleteRecording', () => operations.deleteRecording(undefined as never)],
+  ])('%s without any input is an invalid_input refusal, not a TypeError', (opName, build) => {
+    expect(refusal(build)).toMatch(
+      new RegExp(`^MegaMeeting ${opName} failed \\[invalid_input\\]: \\w+ is required$`),
+    );
+  });
+
+  test('numbers that are not finite are not IDs', () => {
+    expect(refusal(() => operations.endMeeting(Number.NaN as unknown as string))).toBe(
+      'MegaMeeting endMeeting failed [invalid_input]: meetId is required',
+    );
+    expect(refusal(() => operations.deleteLogin(Number.POSITIVE_INFINITY as unknown as string))).toBe(
+      'MegaMeeting deleteLogin failed [invalid_input]: loginId is required',
+    );
+    expect(
+      refusal(() =>
+        operations.updateMeeting({ meetId: '1', meetName: Number.NaN } as unknown as { meetId: string }),
+      ),
+    ).toBe('MegaMeeting updateMeeting failed [invalid_input]: meetName must be a string');
+  });
+
+  test.each<[string, Record<string, unknown>]>([
+    ['scheduledDateTime', { scheduledDateTime: new Date(0) }],
+    ['scheduledTimeZone', { scheduledTimeZone: true }],
+    ['endDateTime', { endDateTime: {} }],
+    ['loginId', { loginId: ['L1'] }],
+  ])('createMeeting: a non-string %s is refused by name', (field, extra) => {
+    expect(refusal(() => operations.createMeeting({ meetingName: 'x', ...extra } as never))).toBe(
+      `MegaMeeting createMeeting failed [invalid_input]: ${field} must be a string`,
+    );
+  });
+
+  test.each([
+    'requireVerification',
+    'enableRegistration',
+    'disableVideo',
+    'disableAudio',
+    'disableScreen',
+    'disableFileUpload',
+    'disableWebVideoPlayer',
+    'enableRestrictedUserList',
+    'enableRestrictedChat',
+  ])('createMeeting: a non-boolean %s is refused by name', (flag) => {
+    expect(refusal(() => operations.createMeeting({ meetingName: 'x', [flag]: 'true' } as never))).toBe(
+      `MegaMeeting createMeeting failed [invalid_input]: ${flag} must be true or false`,
+    );
+  });
+
+  test.each<[string, string, () => unknown]>([
+    [
+      'updateMeeting',
+      'meetName must be a string',
+      () => operations.updateMeeting({ meetId: '1', meetName: {} } as never),
+    ],
+    [
+      'updateMeeting',
+      'scheduledDateTime must be a string',
+      () => operations.updateMeeting({ meetId: '1', scheduledDateTime: 1n } as never),
+    ],
+    [
+      'updateMeeting',
+      'scheduledTimeZone must be a string',
+      () => operations.updateMeeting({ meetId: '1', scheduledTimeZone: false } as never),
+    ],
+    [
+      'updateMeeting',
+      'endDateTime must be a string',
+      () => operations.updateMeeting({ meetId: '1', endDateTime: [] } as never),
+    ],
+    [
+      'updateVerifiedGuest',
+      'guestName must be a string',
+      () => operations.updateVerifiedGuest({ meetId: '1', key: 'k', guestName: {} } as never),
+    ],
+    [
+      'updateVerifiedGuest',
+      'permissions must be a list',
+      () => operations.updateVerifiedGuest({ meetId: '1', key: 'k', permissions: 'webcam' } as never),
+    ],
+    [
+      'addVerifiedGuest',
+      'permissions must be a list',
+      () =>
+        operations.addVerifiedGuest({ meetId: '1', guestName: 'g', email: 'e', permissions: {} } as never),
+    ],
+    [
+      'addVerifiedGuest',
+      'unknown permission "7"',
+      () =>
+        operations.addVerifiedGuest({ meetId: '1', guestName: 'g', email: 'e', permissions: [7] } as never),
+    ],
+    [
+      'createLogin',
+      'fullName must be a string',
+      () => operations.createLogin({ email: 'e', fullName: 1n } as never),
+    ],
+    [
+      'createLogin',
+      'phoneNumber must be a string',
+      () => operations.createLogin({ email: 'e', phoneNumber: {} } as never),
+    ],
+    [
+      'createLogin',
+      'password must be a string',
+      () => operations.createLogin({ email: 'e', password: true } as never),
+    ],
+    [
+      'createLogin',
+      'roles must be an object',
+      () => operations.createLogin({ email: 'e', roles: 'admin' } as never),
+    ],
+    [
+      'createLogin',
+      'roles.host must be true or false',
+      () => operations.createLogin({ email: 'e', roles: { host: 'yes' } } as never),
+    ],
+    [
+      'createLogin',
+      'roles.admin must be true or false',
+      () => operations.createLogin({ email: 'e', roles: { admin: 1 } } as never),
+    ],
+    [
+      'updateLogin',
+      'email must be a string',
+      () => operations.updateLogin({ loginId: 'l', email: {} } as never),
+    ],
+    [
+      'updateLogin',
+      'fullName must be a string',
+      () => operations.updateLogin({ loginId: 'l', fullName: [] } as never),
+    ],
+    [
+      'updateLogin',
+      'phoneNumber must be a string',
+      () => operations.updateLogin({ loginId: 'l', phoneNumber: true } as never),
+    ],
+    [
+      'updateLogin',
+      'roles must be an object',
+      () => operations.updateLogin({ loginId: 'l', roles: true } as never),
+    ],
+  ])('%s: %s', (opName, detail, build) => {
+    expect(refusal(build)).toBe(`MegaMeeting ${opName} failed [invalid_input]: ${detail}`);
+  });
+
+  test('an unknown permission is quoted and cut to 40 characters in the message', () => {
+    const long = `${'x'.repeat(60)}`;
+    const message = refusal(() =>
+      operations.updateVerifiedGuest({ meetId: '1', key: 'k', permissions: [long] as never }),
+    );
+    // `"` and 39 x: the quoted value cut at 40 characters.
+    expect(message).toBe(
+      'MegaMeeting updateVerifiedGuest failed [invalid_input]: unknown permission "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+    );
+  });
+});
+
+describe('AST value helpers', () => {
+  test('an enum value must be a GraphQL name, anchored at both ends', () => {
+    expect(enumValue('_ok9')).toEqual({ kind: Kind.ENUM, value: '_ok9' });
+    expect(enumValue('Webcam')).toEqual({ kind: Kind.ENUM, value: 'Webcam' });
+    for (const bad of ['9lives', 'webcam }', '{ webcam', 'a-b', '', 'with space']) {
+      expect(() => enumValue(bad)).toThrow(`not a GraphQL name: ${JSON.stringify(bad)}`);
+    }
+  });
+
+  test('obj keeps the defined fields in order; str, bool and list build literal nodes', () => {
+    const value = obj({ b: str('x'), skipped: undefined, a: list([bool(true), bool(false)]) });
+    expect(print(value)).toBe('{b: "x", a: [true, false]}');
   });
 });
