@@ -14,7 +14,10 @@ const SCOPES = {
   // mutant of config.ts is static (the schema is a module constant), so it would run for each one.
   config: { mutate: ['src/config.ts'], tests: ['test/unit/config.test.ts'] },
   grammar: { mutate: ['src/commands/meet-grammar.ts'], tests: ['test/unit/meet-grammar.test.ts'] },
-  commands: { mutate: ['src/commands/meet.ts'], tests: ['test/app/meet-command.test.ts'] },
+  commands: {
+    mutate: ['src/commands/meet.ts'],
+    tests: ['test/app/meet-command.test.ts', 'test/app/meet-command-replies.test.ts'],
+  },
   operations: {
     mutate: ['src/megameeting/operations.ts'],
     tests: ['test/megameeting/operations.test.ts', 'test/megameeting/client.stub.test.ts'],

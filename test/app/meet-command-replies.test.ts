@@ -1,0 +1,165 @@
+/**
+ * `/meet` replies word for word, over signed HTTP to the real Bolt app (MegaMeeting emulator, Slack stand-in):
+ * what each subcommand says it could not do when something fails, the account texts, and the forms the
+ * subcommands open. Expected texts are written out here, not taken from the app.
+ */
+import type { ModalView } from '@slack/types';
+import { SCHEDULE_IDS as I, VIEWS } from '../../src/views/ids.js';
+import { TEST_WORKSPACE } from '../support/slack-workspace.js';
+import { eventually, startTestApp, type TestApp } from './harness.js';
+
+const W = TEST_WORKSPACE;
+const ADMIN = { id: 'U0ADMIN001', real_name: 'Admin', email: 'admin@example.com', is_admin: true };
+const DANA = { id: 'U0DANA0001', real_name: 'Dana', email: 'dana.personal@example.com' };
+let t: TestApp;
+
+beforeEach(async () => {
+  t = await startTestApp();
+});
+afterEach(async () => {
+  await t.close();
+});
+
+/** The text of the first post to `url`. */
+async function answer(url: string): Promise<string> {
+  const reply = await t.slack.waitForResponse(url);
+  return String(reply.body.text);
+}
+
+async function openedView(): Promise<ModalView> {
+  const call = await t.slack.waitForCall('views.open');
+  return call.args.view as ModalView;
+}
+function elementOf(view: ModalView, blockId: string): Record<string, unknown> | undefined {
+  const b = view.blocks.find((x) => (x as { block_id?: string }).block_id === blockId) as
+    | { element?: Record<string, unknown> }
+    | undefined;
+  return b?.element;
+}
+
+async function startMeeting(title: string): Promise<string> {
+  await t.command(title);
+  await t.slack.waitForCall('chat.postMessage');
+  const meeting = t.emulator.state.snapshot().meetings.find((m) => m.name === title);
+  if (!meeting) throw new Error(`no meeting ${title}`);
+  return meeting.meetId;
+}
+
+describe('a reply Slack refuses once is followed by one saying what could not be shown', () => {
+  test.each([
+    ['help', 'show help'],
+    ['list', 'list your meetings'],
+    ['recordings', 'list your recordings'],
+    ['account', 'look up your MegaMeeting login'],
+  ])('/meet %s', async (text, doing) => {
+    const url = t.slack.responseUrl();
+    t.slack.failResponseUrl(url, 500, 1);
+    await t.command(text, { response_url: url });
+    // The first post is the answer, refused; the second explains.
+    const posts = await eventually(() => {
+      const all = t.slack.responses(url);
+      return all.length >= 2 && all;
+    });
+    expect(posts.map((p) => p.status)).toEqual([500, 200]);
+    expect(posts[1]?.body.text).toBe(`Slack refused a request (http_500), so I couldn't ${doing}.`);
+  });
+});
+
+describe('MegaMeeting failing: the reply names what could not be done', () => {
+  test('/meet end <id>', async () => {
+    const meetId = await startMeeting('Retro');
+    t.emulator.state.injectFaults('error500', 1);
+    const res = await t.command(`end ${meetId}`);
+    expect(await answer(res.responseUrl)).toBe(
+      "MegaMeeting isn't answering right now, so I couldn't end the meeting. Please try again in a minute.",
+    );
+  });
+
+  test('/meet account @user <loginId> by an admin', async () => {
+    const target = t.emulator.state.addLogin({ email: 'dana@corp.example', roles: ['host'] });
+    t.slack.addUser(DANA);
+    t.slack.addUser(ADMIN);
+    t.emulator.state.injectFaults('error500', 10);
+    const res = await t.command(`account <@${DANA.id}> ${target.loginId}`, { user_id: ADMIN.id });
+    expect(await answer(res.responseUrl)).toBe(
+      "MegaMeeting isn't answering right now, so I couldn't link that account. Please try again in a minute.",
+    );
+    expect(await t.store.getUserLink(W.teamId, DANA.id)).toBeNull();
+  });
+});
+
+describe('Slack refusing to open a form: the reply names the form', () => {
+  test('/meet schedule', async () => {
+    t.slack.failNext('views.open', 'expired_trigger_id');
+    const res = await t.command('schedule Planning');
+    expect(await answer(res.responseUrl)).toBe(
+      "Slack refused a request (expired_trigger_id), so I couldn't open the scheduling form.",
+    );
+  });
+
+  test('/meet guests <id>', async () => {
+    const start = new Date(Date.now() + 24 * 3600_000);
+    const record = await t.running.services.meetings.create({
+      teamId: W.teamId,
+      channelId: W.channelId,
+      hostUserId: W.userId,
+      title: 'Consult',
+      kind: 'secure',
+      start,
+      end: new Date(start.getTime() + 3600_000),
+      timeZone: 'UTC',
+      options: { requireVerification: true },
+    });
+    t.slack.failNext('views.open', 'expired_trigger_id');
+    const res = await t.command(`guests ${record.meetId}`);
+    expect(await answer(res.responseUrl)).toBe(
+      "Slack refused a request (expired_trigger_id), so I couldn't open the guest list.",
+    );
+  });
+});
+
+describe('accounts, word for word', () => {
+  test('a link made by email says so, with the email', async () => {
+    const res = await t.command('account');
+    expect(await answer(res.responseUrl)).toBe(
+      `You are linked to the MegaMeeting login \`${t.hostLogin?.loginId}\` (matched by your email ana@example.com).`,
+    );
+  });
+
+  test('a link made by an admin names the admin, to the admin and to the person linked', async () => {
+    const target = t.emulator.state.addLogin({ email: 'dana@corp.example', roles: ['host'] });
+    t.slack.addUser(DANA);
+    t.slack.addUser(ADMIN);
+    const set = await t.command(`account <@${DANA.id}> ${target.loginId}`, { user_id: ADMIN.id });
+    expect(await answer(set.responseUrl)).toBe(
+      `<@${DANA.id}> is now linked to the MegaMeeting login \`${target.loginId}\` (dana@corp.example).`,
+    );
+    const shown = await t.command('account', { user_id: DANA.id });
+    expect(await answer(shown.responseUrl)).toBe(
+      `You are linked to the MegaMeeting login \`${target.loginId}\` (set by <@${ADMIN.id}>).`,
+    );
+  });
+});
+
+describe('the forms subcommands open', () => {
+  test('/meet webinar <title> opens the form for a webinar in the channel it was typed in', async () => {
+    await t.command('webinar Launch day', { channel_id: 'C0OTHER001' });
+    const view = await openedView();
+    expect(view.callback_id).toBe(VIEWS.schedule);
+    expect(elementOf(view, I.title.block)?.initial_value).toBe('Launch day');
+    expect(elementOf(view, I.type.block)?.initial_option).toMatchObject({ value: 'webinar' });
+    expect(elementOf(view, I.channel.block)).toMatchObject({ initial_conversation: 'C0OTHER001' });
+  });
+
+  test('an unclear time opens the form as a meeting, saying why, with the title read', async () => {
+    await t.command('Budget sync tomorrow');
+    const view = await openedView();
+    expect(view.callback_id).toBe(VIEWS.schedule);
+    expect(elementOf(view, I.type.block)?.initial_option).toMatchObject({ value: 'scheduled' });
+    expect(elementOf(view, I.title.block)?.initial_value).toBe('Budget sync');
+    expect(JSON.stringify(view.blocks[0])).toMatch(
+      /I wasn't sure when you meant \(.+\)\. Check the time below\./,
+    );
+    expect(t.emulator.state.snapshot().meetings).toHaveLength(0);
+  });
+});
