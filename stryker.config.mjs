@@ -24,11 +24,7 @@ const SCOPES = {
   },
   slack: {
     mutate: ['src/slack/**/*.ts'],
-    tests: [
-      'test/app/http-security.test.ts',
-      'test/app/event-retries.http.test.ts',
-      'test/app/meet-command.test.ts',
-    ],
+    tests: ['test/slack/*.test.ts', 'test/app/http-security.test.ts', 'test/app/event-retries.http.test.ts'],
   },
   store: { mutate: ['src/store/**/*.ts'], tests: ['test/store/*.test.ts'] },
   services: { mutate: ['src/services/**/*.ts'], tests: ['test/**/*.test.ts'] },

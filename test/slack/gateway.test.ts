@@ -1,0 +1,327 @@
+/**
+ * SlackGateway against the Slack stand-in through a real WebClient (the client the app builds, minus its
+ * retries so failures come back at once): what each call sends, what it returns, how Slack's errors and rate
+ * limits come out, and how users are read and cached.
+ */
+import { Writable } from 'node:stream';
+import { WebClient } from '@slack/web-api';
+import { boltLogger, createLogger } from '../../src/logger.js';
+import { SlackCallError, SlackGateway } from '../../src/slack/gateway.js';
+import { SlackStub } from '../support/slack-stub.js';
+import { TEST_WORKSPACE } from '../support/slack-workspace.js';
+
+const W = TEST_WORKSPACE;
+let stub: SlackStub;
+let slept: number[];
+let logLines: string[];
+
+function quietLogger() {
+  const destination = new Writable({
+    write(chunk, _enc, cb) {
+      logLines.push(String(chunk));
+      cb();
+    },
+  });
+  return createLogger({ level: 'debug', secrets: [], destination });
+}
+
+function gateway(fetchImpl?: typeof fetch): SlackGateway {
+  const client = new WebClient(W.botToken, {
+    slackApiUrl: stub.url,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+  });
+  const sleep = async (ms: number) => {
+    slept.push(ms);
+  };
+  return new SlackGateway(client, quietLogger(), sleep, fetchImpl);
+}
+
+beforeAll(async () => {
+  stub = await SlackStub.start();
+});
+afterAll(async () => {
+  await stub.close();
+});
+beforeEach(() => {
+  stub.reset();
+  slept = [];
+  logLines = [];
+});
+
+async function refusal(p: Promise<unknown>): Promise<SlackCallError> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(SlackCallError);
+  return err as SlackCallError;
+}
+
+describe('calls and their answers', () => {
+  test('postMessage sends the content without link unfurls and returns where it went', async () => {
+    const posted = await gateway().postMessage(W.channelId, { text: 'Hello', blocks: [] });
+    const call = stub.lastCall('chat.postMessage');
+    // Form-encoded on the wire, so every value arrives as text.
+    expect(call?.args).toMatchObject({ channel: W.channelId, text: 'Hello', unfurl_links: 'false' });
+    expect(posted.channel).toBe(W.channelId);
+    expect(posted.ts).toBe(call?.response.ts);
+    expect(stub.message(W.channelId, posted.ts)?.text).toBe('Hello');
+  });
+
+  test('updateMessage and postEphemeral address the message and the user', async () => {
+    const g = gateway();
+    const { ts } = await g.postMessage(W.channelId, { text: 'before' });
+    await g.updateMessage(W.channelId, ts, { text: 'after' });
+    expect(stub.lastCall('chat.update')?.args).toMatchObject({ channel: W.channelId, ts, text: 'after' });
+    expect(stub.message(W.channelId, ts)?.text).toBe('after');
+    await g.postEphemeral(W.channelId, W.userId, { text: 'only you' });
+    expect(stub.ephemeralMessages({ channel: W.channelId, user: W.userId }).map((m) => m.text)).toEqual([
+      'only you',
+    ]);
+  });
+
+  test('dm opens the conversation with the user and posts there', async () => {
+    const sent = await gateway().dm(W.userId, { text: 'psst' });
+    expect(stub.lastCall('conversations.open')?.args).toMatchObject({ users: W.userId });
+    expect(sent.channel).toBe(stub.dmChannelFor(W.userId));
+    expect(stub.messagesIn(sent.channel).map((m) => m.text)).toEqual(['psst']);
+  });
+
+  test('tellPrivately: ephemeral in the channel; a DM when the ephemeral is refused or there is no channel', async () => {
+    const g = gateway();
+    await g.tellPrivately(W.channelId, W.userId, { text: 'one' });
+    expect(stub.ephemeralMessages({ user: W.userId }).map((m) => m.text)).toEqual(['one']);
+    expect(stub.calls('conversations.open')).toHaveLength(0);
+
+    stub.failNext('chat.postEphemeral', 'not_in_channel');
+    await g.tellPrivately(W.channelId, W.userId, { text: 'two' });
+    await g.tellPrivately(null, W.userId, { text: 'three' });
+    expect(stub.messagesIn(stub.dmChannelFor(W.userId)).map((m) => m.text)).toEqual(['two', 'three']);
+    expect(stub.ephemeralMessages({ user: W.userId }).map((m) => m.text)).toEqual(['one']);
+  });
+
+  test('scheduleMessage sends post_at in whole seconds and returns the ID; deleteScheduledMessage sends it back', async () => {
+    const g = gateway();
+    const at = new Date(Date.now() + 3_600_000);
+    at.setUTCMilliseconds(999);
+    const id = await g.scheduleMessage(W.channelId, at, { text: 'later' });
+    expect(stub.lastCall('chat.scheduleMessage')?.args).toMatchObject({
+      channel: W.channelId,
+      post_at: String((at.getTime() - 999) / 1000),
+      text: 'later',
+    });
+    expect(stub.scheduledMessages(W.channelId).map((m) => m.id)).toEqual([id]);
+    await g.deleteScheduledMessage(W.channelId, id);
+    expect(stub.lastCall('chat.deleteScheduledMessage')?.args).toMatchObject({
+      channel: W.channelId,
+      scheduled_message_id: id,
+    });
+    expect(stub.scheduledMessages(W.channelId)).toHaveLength(0);
+  });
+
+  test('history asks for 50 messages with their metadata unless told otherwise', async () => {
+    const g = gateway();
+    await g.postMessage(W.channelId, {
+      text: 'tagged',
+      metadata: { event_type: 'mm_card', event_payload: { meetId: '1234567' } },
+    });
+    const messages = await g.history(W.channelId);
+    expect(stub.lastCall('conversations.history')?.args).toMatchObject({
+      channel: W.channelId,
+      limit: '50',
+      include_all_metadata: 'true',
+    });
+    expect(messages.map((m) => m.metadata)).toContainEqual({
+      event_type: 'mm_card',
+      event_payload: { meetId: '1234567' },
+    });
+    await g.history(W.channelId, 5);
+    expect(stub.lastCall('conversations.history')?.args).toMatchObject({ limit: '5' });
+  });
+
+  test('views: open returns the ID and hash, update sends the hash only when given, push uses the trigger', async () => {
+    const g = gateway();
+    const modal = {
+      type: 'modal' as const,
+      title: { type: 'plain_text' as const, text: 'Form' },
+      blocks: [{ type: 'section' as const, text: { type: 'mrkdwn' as const, text: 'Hello' } }],
+    };
+    const opened = await g.openView(stub.issueTriggerId(), modal);
+    const view = stub.view(opened.viewId);
+    expect(view).toBeDefined();
+    expect(opened.hash).toBe(view?.hash);
+    await g.updateView(opened.viewId, modal);
+    expect(stub.lastCall('views.update')?.args).toMatchObject({ view_id: opened.viewId });
+    expect(stub.lastCall('views.update')?.args).not.toHaveProperty('hash');
+    const current = stub.view(opened.viewId)?.hash;
+    await g.updateView(opened.viewId, modal, current);
+    expect(stub.lastCall('views.update')?.args).toMatchObject({ view_id: opened.viewId, hash: current });
+    const trigger = stub.issueTriggerId();
+    await g.pushView(trigger, modal);
+    expect(stub.lastCall('views.push')?.args).toMatchObject({ trigger_id: trigger });
+  });
+});
+
+describe("Slack's errors", () => {
+  test("a refusal carries the method and Slack's error code", async () => {
+    stub.failNext('chat.postMessage', 'channel_not_found');
+    const err = await refusal(gateway().postMessage('C0NOPE0001', { text: 'x' }));
+    expect(err.message).toBe('Slack chat.postMessage failed: channel_not_found');
+    expect(err.name).toBe('SlackCallError');
+    expect(err.method).toBe('chat.postMessage');
+    expect(err.code).toBe('channel_not_found');
+    expect(err.retryAfterSeconds).toBeUndefined();
+  });
+
+  test('a rate limit within 5 s is waited out as asked, once', async () => {
+    stub.rateLimitNext('chat.postMessage', 5);
+    await gateway().postMessage(W.channelId, { text: 'after a pause' });
+    expect(slept).toEqual([5000]);
+    expect(stub.calls('chat.postMessage')).toHaveLength(2);
+    expect(logLines.join('')).toContain('Slack rate limit: waiting as asked, then retrying once');
+  });
+
+  test('a second rate limit in a row is given up on, with the pause Slack asked for', async () => {
+    stub.rateLimitNext('chat.update', 2, 2);
+    const err = await refusal(gateway().updateMessage(W.channelId, '1.2', { text: 'x' }));
+    expect(slept).toEqual([2000]);
+    expect(err.code).toBe('ratelimited');
+    expect(err.retryAfterSeconds).toBe(2);
+    expect(err.message).toBe('Slack chat.update failed: ratelimited');
+  });
+
+  test('a rate limit longer than 5 s is not waited for', async () => {
+    stub.rateLimitNext('chat.postMessage', 6);
+    const err = await refusal(gateway().postMessage(W.channelId, { text: 'x' }));
+    expect(slept).toEqual([]);
+    expect(err).toMatchObject({ code: 'ratelimited', retryAfterSeconds: 6 });
+    expect(stub.calls('chat.postMessage')).toHaveLength(1);
+  });
+
+  test('an HTTP error and an unreachable Slack have their own codes', async () => {
+    stub.setHandler('chat.postMessage', () => {
+      throw new Error('boom');
+    });
+    const http = await refusal(gateway().postMessage(W.channelId, { text: 'x' }));
+    expect(http.code).toBe('http_error');
+
+    const closed = await SlackStub.start();
+    const url = closed.url;
+    await closed.close();
+    const client = new WebClient(W.botToken, {
+      slackApiUrl: url,
+      retryConfig: { retries: 0 },
+      logger: boltLogger(quietLogger()),
+    });
+    const unreachable = new SlackGateway(client, quietLogger(), async () => {});
+    expect((await refusal(unreachable.postMessage(W.channelId, { text: 'x' }))).code).toBe('request_error');
+  });
+
+  test('an answer that lacks what the call needs is an error, not a half result', async () => {
+    stub.setHandler('chat.postMessage', () => ({ ok: true, channel: W.channelId }));
+    await expect(gateway().postMessage(W.channelId, { text: 'x' })).rejects.toThrow(/ts/);
+  });
+});
+
+describe('users', () => {
+  test('a full profile: email lower-cased, zone, roles', async () => {
+    stub.addUser({
+      id: 'U0FULL0001',
+      name: 'full',
+      real_name: 'Full Name',
+      email: 'Full.Name@Example.COM',
+      tz: 'Europe/Paris',
+      is_admin: true,
+    });
+    expect(await gateway().userInfo('U0FULL0001')).toEqual({
+      id: 'U0FULL0001',
+      name: 'full',
+      realName: 'Full Name',
+      email: 'full.name@example.com',
+      tz: 'Europe/Paris',
+      isAdmin: true,
+      isOwner: false,
+      isBot: false,
+      deleted: false,
+    });
+  });
+
+  test.each<[string, Record<string, unknown>, Partial<Record<string, unknown>>]>([
+    [
+      'only an ID',
+      { id: 'U0BARE0001' },
+      { name: 'U0BARE0001', realName: 'U0BARE0001', email: null, tz: null, isOwner: false },
+    ],
+    [
+      'a profile real name',
+      { id: 'U0PROF0001', name: 'prof', profile: { real_name: 'Profile Name', display_name: 'disp' } },
+      { name: 'prof', realName: 'Profile Name' },
+    ],
+    [
+      'a display name only',
+      { id: 'U0DISP0001', name: 'disp', profile: { display_name: 'Displayed' } },
+      { realName: 'Displayed' },
+    ],
+    ['a handle only', { id: 'U0HAND0001', name: 'handle', real_name: '' }, { realName: 'handle' }],
+    ['an empty email', { id: 'U0NOEM0001', profile: { email: '' }, tz: null }, { email: null, tz: null }],
+    ['a primary owner', { id: 'U0PRIM0001', is_primary_owner: true }, { isOwner: true, isAdmin: false }],
+    ['an owner', { id: 'U0OWNR0001', is_owner: true }, { isOwner: true }],
+    ['a bot, deleted', { id: 'U0BOTD0001', is_bot: true, deleted: true }, { isBot: true, deleted: true }],
+  ])('read from %s', async (_label, user, expected) => {
+    stub.setHandler('users.info', () => ({ ok: true, user }));
+    expect(await gateway().userInfo(String(user.id))).toMatchObject(expected);
+  });
+
+  test('a profile is cached for five minutes by default; a caller may ask for a fresher one', async () => {
+    const g = gateway();
+    await g.userInfo(W.userId);
+    await g.userInfo(W.userId);
+    expect(stub.calls('users.info')).toHaveLength(1);
+    await g.userInfo(W.userId, 0);
+    expect(stub.calls('users.info')).toHaveLength(2);
+    // Another user is not served from this one's entry.
+    stub.addUser({ id: 'U0OTHER001', real_name: 'Other', email: 'other@example.com' });
+    expect((await g.userInfo('U0OTHER001')).email).toBe('other@example.com');
+  });
+
+  test('a profile older than the allowed age is fetched again', async () => {
+    const g = gateway();
+    const realNow = Date.now;
+    const start = realNow();
+    try {
+      Date.now = () => start;
+      await g.userInfo(W.userId);
+      Date.now = () => start + 5 * 60_000 - 1;
+      await g.userInfo(W.userId);
+      expect(stub.calls('users.info')).toHaveLength(1);
+      Date.now = () => start + 5 * 60_000;
+      await g.userInfo(W.userId);
+      expect(stub.calls('users.info')).toHaveLength(2);
+    } finally {
+      Date.now = realNow;
+    }
+  });
+
+  test('an unknown user is a SlackCallError', async () => {
+    expect((await refusal(gateway().userInfo('U0NOBODY01'))).code).toBe('user_not_found');
+  });
+});
+
+describe('response_url', () => {
+  test('respond posts the JSON body to the absolute URL', async () => {
+    const url = stub.responseUrl();
+    await gateway().respond(url, { text: 'done', response_type: 'ephemeral', replace_original: false });
+    const [post] = stub.responses(url);
+    expect(post?.contentType).toBe('application/json');
+    expect(post?.body).toEqual({ text: 'done', response_type: 'ephemeral', replace_original: false });
+  });
+
+  test('a refused post is a SlackCallError naming the HTTP status', async () => {
+    const url = stub.responseUrl();
+    stub.failResponseUrl(url, 404);
+    const err = await refusal(gateway().respond(url, { text: 'x' }));
+    expect(err.method).toBe('response_url');
+    expect(err.code).toBe('http_404');
+  });
+});
