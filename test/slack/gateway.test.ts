@@ -286,21 +286,17 @@ describe('users', () => {
   });
 
   test('a profile older than the allowed age is fetched again', async () => {
-    const g = gateway();
-    const realNow = Date.now;
-    const start = realNow();
-    try {
-      Date.now = () => start;
-      await g.userInfo(W.userId);
-      Date.now = () => start + 5 * 60_000 - 1;
-      await g.userInfo(W.userId);
-      expect(stub.calls('users.info')).toHaveLength(1);
-      Date.now = () => start + 5 * 60_000;
-      await g.userInfo(W.userId);
-      expect(stub.calls('users.info')).toHaveLength(2);
-    } finally {
-      Date.now = realNow;
-    }
+    const start = Date.UTC(2026, 2, 1, 12);
+    let now = start;
+    const client = new WebClient(W.botToken, { slackApiUrl: stub.url, retryConfig: { retries: 0 } });
+    const g = new SlackGateway(client, quietLogger(), async () => {}, fetch, { now: () => new Date(now) });
+    await g.userInfo(W.userId);
+    now = start + 5 * 60_000 - 1;
+    await g.userInfo(W.userId);
+    expect(stub.calls('users.info')).toHaveLength(1);
+    now = start + 5 * 60_000;
+    await g.userInfo(W.userId);
+    expect(stub.calls('users.info')).toHaveLength(2);
   });
 
   test('an unknown user is a SlackCallError', async () => {
