@@ -37,6 +37,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import { RECORDING_FAILED_EVENT, RECORDING_READY_EVENT } from '../domain/recording.js';
 import { AppError } from '../errors.js';
 import type { AppLogger } from '../logger.js';
 import type { MegaMeetingApi, Recording } from '../megameeting/types.js';
@@ -49,8 +50,6 @@ import {
   buildRecordingList,
   buildRecordingReadyMessage,
   buildRecordingRetryingMessage,
-  RECORDING_FAILED_EVENT,
-  RECORDING_READY_EVENT,
   type RecordingListItem,
   type RecordingListStatus,
   type RecordingMessageData,

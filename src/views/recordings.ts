@@ -9,10 +9,6 @@ import { escapeMrkdwn, userText } from './text.js';
  * the "processing again" state of that DM after a retry, and the `/meet recordings` list.
  */
 
-/** Message metadata event types: the poller finds a DM it sent before a crash by these (see recordings.ts). */
-export const RECORDING_READY_EVENT = 'megameeting_recording_ready';
-export const RECORDING_FAILED_EVENT = 'megameeting_recording_failed';
-
 export interface RecordingMessageData {
   recId: string;
   meetId: string;
