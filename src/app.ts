@@ -2,9 +2,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
-import { makeMeetCommand } from './commands/meet.js';
+import * as commands from './commands/index.js';
 import type { Config } from './config.js';
-import { registerListeners as registerFeatureListeners } from './listeners/index.js';
+import * as listeners from './listeners/index.js';
 import { type AppLogger, boltLogger } from './logger.js';
 import { MegaMeetingClient } from './megameeting/client.js';
 import type { MegaMeetingApi } from './megameeting/types.js';
@@ -160,20 +160,8 @@ export function buildServices(config: Config, logger: AppLogger, store: Store, c
 }
 
 function registerListeners(bolt: App, services: Services): void {
-  bolt.command(
-    '/meet',
-    makeMeetCommand({
-      meetings: services.meetings,
-      identity: services.identity,
-      scheduling: services.scheduling,
-      guests: services.guests,
-      recordings: services.recordings,
-      slack: services.slack,
-      logger: services.logger,
-      clock: services.clock,
-    }),
-  );
-  registerFeatureListeners(bolt, services);
+  commands.register(bolt, services);
+  listeners.register(bolt, services);
   bolt.error(async (error) => {
     services.logger.error({ err: error }, 'unhandled error in a Slack listener');
   });

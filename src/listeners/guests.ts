@@ -1,11 +1,13 @@
 import type { App, BlockAction, ButtonAction, CheckboxesAction, ViewSubmitAction } from '@slack/bolt';
 import { z } from 'zod';
-import type { Services } from '../app.js';
 import { DEFAULT_GUEST_PERMISSIONS } from '../domain/meeting.js';
 import { isAppError } from '../errors.js';
+import type { AppLogger } from '../logger.js';
 import { GUEST_PERMISSIONS } from '../megameeting/types.js';
 import { type GuestSpec, parseExternalGuests } from '../services/guest-specs.js';
+import type { GuestsService } from '../services/guests.js';
 import { userMessageFor } from '../services/user-messages.js';
+import type { SlackGateway } from '../slack/gateway.js';
 import type { buildGuestManagerModal } from '../views/guests.js';
 import {
   ACTIONS,
@@ -39,8 +41,26 @@ const addStateSchema = z.object({
 });
 
 /** Guest management, access requests and webinar registration. */
-export function registerGuestListeners(app: App, services: Services): void {
-  const { guests, slack, logger } = services;
+export interface GuestListenersDeps {
+  guests: Pick<
+    GuestsService,
+    | 'register'
+    | 'requestAccess'
+    | 'decideAccess'
+    | 'openManageModal'
+    | 'busyManagerView'
+    | 'addFromModal'
+    | 'removeGuest'
+    | 'changePermissions'
+    | 'retryInvites'
+    | 'showManagerProblem'
+  >;
+  slack: Pick<SlackGateway, 'tellPrivately'>;
+  logger: AppLogger;
+}
+
+export function register(app: App, deps: GuestListenersDeps): void {
+  const { guests, slack, logger } = deps;
 
   /** Tell the presser privately why something failed (ephemeral in the channel, else DM). */
   const tellFailure = async (channelId: string | null, userId: string, err: unknown, doing: string) => {
@@ -52,38 +72,27 @@ export function registerGuestListeners(app: App, services: Services): void {
 
   const channelOf = (body: BlockAction) => body.channel?.id ?? body.container?.channel_id ?? null;
 
-  app.action<BlockAction<ButtonAction>>(actionPattern(ACTIONS.register), async ({ ack, body, action }) => {
-    await ack();
-    const channelId = channelOf(body);
-    try {
-      await guests.register({
-        teamId: teamOf(body),
-        userId: body.user.id,
-        meetId: meetIdSchema.parse(action.value),
-        channelId,
-      });
-    } catch (err) {
-      await tellFailure(channelId, body.user.id, err, 'register you');
-    }
-  });
-
-  app.action<BlockAction<ButtonAction>>(
-    actionPattern(ACTIONS.requestAccess),
-    async ({ ack, body, action }) => {
+  // A webinar's Register and a secure meeting's Request access: the same button shape, one service call each.
+  const cardButtons = [
+    { actionId: ACTIONS.register, run: guests.register.bind(guests), doing: 'register you' },
+    { actionId: ACTIONS.requestAccess, run: guests.requestAccess.bind(guests), doing: 'send your request' },
+  ];
+  for (const { actionId, run, doing } of cardButtons) {
+    app.action<BlockAction<ButtonAction>>(actionPattern(actionId), async ({ ack, body, action }) => {
       await ack();
       const channelId = channelOf(body);
       try {
-        await guests.requestAccess({
+        await run({
           teamId: teamOf(body),
           userId: body.user.id,
           meetId: meetIdSchema.parse(action.value),
           channelId,
         });
       } catch (err) {
-        await tellFailure(channelId, body.user.id, err, 'send your request');
+        await tellFailure(channelId, body.user.id, err, doing);
       }
-    },
-  );
+    });
+  }
 
   for (const approve of [true, false]) {
     app.action<BlockAction<ButtonAction>>(

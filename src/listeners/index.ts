@@ -1,14 +1,19 @@
 import type { App } from '@slack/bolt';
-import type { Services } from '../app.js';
-import { registerGuestListeners } from './guests.js';
-import { registerMeetingActions } from './meeting-actions.js';
-import { registerRecordingListeners } from './recordings.js';
-import { registerSchedulingListeners } from './scheduling.js';
+import * as guests from './guests.js';
+import * as meetingActions from './meeting-actions.js';
+import * as recordings from './recordings.js';
+import * as scheduling from './scheduling.js';
 
-/** Block actions and view submissions, one file per feature. Slash commands live in src/commands/. */
-export function registerListeners(app: App, services: Services): void {
-  registerMeetingActions(app, services);
-  registerSchedulingListeners(app, services);
-  registerGuestListeners(app, services);
-  registerRecordingListeners(app, services);
+/** What the block actions and view submissions need: the union of each feature's own deps. */
+export type ListenerDeps = meetingActions.MeetingActionsDeps &
+  scheduling.SchedulingListenersDeps &
+  guests.GuestListenersDeps &
+  recordings.RecordingListenersDeps;
+
+/** Block actions and view submissions, one file per feature, each handed only what it uses. Slash commands live in src/commands/. */
+export function register(app: App, deps: ListenerDeps): void {
+  meetingActions.register(app, deps);
+  scheduling.register(app, deps);
+  guests.register(app, deps);
+  recordings.register(app, deps);
 }

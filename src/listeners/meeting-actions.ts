@@ -1,12 +1,23 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
-import type { Services } from '../app.js';
+import type { AppLogger } from '../logger.js';
+import type { MeetingsService } from '../services/meetings.js';
+import type { SchedulingService } from '../services/scheduling.js';
 import { userMessageFor } from '../services/user-messages.js';
+import type { SlackGateway } from '../slack/gateway.js';
 import { ACTIONS, actionPattern } from '../views/ids.js';
 import { buildMeetingCard, cardFallbackText } from '../views/meeting-card.js';
 import { buttonContext } from './payload.js';
 
 /** Buttons on the channel card and in `/meet list`: Join (a link: only acknowledged) and End. */
-export function registerMeetingActions(app: App, services: Services): void {
+export interface MeetingActionsDeps {
+  meetings: Pick<MeetingsService, 'end' | 'cardData'>;
+  scheduling: Pick<SchedulingService, 'listMessage'>;
+  slack: Pick<SlackGateway, 'respond' | 'tellPrivately'>;
+  logger: AppLogger;
+}
+
+export function register(app: App, deps: MeetingActionsDeps): void {
+  const { meetings, scheduling, slack, logger } = deps;
   // URL buttons still send an action; acknowledge it so Slack shows no error.
   app.action(actionPattern(ACTIONS.join), async ({ ack }) => {
     await ack();
@@ -16,27 +27,27 @@ export function registerMeetingActions(app: App, services: Services): void {
     await ack();
     const { teamId, userId, channelId, value: meetId } = buttonContext(body, action);
     try {
-      const ended = await services.meetings.end(teamId, meetId, userId);
+      const ended = await meetings.end(teamId, meetId, userId);
       if (body.container?.is_ephemeral && body.response_url) {
         // Pressed in `/meet list`: refresh that private list rather than leave a stale End button.
-        const list = await services.scheduling.listMessage(teamId, userId);
-        await services.slack.respond(body.response_url, {
+        const list = await scheduling.listMessage(teamId, userId);
+        await slack.respond(body.response_url, {
           ...list,
           replace_original: true,
         });
       } else if (ended.cardDelivery !== 'chat' && body.response_url) {
-        const data = services.meetings.cardData(ended, { endedBy: userId });
-        await services.slack.respond(body.response_url, {
+        const data = meetings.cardData(ended, { endedBy: userId });
+        await slack.respond(body.response_url, {
           text: cardFallbackText(data),
           blocks: buildMeetingCard(data),
           replace_original: true,
         });
       }
     } catch (err) {
-      services.logger.warn({ err, meetId, userId }, 'ending a meeting from a button failed');
-      await services.slack
+      logger.warn({ err, meetId, userId }, 'ending a meeting from a button failed');
+      await slack
         .tellPrivately(channelId, userId, { text: userMessageFor(err, 'end the meeting') })
-        .catch((e) => services.logger.error({ err: e }, 'could not tell the user why ending failed'));
+        .catch((e) => logger.error({ err: e }, 'could not tell the user why ending failed'));
     }
   });
 }

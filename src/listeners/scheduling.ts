@@ -1,7 +1,10 @@
 import type { App, BlockAction, ButtonAction, RadioButtonsAction } from '@slack/bolt';
 import { z } from 'zod';
-import type { Services } from '../app.js';
+import type { AppLogger } from '../logger.js';
+import type { Clock } from '../services/clock.js';
+import type { SchedulingService } from '../services/scheduling.js';
 import { userMessageFor } from '../services/user-messages.js';
+import type { SlackGateway } from '../slack/gateway.js';
 import { searchTimeZones } from '../time/zones.js';
 import { ACTIONS, actionPattern, SCHEDULE_IDS, VIEWS } from '../views/ids.js';
 import { buttonContext, teamOf } from './payload.js';
@@ -16,8 +19,24 @@ const responseUrlsSchema = z
  * The scheduling modal's submission, its type switch and zone search; the Edit button and the edit modal.
  * Submissions validate before the ack (inline errors) and do the MegaMeeting work after it.
  */
-export function registerSchedulingListeners(app: App, services: Services): void {
-  const { scheduling, logger, slack } = services;
+export interface SchedulingListenersDeps {
+  scheduling: Pick<
+    SchedulingService,
+    | 'validateSchedule'
+    | 'createFromForm'
+    | 'validateEdit'
+    | 'applyEdit'
+    | 'openEditModal'
+    | 'switchType'
+    | 'preferredZone'
+  >;
+  slack: Pick<SlackGateway, 'tellPrivately'>;
+  logger: AppLogger;
+  clock: Clock;
+}
+
+export function register(app: App, deps: SchedulingListenersDeps): void {
+  const { scheduling, logger, slack, clock } = deps;
 
   app.view(VIEWS.schedule, async ({ ack, body, view }) => {
     const result = scheduling.validateSchedule(view.state.values, view.private_metadata);
@@ -88,7 +107,7 @@ export function registerSchedulingListeners(app: App, services: Services): void 
     const view = (body as { view?: { private_metadata?: string } }).view;
     const zones = searchTimeZones(
       body.value ?? '',
-      services.clock.now(),
+      clock.now(),
       100,
       scheduling.preferredZone(view?.private_metadata),
     );
