@@ -5,7 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { EmulatorError, httpStatusFor } from './errors.js';
-import { readBody, sendJson } from './server.js';
+import { readBody, sendJson } from './http.js';
 import {
   type EmulatorState,
   FAULT_MODES,

@@ -11,7 +11,7 @@ import { createEmulatorServer } from './server.js';
 import { EmulatorState, type OwnerOptions } from './state.js';
 
 export { EmulatorError, type EmulatorErrorCode } from './errors.js';
-export { MAX_BODY_BYTES } from './server.js';
+export { MAX_BODY_BYTES } from './http.js';
 export * from './state.js';
 
 export interface StartEmulatorOptions {

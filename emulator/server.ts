@@ -27,56 +27,16 @@ import {
 import { handleControl } from './control.js';
 import { EmulatorError } from './errors.js';
 import { fastExecute } from './fast-path.js';
+import { MAX_BODY_BYTES, readBody, sendJson } from './http.js';
 import { FAKE_MP4, page } from './pages.js';
 import { rootValue } from './resolvers.js';
 import { schema } from './schema.js';
 import type { EmulatorState, FaultMode, RequestLogEntry } from './state.js';
 
-/** Bodies larger than this answer 413. */
-export const MAX_BODY_BYTES = 1024 * 1024;
-
 export interface EmulatorServer {
   server: Server;
   /** Ends hanging requests and pending latency timers, then closes the server. */
   close(): Promise<void>;
-}
-
-type BodyResult = { kind: 'ok'; body: Buffer } | { kind: 'too-large' } | { kind: 'aborted' };
-
-/** Reads the whole body; past `limit` it keeps draining (so the client can read the 413) but stores nothing. */
-export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<BodyResult> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > limit) tooLarge = true;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) tooLarge = true;
-      if (!tooLarge) chunks.push(chunk);
-    });
-    req.on('end', () =>
-      resolve(tooLarge ? { kind: 'too-large' } : { kind: 'ok', body: Buffer.concat(chunks) }),
-    );
-    req.on('error', () => resolve({ kind: 'aborted' }));
-    req.on('aborted', () => resolve({ kind: 'aborted' }));
-  });
-}
-
-export function sendJson(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-) {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(text),
-    ...headers,
-  });
-  res.end(text);
 }
 
 function sendHtml(res: ServerResponse, status: number, html: string, head = false) {

@@ -861,7 +861,11 @@ class KyselyStore implements Store {
 
   // --- Handled Slack events ------------------------------------------------------------------------------
 
-  /** The lease statement (see acquireLease) on slack_events: one winner among concurrent claims. */
+  /**
+   * The lease statement (see acquireLease) on slack_events: one winner among concurrent claims. A deliberate
+   * copy: Kysely types each table's columns, and a helper generic over both tables would give that up.
+   */
+  // jscpd:ignore-start
   async claimSlackEvent(eventId: string, holder: string, ttlMs: number, now: Date): Promise<boolean> {
     const nowMs = toMs(now);
     const won = await this.db
@@ -883,6 +887,7 @@ class KyselyStore implements Store {
       .executeTakeFirst();
     return won !== undefined;
   }
+  // jscpd:ignore-end
 
   async completeSlackEvent(eventId: string, holder: string, ttlMs: number, now: Date): Promise<void> {
     await this.db
