@@ -21,7 +21,14 @@ import { teamOf } from './payload.js';
 
 const metadataSchema = z.object({ meetId: z.string().min(1).max(40) });
 const meetIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/);
-const accessValueSchema = z.object({ m: meetIdSchema, u: z.string().regex(/^[UW][A-Z0-9]+$/) });
+const accessValueSchema = z.object({
+  m: meetIdSchema,
+  u: z.string().regex(/^[UW][A-Z0-9]+$/),
+  r: z
+    .string()
+    .regex(/^[0-9a-f-]{36}$/)
+    .optional(),
+});
 
 /** The guest manager's add form, as Slack sends view.state.values. */
 const addStateSchema = z.object({
@@ -108,9 +115,11 @@ export function register(app: App, deps: GuestListenersDeps): void {
             actorUserId: body.user.id,
             meetId: value.m,
             requesterId: value.u,
+            requestId: value.r ?? null,
             approve,
           });
-          await respond({ ...message, replace_original: true });
+          // null: this request was already answered (a double click): the first press replaces the message.
+          if (message) await respond({ ...message, replace_original: true });
         } catch (err) {
           await tellFailure(channelId, body.user.id, err, doing);
         }

@@ -59,9 +59,27 @@ export interface InviteOptions {
 
 /** An access request waiting for the host; after this it may be sent again. */
 const PENDING_REQUEST_TTL_MS = 24 * 60 * 60_000;
-const PENDING_HOLDER = 'access-request';
+/** The holder of pending requests stored before each request had its own ID (their buttons carry no `r`). */
+const LEGACY_PENDING_HOLDER = 'access-request';
 const pendingRequestLease = (teamId: string, meetId: string, userId: string) =>
   `access-request:${teamId}:${meetId}:${userId}`;
+/**
+ * Sending claims (request DM, decision DM): held this long while the DM is being sent, far above one Slack call
+ * (and the guest add before an approval); a crashed sender's claim lapses after it, so pressing again works.
+ */
+const SEND_CLAIM_TTL_MS = 2 * 60_000;
+/** An answered request: its buttons do nothing more for this long (per request; legacy buttons: shorter). */
+const DECIDED_TTL_MS = 7 * 24 * 60 * 60_000;
+const LEGACY_DECIDED_TTL_MS = 10 * 60_000;
+const decisionLease = (teamId: string, meetId: string, userId: string, requestId: string | null) =>
+  `access-decision:${teamId}:${meetId}:${userId}:${requestId ?? 'legacy'}`;
+
+/** Slack refused for sure (the DM did not go out); a timeout or a lost answer may have delivered it. */
+function definitelyNotSent(err: unknown): boolean {
+  return (
+    err instanceof SlackCallError && !['request_error', 'http_error', 'unknown_error'].includes(err.code)
+  );
+}
 
 /** How long a guest change may hold its meeting's lease, and how long another waits for it. */
 const GUEST_LEASE_TTL_MS = 2 * 60_000;
@@ -690,59 +708,108 @@ export class GuestsService {
       await slack.tellPrivately(req.channelId, req.userId, this.linkMessage(record, existing, 'again'));
       return;
     }
-    // A pending request is a lease in the store: shared by replicas, kept across restarts, expiring after a
-    // while so that a request the host never answered can be sent again.
+    // A pending request is a lease in the store (shared by replicas, kept across restarts) with a holder unique
+    // to this request: taking it is the claim, so of two presses (one replica or two) exactly one DMs the host.
+    // It is held briefly while the DM goes out, then for PENDING_REQUEST_TTL_MS, after which a request the host
+    // never answered can be sent again.
     const pending = pendingRequestLease(req.teamId, req.meetId, req.userId);
-    const waiting = await this.deps.store.getLease(pending);
-    if (waiting && waiting.expiresAt.getTime() > this.deps.clock.now().getTime()) {
+    const requestId = randomUUID();
+    if (!(await store.acquireLease(pending, requestId, SEND_CLAIM_TTL_MS, this.deps.clock.now()))) {
       await slack.tellPrivately(req.channelId, req.userId, {
         text: `Your request to join "${userText(record.title, 200)}" is already with <@${record.hostSlackUserId}>.`,
       });
       return;
     }
-    await slack.dm(
-      record.hostSlackUserId,
-      buildAccessRequest({ meetId: record.meetId, title: record.title, requesterId: req.userId }),
-    );
-    await this.deps.store.acquireLease(
-      pending,
-      PENDING_HOLDER,
-      PENDING_REQUEST_TTL_MS,
-      this.deps.clock.now(),
-    );
+    try {
+      await slack.dm(
+        record.hostSlackUserId,
+        buildAccessRequest({
+          meetId: record.meetId,
+          title: record.title,
+          requesterId: req.userId,
+          requestId,
+        }),
+      );
+    } catch (err) {
+      // Not sent for sure: give the claim back so that pressing again sends it. Maybe sent: keep the short
+      // claim (a second DM would be a duplicate); it lapses after SEND_CLAIM_TTL_MS.
+      if (definitelyNotSent(err)) await store.releaseLease(pending, requestId).catch(() => {});
+      throw err;
+    }
+    await store
+      .acquireLease(pending, requestId, PENDING_REQUEST_TTL_MS, this.deps.clock.now())
+      .catch((err) =>
+        this.deps.logger.warn({ err, meetId: record.meetId }, 'could not keep the pending request'),
+      );
     this.deps.logger.info({ meetId: record.meetId, requester: req.userId }, 'access requested');
     await slack.tellPrivately(req.channelId, req.userId, {
       text: `Request sent: I asked <@${record.hostSlackUserId}> to let you into "${userText(record.title, 200)}". You'll get a DM with your personal link if they approve.`,
     });
   }
 
-  /** Approve or Deny on the host's access request DM. Returns the message that replaces the request. */
+  /**
+   * Approve or Deny on the host's access request DM. Returns the message that replaces the request, or null when
+   * this request is already being answered or was answered (a double click, a press on another replica): one
+   * decision per request, so the requester gets one DM. The claim is taken after the permission check, held
+   * while deciding, kept once decided, and given back when deciding failed (so the host can press again).
+   */
   async decideAccess(req: {
     teamId: string;
     actorUserId: string;
     meetId: string;
     requesterId: string;
+    /** The request's ID from the button (null on buttons sent before requests had one). */
+    requestId: string | null;
     approve: boolean;
-  }): Promise<{ text: string; blocks: ReturnType<typeof buildAccessDecided>['blocks'] }> {
-    const { slack, logger } = this.deps;
+  }): Promise<{ text: string; blocks: ReturnType<typeof buildAccessDecided>['blocks'] } | null> {
+    const { logger, store, clock } = this.deps;
     const record = await this.deps.meetings.loadManageable(
       req.teamId,
       req.meetId,
       req.actorUserId,
       'answer access requests',
     );
-    await this.deps.store.releaseLease(
-      pendingRequestLease(req.teamId, req.meetId, req.requesterId),
-      PENDING_HOLDER,
-    );
-    const decided = (approved: boolean) =>
-      buildAccessDecided({
-        meetId: record.meetId,
-        title: record.title,
-        requesterId: req.requesterId,
-        decidedBy: req.actorUserId,
-        approved,
-      });
+    const decision = decisionLease(req.teamId, req.meetId, req.requesterId, req.requestId);
+    const holder = randomUUID();
+    if (!(await store.acquireLease(decision, holder, SEND_CLAIM_TTL_MS, clock.now()))) {
+      logger.info(
+        { meetId: record.meetId, requester: req.requesterId, by: req.actorUserId },
+        'access request already answered (or being answered); nothing sent',
+      );
+      return null;
+    }
+    let approved: boolean;
+    try {
+      approved = await this.decide(record, req);
+    } catch (err) {
+      await store.releaseLease(decision, holder).catch(() => {});
+      throw err;
+    }
+    await store
+      .acquireLease(decision, holder, req.requestId ? DECIDED_TTL_MS : LEGACY_DECIDED_TTL_MS, clock.now())
+      .catch((err) => logger.warn({ err, meetId: record.meetId }, 'could not keep the access decision'));
+    // Answered: the requester may ask again (after a denial) or is a guest now (after an approval).
+    await store
+      .releaseLease(
+        pendingRequestLease(req.teamId, req.meetId, req.requesterId),
+        req.requestId ?? LEGACY_PENDING_HOLDER,
+      )
+      .catch((err) => logger.warn({ err, meetId: record.meetId }, 'could not clear the pending request'));
+    return buildAccessDecided({
+      meetId: record.meetId,
+      title: record.title,
+      requesterId: req.requesterId,
+      decidedBy: req.actorUserId,
+      approved,
+    });
+  }
+
+  /** Deny (tell the requester) or approve (add them, DM their link); returns whether they were approved. */
+  private async decide(
+    record: MeetingRecord,
+    req: { actorUserId: string; requesterId: string; approve: boolean },
+  ): Promise<boolean> {
+    const { slack, logger } = this.deps;
     if (!req.approve) {
       await slack
         .dm(req.requesterId, buildAccessDenied(record))
@@ -753,7 +820,7 @@ export class GuestsService {
         { meetId: record.meetId, requester: req.requesterId, by: req.actorUserId },
         'access denied',
       );
-      return decided(false);
+      return false;
     }
     this.assertOpen(record);
     const spec: GuestSpec = {
@@ -771,7 +838,7 @@ export class GuestsService {
       { meetId: record.meetId, requester: req.requesterId, by: req.actorUserId },
       'access approved',
     );
-    return decided(true);
+    return true;
   }
 
   // -------------------------------------------------------------------------------------------------------

@@ -290,13 +290,24 @@ export function buildGuestRemoved(data: { meetId: string; title: string; hostSla
 export interface AccessRequestValue {
   m: string;
   u: string;
+  /** The request's ID: one decision per request (absent on buttons sent before it existed). */
+  r?: string;
 }
 
-export function buildAccessRequest(data: { meetId: string; title: string; requesterId: string }): {
+export function buildAccessRequest(data: {
+  meetId: string;
+  title: string;
+  requesterId: string;
+  requestId?: string;
+}): {
   text: string;
   blocks: KnownBlock[];
 } {
-  const value = JSON.stringify({ m: data.meetId, u: data.requesterId } satisfies AccessRequestValue);
+  const value = JSON.stringify({
+    m: data.meetId,
+    u: data.requesterId,
+    ...(data.requestId ? { r: data.requestId } : {}),
+  } satisfies AccessRequestValue);
   return {
     text: `<@${data.requesterId}> asks to join "${userText(data.title, 200)}".`,
     blocks: [
