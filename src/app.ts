@@ -1,9 +1,9 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
+import type { App } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import * as commands from './commands/index.js';
 import type { Config } from './config.js';
+import { createHttpServer, listen } from './http/server.js';
+import { startReminderSweep } from './jobs/reminder-sweep.js';
 import * as listeners from './listeners/index.js';
 import { type AppLogger, boltLogger } from './logger.js';
 import { MegaMeetingClient } from './megameeting/client.js';
@@ -15,18 +15,24 @@ import { MeetingsService } from './services/meetings.js';
 import { RecordingsPoller, RecordingsService } from './services/recordings.js';
 import { RemindersService } from './services/reminders.js';
 import { SchedulingService } from './services/scheduling.js';
+import { createBolt, describeSlackStartupError, slackClientOptions } from './slack/bolt-app.js';
 import { eventDedupe } from './slack/event-dedupe.js';
 import { SlackGateway } from './slack/gateway.js';
-import { isFreshSlackTimestamp } from './slack/request-guard.js';
+import { trackInFlight } from './slack/in-flight.js';
 import { openStore } from './store/index.js';
 import type { Store } from './store/types.js';
 import { warmTimeZoneSearch } from './time/zones.js';
-import { sleep } from './util/async.js';
 
 /**
- * Wiring only: config → adapters → services → listeners → server. Behaviour lives in services.
+ * Wiring only: config → adapters → services → listeners → server. Behaviour lives in services; the HTTP server
+ * (src/http/server.ts), Bolt (src/slack/bolt-app.ts), the reminder sweep (src/jobs/) and the in-flight drain
+ * (src/slack/in-flight.ts) in their own modules.
  */
 
+/**
+ * Everything startApp built, for RunningApp (tests and the sandbox reach in). Listeners and commands never get
+ * this bag: each `register(app, deps)` names what it uses.
+ */
 export interface Services {
   store: Store;
   megameeting: MegaMeetingApi;
@@ -57,18 +63,6 @@ export interface StartOptions {
   startPoller?: boolean;
   /** An already-open store (tests share one); otherwise DATABASE_URL is opened and closed with the app. */
   store?: Store;
-}
-
-/**
- * Web API options shared by the app's own client and Bolt's. Interactive flows must not hang for Slack's default
- * 30 minutes of retries: the gateway and the poller wait as Slack asks on a 429 themselves.
- */
-function slackClientOptions(config: Config) {
-  return {
-    ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
-    retryConfig: { retries: 1, minTimeout: 200, maxTimeout: 1000 },
-    rejectRateLimitedCalls: true,
-  };
 }
 
 export function buildServices(config: Config, logger: AppLogger, store: Store, clock: Clock): Services {
@@ -167,42 +161,8 @@ function registerListeners(bolt: App, services: Services): void {
   });
 }
 
-const REMINDER_SWEEP_MS = 60 * 60_000;
-const REMINDER_SWEEP_LEASE = 'reminders-sweep';
-
-/**
- * Hourly, one replica at a time (a lease): reminders of meetings that were more than 120 days ahead when made.
- */
-function startReminderSweep(services: Services, enabled: boolean): NodeJS.Timeout | null {
-  if (!enabled || services.config.reminderMinutes <= 0) return null;
-  const holder = `sweep:${process.pid}:${Math.random().toString(36).slice(2, 10)}`;
-  const run = async () => {
-    try {
-      const now = services.clock.now();
-      if (!(await services.store.acquireLease(REMINDER_SWEEP_LEASE, holder, REMINDER_SWEEP_MS * 1.5, now)))
-        return;
-      await services.reminders.sweep();
-    } catch (err) {
-      services.logger.warn({ err }, 'the reminder sweep failed; it runs again in an hour');
-    }
-  };
-  const timer = setInterval(run, REMINDER_SWEEP_MS);
-  timer.unref();
-  return timer;
-}
-
-function describeSlackStartupError(err: unknown, apiUrl: string): string {
-  const e = err as { code?: string; data?: { error?: string } };
-  if (e?.data?.error) {
-    return `Slack refused SLACK_BOT_TOKEN (${e.data.error}); check the bot token of the installed app.`;
-  }
-  return `Cannot reach Slack's Web API at ${apiUrl} to check SLACK_BOT_TOKEN (${e?.code ?? 'network error'}).`;
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(body));
-}
+/** How long a stop waits for listeners still running after their ack. */
+const DRAIN_MAX_MS = 15_000;
 
 export async function startApp(
   config: Config,
@@ -218,34 +178,9 @@ export async function startApp(
     : null;
   // Build the zone search index now: Slack gives the zone picker's options request only 3 seconds.
   warmTimeZoneSearch(clock.now());
-  let inFlight = 0;
   let stopping = false;
 
-  const common = {
-    token: config.slack.botToken,
-    logger: boltLogger(logger),
-    clientOptions: slackClientOptions(config),
-  };
-
-  let bolt: App;
-  let receiver: HTTPReceiver | null = null;
-  if (config.slack.mode === 'socket') {
-    // Built here rather than by Bolt so that apps.connections.open also honours SLACK_API_URL.
-    const socketReceiver = new SocketModeReceiver({
-      appToken: config.slack.appToken as string,
-      logger: boltLogger(logger),
-      installerOptions: { clientOptions: common.clientOptions },
-    });
-    bolt = new App({ ...common, receiver: socketReceiver, deferInitialization: true });
-  } else {
-    receiver = new HTTPReceiver({
-      signingSecret: config.slack.signingSecret as string,
-      endpoints: '/slack/events',
-      logger: boltLogger(logger),
-      processBeforeResponse: false,
-    });
-    bolt = new App({ ...common, receiver, deferInitialization: true });
-  }
+  const { bolt, receiver } = createBolt(config, logger);
   try {
     // Checks the bot token with auth.test now: a bad token or an unreachable Slack stops start-up with one line
     // instead of an unhandled rejection later.
@@ -255,61 +190,26 @@ export async function startApp(
     throw new Error(describeSlackStartupError(err, config.slack.apiUrl ?? 'https://slack.com/api/'));
   }
   // Count work in flight (listeners keep running after their ack) so that SIGTERM can let it finish.
-  bolt.use(async ({ next }) => {
-    inFlight++;
-    try {
-      await next();
-    } finally {
-      inFlight--;
-    }
-  });
+  const inFlight = trackInFlight();
+  bolt.use(inFlight.middleware);
   if (metrics) bolt.use(metrics.middleware);
   // Events API retries (same event_id) reach the listeners once, on any replica.
   bolt.use(eventDedupe({ store, clock, logger }));
   registerListeners(bolt, services);
 
-  const httpReceiver = receiver;
-  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const path = (req.url ?? '/').split('?')[0] ?? '/';
-    if (metrics?.handle(req, res, path)) return;
-    if (req.method === 'GET' && path === '/healthz') {
-      return sendJson(res, stopping ? 503 : 200, {
-        status: stopping ? 'stopping' : 'ok',
-        mode: config.slack.mode,
-        store: store.dialect,
-      });
-    }
-    if (httpReceiver && path === '/slack/events') {
-      // Bolt accepts timestamps from the future; Slack's rule is 5 minutes either way, and so is ours.
-      if (!isFreshSlackTimestamp(req.headers['x-slack-request-timestamp'], new Date())) {
-        logger.warn({ path }, 'rejected a request whose Slack timestamp is missing or outside 5 minutes');
-        res.writeHead(401).end();
-        return;
-      }
-      if (stopping) {
-        res.writeHead(503, { 'retry-after': '5' }).end();
-        return;
-      }
-      try {
-        httpReceiver.requestListener(req, res);
-      } catch (err) {
-        logger.warn({ err, path }, 'request could not be handled');
-        if (!res.headersSent) res.writeHead(404).end();
-      }
-      return;
-    }
-    sendJson(res, 404, { error: 'not_found' });
+  const server = createHttpServer({
+    receiver,
+    logger,
+    health: { mode: config.slack.mode, store: store.dialect },
+    isStopping: () => stopping,
+    extraRoute: metrics ? (req, res, path) => metrics.handle(req, res, path) : undefined,
   });
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
+  const port = await listen(server, config.port);
   if (config.slack.mode === 'socket') await bolt.start();
   const startPoller = opts.startPoller ?? config.recordingsPollSeconds > 0;
   if (startPoller) services.poller.start();
-  const reminderSweep = startReminderSweep(services, opts.startPoller ?? true);
+  const stopReminderSweep =
+    (opts.startPoller ?? true) && config.reminderMinutes > 0 ? startReminderSweep(services) : null;
   logger.info({ port, mode: config.slack.mode, store: store.dialect }, 'MegaMeeting for Slack is running');
 
   return {
@@ -321,11 +221,10 @@ export async function startApp(
       stopping = true;
       logger.info('stopping: no new requests; finishing work in flight');
       await services.poller.stop();
-      if (reminderSweep) clearInterval(reminderSweep);
+      stopReminderSweep?.();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      const deadline = Date.now() + 15_000;
-      while (inFlight > 0 && Date.now() < deadline) await sleep(50);
+      await inFlight.drain(DRAIN_MAX_MS);
       if (config.slack.mode === 'socket') await bolt.stop().catch(() => {});
       server.closeAllConnections();
       await closed;
