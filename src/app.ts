@@ -1,5 +1,4 @@
 import type { App } from '@slack/bolt';
-import { WebClient } from '@slack/web-api';
 import * as commands from './commands/index.js';
 import type { Config } from './config.js';
 import { createHttpServer, listen } from './http/server.js';
@@ -15,9 +14,9 @@ import { MeetingsService } from './services/meetings.js';
 import { RecordingsPoller, RecordingsService } from './services/recordings.js';
 import { RemindersService } from './services/reminders.js';
 import { SchedulingService } from './services/scheduling.js';
-import { createBolt, describeSlackStartupError, slackClientOptions } from './slack/bolt-app.js';
+import { createBolt, describeSlackStartupError } from './slack/bolt-app.js';
 import { eventDedupe } from './slack/event-dedupe.js';
-import { SlackGateway } from './slack/gateway.js';
+import { createSlackWebClient, SlackGateway } from './slack/gateway.js';
 import { trackInFlight } from './slack/in-flight.js';
 import { openStore } from './store/index.js';
 import type { Store } from './store/types.js';
@@ -63,15 +62,33 @@ export interface StartOptions {
   startPoller?: boolean;
   /** An already-open store (tests share one); otherwise DATABASE_URL is opened and closed with the app. */
   store?: Store;
+  tuning?: Tuning;
 }
 
-export function buildServices(config: Config, logger: AppLogger, store: Store, clock: Clock): Services {
-  const slackClient = new WebClient(config.slack.botToken, {
-    ...slackClientOptions(config),
-    timeout: 10_000,
+/** Waits that tests shorten; production keeps the defaults. */
+export interface Tuning {
+  /** How long one Slack Web API call may take before it counts as lost (default 10 s). */
+  slackTimeoutMs?: number;
+  /** Pause between a send's lost answer and looking it up in Slack (default 1 s). */
+  slackLookupDelayMs?: number;
+}
+
+export function buildServices(
+  config: Config,
+  logger: AppLogger,
+  store: Store,
+  clock: Clock,
+  tuning: Tuning = {},
+): Services {
+  const slackClient = createSlackWebClient(config.slack.botToken, {
+    ...(config.slack.apiUrl ? { apiUrl: config.slack.apiUrl } : {}),
+    timeoutMs: tuning.slackTimeoutMs ?? 10_000,
     logger: boltLogger(logger),
   });
-  const slack = new SlackGateway(slackClient, logger, undefined, undefined, clock);
+  const slack = new SlackGateway(slackClient, logger, {
+    clock,
+    ...(tuning.slackLookupDelayMs !== undefined ? { lookupDelayMs: tuning.slackLookupDelayMs } : {}),
+  });
   const megameeting = new MegaMeetingClient({
     baseUrl: config.megameeting.url,
     apiToken: config.megameeting.apiToken,
@@ -171,7 +188,7 @@ export async function startApp(
 ): Promise<RunningApp> {
   const clock = opts.clock ?? systemClock;
   const store = opts.store ?? (await openStore(config.databaseUrl, { logger }));
-  const services = buildServices(config, logger, store, clock);
+  const services = buildServices(config, logger, store, clock, opts.tuning);
   // Loaded only when METRICS=true: by default no metrics code (nor prom-client) is loaded at all.
   const metrics = config.metrics
     ? (await import('./metrics/index.js')).startMetrics({ store, logger })

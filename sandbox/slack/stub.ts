@@ -27,7 +27,10 @@
  * - Validates Block Kit like Slack does (message blocks → `invalid_blocks`, views → `invalid_arguments`, with
  *   `response_metadata.messages` such as `[ERROR] must NOT have more than 24 characters
  *   [json-pointer:/view/title/text]`). Turn off with `{ validateBlocks: false }`.
- * - Fault injection: `failNext`, `rateLimitNext`, `setLatency`; custom methods with `setHandler`.
+ * - Fault injection: `failNext`, `rateLimitNext`, `setLatency`; custom methods with `setHandler`. For lost
+ *   answers: `setLatency` (the call takes effect at once, its answer comes late: a client timeout),
+ *   `failHttpNext` (an HTTP error page from a proxy, with or without the call taking effect) and `goOffline`
+ *   (connections refused for a while: a call that provably never reached Slack).
  * - Unknown methods answer `{ok:false, error:"unknown_method"}`.
  *
  * Users: `users.info`, `users.lookupByEmail`, `conversations.open`, `chat.postEphemeral` and posting to a user
@@ -112,8 +115,9 @@ export interface StubCall {
   httpMethod: string;
   contentType: string;
   headers: IncomingHttpHeaders;
-  /** The HTTP status answered (200, or 429 for injected rate limits). */
+  /** The HTTP status answered (200, 429 for injected rate limits, or `failHttpNext`'s status). */
   status: number;
+  /** The body answered; under `failHttpNext`, what Slack did (the client got an HTML page instead). */
   response: SlackApiResponse;
 }
 
@@ -382,6 +386,12 @@ interface FailRule {
   when?: (args: WireArgs) => boolean;
   extra: Record<string, unknown>;
 }
+interface HttpFailRule {
+  method: string;
+  status: number;
+  takeEffect: boolean;
+  remaining: number;
+}
 interface RateLimitRule {
   method: string;
   retryAfter: number;
@@ -422,6 +432,8 @@ export class SlackStub {
   private waiters: Waiter[] = [];
   private failRules: FailRule[] = [];
   private rateLimitRules: RateLimitRule[] = [];
+  private httpFailRules: HttpFailRule[] = [];
+  private offlineUntil: Promise<void> | null = null;
   private latency = new Map<string, number>();
   private customHandlers = new Map<string, StubHandler>();
   /** The WebSocket URL `apps.connections.open` hands out (Socket Mode tests run their own server). */
@@ -517,6 +529,7 @@ export class SlackStub {
     this.callLog = [];
     this.failRules = [];
     this.rateLimitRules = [];
+    this.httpFailRules = [];
     this.latency.clear();
     this.customHandlers.clear();
     this.users.clear();
@@ -842,6 +855,52 @@ export class SlackStub {
     else this.latency.delete(method);
   }
 
+  /**
+   * The next `count` (default 1) calls of `method` (`'*'` for any) get HTTP `status` (default 502) with an HTML
+   * error page, as from a proxy in front of Slack. With `takeEffect` (the default) the call is carried out
+   * first, as when Slack did the work and the answer was lost on the way back; with `takeEffect: false` it is
+   * not. Either way the call is recorded with that status and what Slack did (`response`).
+   */
+  failHttpNext(method: string, status = 502, options: { count?: number; takeEffect?: boolean } = {}): void {
+    this.httpFailRules.push({
+      method,
+      status,
+      takeEffect: options.takeEffect ?? true,
+      remaining: options.count ?? 1,
+    });
+  }
+
+  /**
+   * Stops accepting connections for `forMs` (connections are refused: `ECONNREFUSED`), dropping the open ones,
+   * then listens again on the same port. Resolves once offline; `whenOnline()` resolves once back.
+   */
+  async goOffline(forMs: number): Promise<void> {
+    if (this.offlineUntil) throw new Error('SlackStub: already offline');
+    const address = this.server.address() as AddressInfo;
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      for (const s of this.sockets) s.destroy();
+    });
+    // Let clients see their kept-alive connections close, so that their next request connects (and is refused)
+    // instead of being written to a dead connection (an ambiguous failure, not a refusal).
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    this.offlineUntil = new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        this.server.listen(address.port, address.address, () => {
+          this.offlineUntil = null;
+          resolve();
+        });
+      }, forMs);
+      this.timers.add(timer);
+    });
+  }
+
+  /** Resolves when the stub accepts connections (at once unless `goOffline` is in effect). */
+  async whenOnline(): Promise<void> {
+    await this.offlineUntil;
+  }
+
   /** Answers `method` with `handler` (overrides a built-in method, or adds one, e.g. `calls.add`). */
   setHandler(method: string, handler: StubHandler): void {
     this.customHandlers.set(method, handler);
@@ -929,9 +988,16 @@ export class SlackStub {
     } else if (token !== this.identity.botToken) {
       response = fail('invalid_auth');
     } else {
-      const rateLimit = this.takeRateLimit(method);
-      const rule = rateLimit ? undefined : this.takeFailRule(method, args);
-      if (rateLimit) {
+      const httpFail = this.takeHttpFail(method);
+      const rateLimit = httpFail ? undefined : this.takeRateLimit(method);
+      const rule = httpFail || rateLimit ? undefined : this.takeFailRule(method, args);
+      if (httpFail) {
+        status = httpFail.status;
+        headers['content-type'] = 'text/html';
+        response = httpFail.takeEffect
+          ? await this.dispatch(method, args, token, req.headers)
+          : fail('not_processed');
+      } else if (rateLimit) {
         status = 429;
         headers['retry-after'] = String(rateLimit.retryAfter);
         response = fail('ratelimited');
@@ -955,7 +1021,10 @@ export class SlackStub {
     });
     this.notify();
 
-    const body = JSON.stringify(response);
+    const body =
+      headers['content-type'] === 'text/html'
+        ? `<html><body><h1>${status} Bad Gateway</h1></body></html>`
+        : JSON.stringify(response);
     const delay = this.latency.get(method) ?? this.latency.get('*') ?? 0;
     const send = (): void => {
       res.writeHead(status, headers);
@@ -1010,6 +1079,14 @@ export class SlackStub {
       }
     }
     return { args };
+  }
+
+  private takeHttpFail(method: string): HttpFailRule | undefined {
+    const rule = this.httpFailRules.find((r) => r.remaining > 0 && (r.method === method || r.method === '*'));
+    if (!rule) return undefined;
+    rule.remaining -= 1;
+    this.httpFailRules = this.httpFailRules.filter((r) => r.remaining > 0);
+    return rule;
   }
 
   private takeRateLimit(method: string): RateLimitRule | undefined {

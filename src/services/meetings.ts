@@ -5,6 +5,7 @@ import type { AppLogger } from '../logger.js';
 import { MegaMeetingError } from '../megameeting/errors.js';
 import type { CreateMeetingInput, MegaMeetingApi } from '../megameeting/types.js';
 import { SlackCallError, type SlackGateway } from '../slack/gateway.js';
+import { cardMessageKey, MEETING_CARD_EVENT } from '../slack/message-keys.js';
 import type { MeetingKind, MeetingRecord, Store } from '../store/types.js';
 import { toMegaMeetingSchedule } from '../time/megameeting-time.js';
 import { buildInvitation } from '../views/invitation.js';
@@ -236,7 +237,15 @@ export class MeetingsService {
     const content = { text: cardFallbackText(this.cardData(record)), blocks: await this.cardBlocks(record) };
     if (!record.channelId) return record;
     try {
-      const { ts, channel } = await deps.slack.postMessage(record.channelId, content);
+      // One card per meeting: after a lost answer the card is looked up by this key, never posted blind.
+      const { ts, channel } = await deps.slack.postMessage(
+        record.channelId,
+        {
+          ...content,
+          metadata: { event_type: MEETING_CARD_EVENT, event_payload: { meet_id: record.meetId } },
+        },
+        { idempotencyKey: cardMessageKey(record.teamId, record.meetId) },
+      );
       return (
         (await deps.store.updateMeeting(record.teamId, record.meetId, {
           messageTs: ts,

@@ -43,6 +43,7 @@ import type { AppLogger } from '../logger.js';
 import type { MegaMeetingApi, Recording } from '../megameeting/types.js';
 import { downloadUrl, playbackUrl } from '../megameeting/urls.js';
 import { SlackCallError, type SlackGateway } from '../slack/gateway.js';
+import { recordingMessageKey } from '../slack/message-keys.js';
 import type { MeetingRecord, RecordingRecord, RecordingState, Store, UserLink } from '../store/types.js';
 import { sleep } from '../util/async.js';
 import {
@@ -405,7 +406,11 @@ export class RecordingsService {
         const content =
           kind === 'ready' ? buildRecordingReadyMessage(data) : buildRecordingFailedMessage(data);
         const message = { ...content, metadata: { event_type: event, event_payload: payload } };
-        delivery = await this.withRateLimit(() => this.deps.slack.postMessage(channel, message));
+        // Keyed per recording (and attempt): a lost answer is looked up in the DM's history, not re-sent.
+        const idempotencyKey = recordingMessageKey(kind, rec.recId, record.attempts);
+        delivery = await this.withRateLimit(() =>
+          this.deps.slack.postMessage(channel, message, { idempotencyKey }),
+        );
       }
     } catch (err) {
       await this.afterFailedSend(rec, record, holder, err);
@@ -486,8 +491,8 @@ export class RecordingsService {
     err: unknown,
   ): Promise<void> {
     const { store, clock } = this.deps;
-    const definite =
-      err instanceof SlackCallError && !['request_error', 'http_error', 'unknown_error'].includes(err.code);
+    // Slack answered, or the DM provably never left: nothing went out. Anything else may have reached Slack.
+    const definite = err instanceof SlackCallError && err.delivery !== 'maybe';
     const code = err instanceof SlackCallError ? err.code : 'error';
     const failures =
       (record.lastError?.startsWith('dm_') ? Number(record.lastError.split(':')[1] ?? 1) : 0) + 1;

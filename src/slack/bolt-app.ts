@@ -7,8 +7,9 @@ import type { Config } from '../config.js';
 import { type AppLogger, boltLogger } from '../logger.js';
 
 /**
- * Web API options shared by the app's own client and Bolt's. Interactive flows must not hang for Slack's default
- * 30 minutes of retries: the gateway and the poller wait as Slack asks on a 429 themselves.
+ * Bolt's Web API options (Bolt's own client checks the token at start-up; the app's calls go through the
+ * gateway, whose client never retries on its own: see src/slack/gateway.ts). Interactive flows must not hang
+ * for Slack's default 30 minutes of retries.
  */
 export function slackClientOptions(config: Config) {
   return {

@@ -1,31 +1,63 @@
 import type { KnownBlock, View } from '@slack/types';
-import { ErrorCode, type WebAPICallResult, type WebClient } from '@slack/web-api';
+import { type WebAPICallResult, WebClient, type WebClientOptions } from '@slack/web-api';
 import { z } from 'zod';
 import type { AppLogger } from '../logger.js';
 import { publishSlackApiError } from '../metrics/probes.js';
 import { type Clock, systemClock } from '../services/clock.js';
 import { sleep as realSleep } from '../util/async.js';
+import { mayHaveReachedSlack, SlackCallError, toSlackCallError } from './call-errors.js';
+import {
+  freshMessageKey,
+  IDEMPOTENCY_KEY_FIELD,
+  type MessageMetadataInput,
+  withIdempotencyKey,
+} from './message-keys.js';
 
 /**
  * The app's adapter for Slack's Web API: typed calls, zod-checked answers, Slack errors turned into
  * `SlackCallError` with Slack's own code (channel_not_found, not_in_channel, ratelimited, …).
+ *
+ * ## Never sent twice
+ *
+ * The WebClient under it makes no retries of its own (`createSlackWebClient`): the gateway decides per call.
+ * - Reads and idempotent calls (chat.update, users.info, conversations.*, …) are tried once more after any
+ *   transport failure.
+ * - Sends (chat.postMessage, chat.scheduleMessage, chat.postEphemeral, views.open/push) are re-sent only when
+ *   Slack provably never got them (`not_sent`: connection refused, DNS), a few times with a growing pause.
+ * - After an ambiguous failure (`maybe`: a timeout, a reset, a proxy's 5xx) a send is looked up first:
+ *   a message by its idempotency key in the conversation's history (every message carries one in its metadata),
+ *   a scheduled message in `chat.scheduledMessages.list` (same channel, post_at and text). Found → its ts / id is
+ *   used; not found → sent once more. An ephemeral message cannot be looked up: it is never re-sent.
  */
 
-export class SlackCallError extends Error {
-  constructor(
-    readonly method: string,
-    readonly code: string,
-    readonly retryAfterSeconds?: number,
-  ) {
-    super(`Slack ${method} failed: ${code}`);
-    this.name = 'SlackCallError';
-  }
-}
+export { SlackCallError } from './call-errors.js';
 
 export interface MessageContent {
   text: string;
   blocks?: KnownBlock[];
-  metadata?: { event_type: string; event_payload: Record<string, string | number | boolean> };
+  metadata?: MessageMetadataInput;
+}
+
+/** What a send returns: where the message is, and whether it was found after a lost answer. */
+export interface PostedMessage {
+  channel: string;
+  ts: string;
+  /** True when the answer was lost and the message was found in the history instead. */
+  found?: boolean;
+}
+
+export interface SendOptions {
+  /** The message's idempotency key (see message-keys.ts); a fresh one by default. */
+  idempotencyKey?: string;
+}
+
+export interface SlackGatewayOptions {
+  /** Waits (429s, re-sends, the pause before a look-up); tests inject one that records instead of sleeping. */
+  sleep?: (ms: number) => Promise<void>;
+  fetchImpl?: typeof fetch;
+  clock?: Clock;
+  /** Pause between a send's lost answer and looking it up, for Slack to finish storing it (default 1 s). */
+  lookupDelayMs?: number;
 }
 
 export interface SlackUser {
@@ -70,6 +102,8 @@ const historySchema = z.object({
     .array(
       z.object({
         ts: z.string(),
+        user: z.string().optional(),
+        bot_id: z.string().optional(),
         metadata: z
           .object({ event_type: z.string(), event_payload: z.record(z.string(), z.unknown()) })
           .optional(),
@@ -78,63 +112,223 @@ const historySchema = z.object({
     .default([]),
 });
 
-/** The longest Slack-requested pause an interactive call waits through before giving up. */
-const MAX_INLINE_RATE_LIMIT_WAIT_S = 5;
-const USER_CACHE_MS = 5 * 60_000;
+const scheduledListSchema = z.object({
+  scheduled_messages: z
+    .array(
+      z.object({
+        id: z.union([z.string(), z.number()]).transform(String),
+        channel_id: z.string().optional(),
+        post_at: z.union([z.string(), z.number()]).transform(Number),
+        text: z.string().optional(),
+      }),
+    )
+    .default([]),
+});
+const authTestSchema = z.object({ user_id: z.string().optional(), bot_id: z.string().optional() });
 
-function slackErrorCode(err: unknown): { code: string; retryAfter?: number } {
-  const e = err as { code?: string; data?: { error?: string }; retryAfter?: number; message?: string };
-  if (e?.code === ErrorCode.RateLimitedError) return { code: 'ratelimited', retryAfter: e.retryAfter ?? 1 };
-  if (e?.code === ErrorCode.PlatformError && e.data?.error) return { code: e.data.error };
-  if (e?.code === ErrorCode.HTTPError) return { code: 'http_error' };
-  if (e?.code === ErrorCode.RequestError) return { code: 'request_error' };
-  return { code: 'unknown_error' };
+/** Calls with an effect that a second copy would repeat: never re-sent unless provably not sent. */
+const SEND_METHODS: ReadonlySet<string> = new Set([
+  'chat.postMessage',
+  'chat.postEphemeral',
+  'chat.scheduleMessage',
+  'views.open',
+  'views.push',
+]);
+/** Pauses before re-sending a call that never left (connection refused): about 4 s in all. */
+const NOT_SENT_RETRY_DELAYS_MS = [250, 500, 1000, 2000];
+/** Pause before the one retry of a read or an idempotent call after a transport failure. */
+const IDEMPOTENT_RETRY_DELAY_MS = 300;
+/** How many recent messages a look-up reads. */
+const LOOKUP_HISTORY_LIMIT = 50;
+const DEFAULT_LOOKUP_DELAY_MS = 1000;
+
+/**
+ * `fetch` whose failures are always Errors of this realm carrying the original as `cause`. WebClient keeps a
+ * failure's `cause` (how toSlackCallError tells "connection refused" from a timeout) only when it passes
+ * `instanceof Error`, which Node's own errors fail under a VM context such as jest's.
+ */
+export async function causeKeepingFetch(
+  input: string | URL | Request,
+  init?: RequestInit,
+): Promise<Response> {
+  try {
+    return await fetch(input, init);
+  } catch (err) {
+    const e = err as { name?: unknown; message?: unknown; cause?: unknown } | null;
+    const wrapped = new Error(typeof e?.message === 'string' ? e.message : String(err), {
+      cause: e?.cause ?? err,
+    });
+    if (typeof e?.name === 'string') wrapped.name = e.name;
+    throw wrapped;
+  }
+}
+
+/**
+ * The app's WebClient: no retries of its own (the gateway decides, see above), 429s surfaced at once, and a
+ * per-call timeout (10 s by default).
+ */
+export function createSlackWebClient(
+  token: string,
+  opts: { apiUrl?: string; timeoutMs?: number; logger?: WebClientOptions['logger'] } = {},
+): WebClient {
+  return new WebClient(token, {
+    ...(opts.apiUrl ? { slackApiUrl: opts.apiUrl } : {}),
+    fetch: causeKeepingFetch,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    timeout: opts.timeoutMs ?? 10_000,
+    ...(opts.logger ? { logger: opts.logger } : {}),
+  });
 }
 
 /** A closed set for metrics: Slack's own error codes are many and may change. */
 function errorKind(code: string): string {
-  return ['ratelimited', 'http_error', 'request_error', 'unknown_error'].includes(code)
+  return ['ratelimited', 'http_error', 'request_error', 'connect_failed', 'unknown_error'].includes(code)
     ? code
     : 'platform_error';
 }
 
+/** The longest Slack-requested pause an interactive call waits through before giving up. */
+const MAX_INLINE_RATE_LIMIT_WAIT_S = 5;
+const USER_CACHE_MS = 5 * 60_000;
+
 export class SlackGateway {
   private readonly userCache = new Map<string, { user: SlackUser; at: number }>();
+
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly fetchImpl: typeof fetch;
+  private readonly lookupDelayMs: number;
+  private readonly clock: Clock;
+  private botIdentity: Promise<{ userId?: string; botId?: string }> | null = null;
 
   constructor(
     private readonly client: WebClient,
     private readonly logger: AppLogger,
-    private readonly sleep: (ms: number) => Promise<void> = realSleep,
-    private readonly fetchImpl: typeof fetch = fetch,
-    private readonly clock: Clock = systemClock,
-  ) {}
+    opts: SlackGatewayOptions = {},
+  ) {
+    this.sleep = opts.sleep ?? realSleep;
+    this.clock = opts.clock ?? systemClock;
+    this.fetchImpl = opts.fetchImpl ?? fetch;
+    this.lookupDelayMs = opts.lookupDelayMs ?? DEFAULT_LOOKUP_DELAY_MS;
+  }
 
+  /** One Web API call under the retry policy described at the top of this file. */
   private async call(method: string, args: Record<string, unknown>): Promise<WebAPICallResult> {
-    for (let attempt = 0; ; attempt++) {
+    const isSend = SEND_METHODS.has(method);
+    let rateLimitWaits = 0;
+    let notSentRetries = 0;
+    let ambiguousRetries = 0;
+    for (;;) {
       try {
         return await this.client.apiCall(method, args);
-      } catch (err) {
-        const { code, retryAfter } = slackErrorCode(err);
-        publishSlackApiError({ method, kind: errorKind(code) });
-        if (code === 'ratelimited' && attempt === 0 && (retryAfter ?? 0) <= MAX_INLINE_RATE_LIMIT_WAIT_S) {
+      } catch (raw) {
+        const err = toSlackCallError(method, raw);
+        publishSlackApiError({ method, kind: errorKind(err.code) });
+        const retryAfter = err.retryAfterSeconds ?? 1;
+        if (
+          err.code === 'ratelimited' &&
+          rateLimitWaits === 0 &&
+          retryAfter <= MAX_INLINE_RATE_LIMIT_WAIT_S
+        ) {
+          rateLimitWaits++;
           this.logger.warn({ method, retryAfter }, 'Slack rate limit: waiting as asked, then retrying once');
-          await this.sleep((retryAfter ?? 1) * 1000);
+          await this.sleep(retryAfter * 1000);
           continue;
         }
-        throw new SlackCallError(method, code, retryAfter);
+        const delay = NOT_SENT_RETRY_DELAYS_MS[notSentRetries];
+        if (err.delivery === 'not_sent' && delay !== undefined) {
+          notSentRetries++;
+          this.logger.warn({ method, attempt: notSentRetries }, 'could not connect to Slack; sending again');
+          await this.sleep(delay);
+          continue;
+        }
+        if (err.delivery === 'maybe' && !isSend && ambiguousRetries === 0) {
+          ambiguousRetries++;
+          this.logger.info({ method, code: err.code }, 'Slack call failed in transit; retrying it once');
+          await this.sleep(IDEMPOTENT_RETRY_DELAY_MS);
+          continue;
+        }
+        throw err;
       }
     }
   }
 
-  async postMessage(channel: string, content: MessageContent): Promise<{ channel: string; ts: string }> {
-    const res = await this.call('chat.postMessage', { channel, ...content, unfurl_links: false });
-    return postSchema.parse(res);
+  /** The bot's own user and bot IDs (auth.test, once), to tell its messages from others'. */
+  private whoAmI(): Promise<{ userId?: string; botId?: string }> {
+    if (!this.botIdentity) {
+      const pending = this.call('auth.test', {}).then((res) => {
+        const me = authTestSchema.parse(res);
+        return { ...(me.user_id ? { userId: me.user_id } : {}), ...(me.bot_id ? { botId: me.bot_id } : {}) };
+      });
+      pending.catch(() => {
+        if (this.botIdentity === pending) this.botIdentity = null;
+      });
+      this.botIdentity = pending;
+    }
+    return this.botIdentity;
+  }
+
+  /**
+   * Posts a message exactly once: it carries an idempotency key in its metadata; when the answer is lost the
+   * history is searched for that key, and the message is posted once more only when it is not there.
+   */
+  async postMessage(
+    channel: string,
+    content: MessageContent,
+    opts: SendOptions = {},
+  ): Promise<PostedMessage> {
+    const key = opts.idempotencyKey ?? freshMessageKey();
+    const args = {
+      channel,
+      ...content,
+      metadata: withIdempotencyKey(content.metadata, key),
+      unfurl_links: false,
+    };
+    try {
+      return postSchema.parse(await this.call('chat.postMessage', args));
+    } catch (err) {
+      if (!mayHaveReachedSlack(err)) throw err;
+      this.logger.warn(
+        { method: err.method, code: err.code, channel },
+        'chat.postMessage may have reached Slack; looking for it before posting again',
+      );
+      const found = await this.lookUpAfterLostAnswer(err, () => this.findPostedMessage(channel, key));
+      if (found) {
+        this.logger.info(
+          { channel, ts: found.ts },
+          'found the message whose answer was lost; not posting again',
+        );
+        return { ...found, found: true };
+      }
+      this.logger.info({ channel }, 'the message did not land; posting it once more');
+      return postSchema.parse(await this.call('chat.postMessage', args));
+    }
+  }
+
+  /**
+   * The bot's message carrying idempotency key `key` among the `limit` most recent of `conversation`, or null.
+   * Needs the history scope of that kind of conversation and the bot's access to it.
+   */
+  async findPostedMessage(
+    conversation: string,
+    key: string,
+    limit = LOOKUP_HISTORY_LIMIT,
+  ): Promise<{ channel: string; ts: string } | null> {
+    const [me, messages] = await Promise.all([this.whoAmI(), this.history(conversation, limit)]);
+    const mine = (m: { user?: string; bot_id?: string }) =>
+      (me.botId !== undefined && m.bot_id === me.botId) || (me.userId !== undefined && m.user === me.userId);
+    const found = messages.find((m) => mine(m) && m.metadata?.event_payload[IDEMPOTENCY_KEY_FIELD] === key);
+    return found ? { channel: conversation, ts: found.ts } : null;
   }
 
   async updateMessage(channel: string, ts: string, content: MessageContent): Promise<void> {
     await this.call('chat.update', { channel, ts, ...content });
   }
 
+  /**
+   * An ephemeral message. Slack keeps no record of it to look up, so after an ambiguous failure it is not sent
+   * again: the SlackCallError (delivery `maybe`) says so.
+   */
   async postEphemeral(channel: string, user: string, content: MessageContent): Promise<void> {
     await this.call('chat.postEphemeral', { channel, user, ...content });
   }
@@ -144,32 +338,99 @@ export class SlackGateway {
     return openSchema.parse(res).channel.id;
   }
 
-  /** A direct message from the bot to one user. */
-  async dm(user: string, content: MessageContent): Promise<{ channel: string; ts: string }> {
+  /** A direct message from the bot to one user, posted exactly once (see postMessage). */
+  async dm(user: string, content: MessageContent, opts: SendOptions = {}): Promise<PostedMessage> {
     const channel = await this.openDm(user);
-    return this.postMessage(channel, content);
+    return this.postMessage(channel, content, opts);
   }
 
-  /** Tell a user privately: as an ephemeral message in the channel, else (e.g. bot not there) as a DM. */
+  /**
+   * Tell a user privately: as an ephemeral message in the channel, else (e.g. bot not there) as a DM. An
+   * ephemeral message that may have been shown (its answer was lost) is not repeated as a DM.
+   */
   async tellPrivately(channel: string | null, user: string, content: MessageContent): Promise<void> {
     if (channel) {
       try {
         await this.postEphemeral(channel, user, content);
         return;
       } catch (err) {
+        if (mayHaveReachedSlack(err)) {
+          this.logger.warn(
+            { method: err.method, code: err.code, channel, user },
+            'an ephemeral message may have been shown (its answer was lost); not sending it again',
+          );
+          return;
+        }
         this.logger.debug({ err, channel }, 'ephemeral failed, falling back to a DM');
       }
     }
     await this.dm(user, content);
   }
 
+  /**
+   * Schedules a message exactly once: after a lost answer, `chat.scheduledMessages.list` is searched for one in
+   * the same channel with the same post_at and text, and the message is scheduled again only when none is there.
+   */
   async scheduleMessage(channel: string, postAt: Date, content: MessageContent): Promise<string> {
-    const res = await this.call('chat.scheduleMessage', {
+    const postAtSeconds = Math.floor(postAt.getTime() / 1000);
+    const args = { channel, post_at: postAtSeconds, ...content };
+    try {
+      return scheduleSchema.parse(await this.call('chat.scheduleMessage', args)).scheduled_message_id;
+    } catch (err) {
+      if (!mayHaveReachedSlack(err)) throw err;
+      this.logger.warn(
+        { method: err.method, code: err.code, channel },
+        'chat.scheduleMessage may have reached Slack; looking for it before scheduling again',
+      );
+      const found = await this.lookUpAfterLostAnswer(err, () =>
+        this.findScheduledMessage(channel, postAtSeconds, content.text),
+      );
+      if (found) {
+        this.logger.info(
+          { channel },
+          'found the scheduled message whose answer was lost; not scheduling again',
+        );
+        return found;
+      }
+      this.logger.info({ channel }, 'the scheduled message did not land; scheduling it once more');
+      return scheduleSchema.parse(await this.call('chat.scheduleMessage', args)).scheduled_message_id;
+    }
+  }
+
+  /** The ID of a pending scheduled message of the bot in `channel` at `postAtSeconds` with this text, or null. */
+  async findScheduledMessage(channel: string, postAtSeconds: number, text: string): Promise<string | null> {
+    const res = await this.call('chat.scheduledMessages.list', {
       channel,
-      post_at: Math.floor(postAt.getTime() / 1000),
-      ...content,
+      oldest: postAtSeconds - 1,
+      latest: postAtSeconds + 1,
+      limit: 100,
     });
-    return scheduleSchema.parse(res).scheduled_message_id;
+    const found = scheduledListSchema
+      .parse(res)
+      .scheduled_messages.find(
+        (m) =>
+          m.post_at === postAtSeconds &&
+          m.text === text &&
+          (m.channel_id === undefined || m.channel_id === channel),
+      );
+    return found?.id ?? null;
+  }
+
+  /**
+   * Waits for Slack to finish storing what it may have received, then looks it up. A failed look-up proves
+   * nothing: the send's own error is thrown (and nothing is sent again).
+   */
+  private async lookUpAfterLostAnswer<T>(sendError: SlackCallError, lookUp: () => Promise<T>): Promise<T> {
+    await this.sleep(this.lookupDelayMs);
+    try {
+      return await lookUp();
+    } catch (lookupErr) {
+      this.logger.warn(
+        { err: lookupErr, method: sendError.method },
+        'could not look up a send whose answer was lost; not sending it again',
+      );
+      throw sendError;
+    }
   }
 
   async deleteScheduledMessage(channel: string, scheduledMessageId: string): Promise<void> {

@@ -9,7 +9,7 @@
  */
 import { Writable } from 'node:stream';
 import { type Emulator, startEmulator } from '../../emulator/index.js';
-import { type RunningApp, startApp } from '../../src/app.js';
+import { type RunningApp, startApp, type Tuning } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import type { Clock } from '../../src/services/clock.js';
@@ -41,6 +41,8 @@ export interface TestAppOptions {
   /** Map the default Slack user (ana@example.com) to a MegaMeeting host login (default true). */
   seedHostLogin?: boolean;
   startPoller?: boolean;
+  /** Shorter waits (Slack's call timeout, the look-up pause) for tests of slow answers. */
+  tuning?: Tuning;
 }
 
 export interface SentRequest {
@@ -140,6 +142,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     running = await startApp(config, logger, {
       ...(opts.clock ? { clock: opts.clock } : {}),
       startPoller: opts.startPoller ?? false,
+      ...(opts.tuning ? { tuning: opts.tuning } : {}),
     });
   } catch (err) {
     // Nothing may outlive a failed start: the test would hang on open handles.

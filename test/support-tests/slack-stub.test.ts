@@ -438,6 +438,57 @@ describe('fault injection', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(140);
   });
 
+  test('setLatency: the call takes effect at once, only its answer is late (a client timeout loses it)', async () => {
+    stub.setLatency('chat.postMessage', 3000);
+    const quick = new WebClient(token, {
+      slackApiUrl: stub.url,
+      retryConfig: { retries: 0 },
+      timeout: 600,
+      logger: new RecordingLogger(),
+    });
+    await expect(quick.chat.postMessage({ channel: 'C1', text: 'slow' })).rejects.toMatchObject({
+      code: 'slack_webapi_request_error',
+    });
+    expect(stub.messagesIn('C1').map((m) => m.text)).toEqual(['slow']);
+  });
+
+  test('failHttpNext answers an HTML error page, after doing the work unless takeEffect is false', async () => {
+    stub.failHttpNext('chat.postMessage', 502);
+    stub.failHttpNext('chat.postMessage', 503, { takeEffect: false });
+    await expect(client.chat.postMessage({ channel: 'C1', text: 'landed' })).rejects.toMatchObject({
+      code: 'slack_webapi_http_error',
+      statusCode: 502,
+    });
+    await expect(client.chat.postMessage({ channel: 'C1', text: 'lost' })).rejects.toMatchObject({
+      code: 'slack_webapi_http_error',
+      statusCode: 503,
+    });
+    await client.chat.postMessage({ channel: 'C1', text: 'normal' });
+    expect(stub.messagesIn('C1').map((m) => m.text)).toEqual(['landed', 'normal']);
+    expect(stub.calls('chat.postMessage').map((c) => [c.status, c.response.ok])).toEqual([
+      [502, true],
+      [503, false],
+      [200, true],
+    ]);
+  });
+
+  test('goOffline refuses connections for a while, then listens on the same port again', async () => {
+    await client.auth.test();
+    await stub.goOffline(300);
+    try {
+      const error = await fetch(`${stub.url}chat.postMessage`, { method: 'POST' }).catch((e: unknown) => e);
+      expect((error as { cause?: { code?: string } }).cause?.code).toBe('ECONNREFUSED');
+      await expect(client.chat.postMessage({ channel: 'C1', text: 'x' })).rejects.toMatchObject({
+        code: 'slack_webapi_request_error',
+      });
+      expect(stub.calls('chat.postMessage')).toHaveLength(0);
+    } finally {
+      await stub.whenOnline();
+    }
+    await client.chat.postMessage({ channel: 'C1', text: 'back' });
+    expect(stub.messagesIn('C1').map((m) => m.text)).toEqual(['back']);
+  });
+
   test('setHandler adds a method', async () => {
     stub.setHandler('calls.add', (args) => ({
       ok: true,
