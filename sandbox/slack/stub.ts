@@ -28,7 +28,8 @@
  *   `response_metadata.messages` such as `[ERROR] must NOT have more than 24 characters
  *   [json-pointer:/view/title/text]`). Turn off with `{ validateBlocks: false }`.
  * - Fault injection: `failNext`, `rateLimitNext`, `setLatency`; custom methods with `setHandler`. For lost
- *   answers: `setLatency` (the call takes effect at once, its answer comes late: a client timeout),
+ *   answers: `setLatency` / `delayNext` (the call takes effect at once, its answer comes late: a client
+ *   timeout),
  *   `failHttpNext` (an HTTP error page from a proxy, with or without the call taking effect) and `goOffline`
  *   (connections refused for a while: a call that provably never reached Slack).
  * - Unknown methods answer `{ok:false, error:"unknown_method"}`.
@@ -433,6 +434,7 @@ export class SlackStub {
   private failRules: FailRule[] = [];
   private rateLimitRules: RateLimitRule[] = [];
   private httpFailRules: HttpFailRule[] = [];
+  private delayRules: Array<{ method: string; ms: number; remaining: number }> = [];
   private offlineUntil: Promise<void> | null = null;
   private latency = new Map<string, number>();
   private customHandlers = new Map<string, StubHandler>();
@@ -530,6 +532,7 @@ export class SlackStub {
     this.failRules = [];
     this.rateLimitRules = [];
     this.httpFailRules = [];
+    this.delayRules = [];
     this.latency.clear();
     this.customHandlers.clear();
     this.users.clear();
@@ -901,6 +904,14 @@ export class SlackStub {
     await this.offlineUntil;
   }
 
+  /**
+   * Delays the answers to the next `count` (default 1) calls of `method` by `ms`; later calls answer at once
+   * (unless `setLatency` applies). Like setLatency, the call takes effect when it arrives.
+   */
+  delayNext(method: string, ms: number, count = 1): void {
+    this.delayRules.push({ method, ms, remaining: count });
+  }
+
   /** Answers `method` with `handler` (overrides a built-in method, or adds one, e.g. `calls.add`). */
   setHandler(method: string, handler: StubHandler): void {
     this.customHandlers.set(method, handler);
@@ -1025,7 +1036,7 @@ export class SlackStub {
       headers['content-type'] === 'text/html'
         ? `<html><body><h1>${status} Bad Gateway</h1></body></html>`
         : JSON.stringify(response);
-    const delay = this.latency.get(method) ?? this.latency.get('*') ?? 0;
+    const delay = this.takeDelay(method) ?? this.latency.get(method) ?? this.latency.get('*') ?? 0;
     const send = (): void => {
       res.writeHead(status, headers);
       res.end(body);
@@ -1079,6 +1090,14 @@ export class SlackStub {
       }
     }
     return { args };
+  }
+
+  private takeDelay(method: string): number | undefined {
+    const rule = this.delayRules.find((r) => r.remaining > 0 && (r.method === method || r.method === '*'));
+    if (!rule) return undefined;
+    rule.remaining -= 1;
+    this.delayRules = this.delayRules.filter((r) => r.remaining > 0);
+    return rule.ms;
   }
 
   private takeHttpFail(method: string): HttpFailRule | undefined {

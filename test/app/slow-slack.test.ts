@@ -61,7 +61,7 @@ describe('the meeting card', () => {
   test('chat.postMessage slow (it lands, its answer times out): one card, the tracked one, ended by End', async () => {
     t = await startTestApp({ tuning: TUNING });
     const app = t;
-    app.slack.setLatency('chat.postMessage', SLOW_MS);
+    app.slack.delayNext('chat.postMessage', SLOW_MS);
     const meetId = await meet(app, 'Slow Slack sync');
 
     const cards = cardsIn(app, meetId);
@@ -72,7 +72,6 @@ describe('the meeting card', () => {
     const stored = await app.store.getMeeting(W.teamId, meetId);
     expect(stored?.messageTs).toBe(cards[0]?.ts);
 
-    app.slack.setLatency('chat.postMessage', 0);
     await app.action(ACTIONS.end, meetId, { messageTs: String(cards[0]?.ts) });
     const update = await app.slack.waitForCall('chat.update');
     expect(update.args.ts).toBe(cards[0]?.ts);
@@ -114,7 +113,7 @@ describe('the channel reminder', () => {
   test('chat.scheduleMessage slow: the reminder is scheduled once (found in chat.scheduledMessages.list)', async () => {
     t = await startTestApp({ tuning: TUNING, env: { REMINDER_MINUTES: '5' } });
     const app = t;
-    app.slack.setLatency('chat.scheduleMessage', SLOW_MS);
+    app.slack.delayNext('chat.scheduleMessage', SLOW_MS);
     const slot = futureSlot(3, '09:00', 'America/Chicago');
     const res = await app.submitView({
       callbackId: VIEWS.schedule,
@@ -149,7 +148,7 @@ describe('recording DMs', () => {
     t = rec;
     const { recIds } = seedRecordings(rec.emulator, rec.hostLoginId, 1, { remuxStatus: 'completed' });
     const recId = recIds[0] as string;
-    rec.slack.setLatency('chat.postMessage', SLOW_MS);
+    rec.slack.delayNext('chat.postMessage', SLOW_MS);
     await rec.poller.tick();
     await eventually(async () => (await rec.store.getRecording(recId))?.state === 'notified', 10_000);
 

@@ -452,6 +452,16 @@ describe('fault injection', () => {
     expect(stub.messagesIn('C1').map((m) => m.text)).toEqual(['slow']);
   });
 
+  test('delayNext delays only the next answers of that method', async () => {
+    stub.delayNext('users.info', 300);
+    let started = Date.now();
+    await client.users.info({ user: TEST_WORKSPACE.userId });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    started = Date.now();
+    await client.users.info({ user: TEST_WORKSPACE.userId });
+    expect(Date.now() - started).toBeLessThan(290);
+  });
+
   test('failHttpNext answers an HTML error page, after doing the work unless takeEffect is false', async () => {
     stub.failHttpNext('chat.postMessage', 502);
     stub.failHttpNext('chat.postMessage', 503, { takeEffect: false });
