@@ -12,14 +12,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { WebClient } from '@slack/web-api';
 import { startEmulator } from '../emulator/index.js';
 import { createLogger } from '../src/logger.js';
 import { MegaMeetingClient } from '../src/megameeting/client.js';
 import type { MegaMeetingApi } from '../src/megameeting/types.js';
 import { IdentityService } from '../src/services/identity.js';
 import { RecordingsPoller, RecordingsService } from '../src/services/recordings.js';
-import { SlackGateway } from '../src/slack/gateway.js';
+import { createSlackWebClient, SlackGateway } from '../src/slack/gateway.js';
 import { openStore } from '../src/store/index.js';
 import type { Store } from '../src/store/types.js';
 import { SlackStub } from '../test/support/slack-stub.js';
@@ -88,11 +87,7 @@ async function benchOne(size: number): Promise<Row[]> {
       new MegaMeetingClient({ baseUrl: emulator.url, apiToken: emulator.adminToken }),
       mmCounts,
     );
-    const client = new WebClient(TEST_WORKSPACE.botToken, {
-      slackApiUrl: slack.url,
-      retryConfig: { retries: 1, minTimeout: 200, maxTimeout: 1000 },
-      rejectRateLimitedCalls: true,
-    });
+    const client = createSlackWebClient(TEST_WORKSPACE.botToken, { apiUrl: slack.url });
     const gateway = new SlackGateway(client, logger);
     const identity = new IdentityService({ store, megameeting, slack: gateway, logger, clock });
     const recordings = new RecordingsService({
