@@ -34,6 +34,10 @@ describe('manifest.yml', () => {
         'im:history',
         'channels:read',
         'groups:read',
+        // Looking up a card or DM whose answer was lost (conversations.history).
+        'channels:history',
+        'groups:history',
+        'mpim:history',
       ]),
     );
   });
