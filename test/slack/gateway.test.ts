@@ -1,12 +1,11 @@
 /**
- * SlackGateway against the Slack stand-in through a real WebClient (the client the app builds, minus its
- * retries so failures come back at once): what each call sends, what it returns, how Slack's errors and rate
+ * SlackGateway against the Slack stand-in through a real WebClient (the client the app builds, which makes no
+ * retries of its own): what each call sends, what it returns, how Slack's errors and rate
  * limits come out, and how users are read and cached.
  */
 import { Writable } from 'node:stream';
-import { WebClient } from '@slack/web-api';
 import { boltLogger, createLogger } from '../../src/logger.js';
-import { SlackCallError, SlackGateway } from '../../src/slack/gateway.js';
+import { createSlackWebClient, SlackCallError, SlackGateway } from '../../src/slack/gateway.js';
 import { SlackStub } from '../support/slack-stub.js';
 import { TEST_WORKSPACE } from '../support/slack-workspace.js';
 
@@ -26,15 +25,11 @@ function quietLogger() {
 }
 
 function gateway(fetchImpl?: typeof fetch): SlackGateway {
-  const client = new WebClient(W.botToken, {
-    slackApiUrl: stub.url,
-    retryConfig: { retries: 0 },
-    rejectRateLimitedCalls: true,
-  });
+  const client = createSlackWebClient(W.botToken, { apiUrl: stub.url });
   const sleep = async (ms: number) => {
     slept.push(ms);
   };
-  return new SlackGateway(client, quietLogger(), sleep, fetchImpl);
+  return new SlackGateway(client, quietLogger(), { sleep, ...(fetchImpl ? { fetchImpl } : {}) });
 }
 
 beforeAll(async () => {
@@ -134,7 +129,7 @@ describe('calls and their answers', () => {
     });
     expect(messages.map((m) => m.metadata)).toContainEqual({
       event_type: 'mm_card',
-      event_payload: { meetId: '1234567' },
+      event_payload: { meetId: '1234567', idempotency_key: expect.stringMatching(/^msg:/) },
     });
     await g.history(W.channelId, 5);
     expect(stub.lastCall('conversations.history')?.args).toMatchObject({ limit: '5' });
@@ -204,18 +199,18 @@ describe("Slack's errors", () => {
       throw new Error('boom');
     });
     const http = await refusal(gateway().postMessage(W.channelId, { text: 'x' }));
-    expect(http.code).toBe('http_error');
+    expect(http).toMatchObject({ code: 'http_error', delivery: 'maybe' });
 
     const closed = await SlackStub.start();
     const url = closed.url;
     await closed.close();
-    const client = new WebClient(W.botToken, {
-      slackApiUrl: url,
-      retryConfig: { retries: 0 },
-      logger: boltLogger(quietLogger()),
+    const client = createSlackWebClient(W.botToken, { apiUrl: url, logger: boltLogger(quietLogger()) });
+    const unreachable = new SlackGateway(client, quietLogger(), { sleep: async () => {} });
+    // Refused connections never reached Slack: tried again (4 times), then reported as not sent.
+    expect(await refusal(unreachable.postMessage(W.channelId, { text: 'x' }))).toMatchObject({
+      code: 'connect_failed',
+      delivery: 'not_sent',
     });
-    const unreachable = new SlackGateway(client, quietLogger(), async () => {});
-    expect((await refusal(unreachable.postMessage(W.channelId, { text: 'x' }))).code).toBe('request_error');
   });
 
   test('an answer that lacks what the call needs is an error, not a half result', async () => {
@@ -288,8 +283,11 @@ describe('users', () => {
   test('a profile older than the allowed age is fetched again', async () => {
     const start = Date.UTC(2026, 2, 1, 12);
     let now = start;
-    const client = new WebClient(W.botToken, { slackApiUrl: stub.url, retryConfig: { retries: 0 } });
-    const g = new SlackGateway(client, quietLogger(), async () => {}, fetch, { now: () => new Date(now) });
+    const client = createSlackWebClient(W.botToken, { apiUrl: stub.url });
+    const g = new SlackGateway(client, quietLogger(), {
+      sleep: async () => {},
+      clock: { now: () => new Date(now) },
+    });
     await g.userInfo(W.userId);
     now = start + 5 * 60_000 - 1;
     await g.userInfo(W.userId);
