@@ -319,3 +319,106 @@ describe('response_url', () => {
     expect(err.code).toBe('http_404');
   });
 });
+
+describe('sends after a lost answer (never sent twice)', () => {
+  const card = {
+    text: 'card',
+    metadata: { event_type: 'megameeting_card', event_payload: { meet_id: '42' } },
+  };
+
+  test('a post that landed but whose answer timed out is found by its key: its ts, no second post', async () => {
+    const client = createSlackWebClient(W.botToken, { apiUrl: stub.url, timeoutMs: 300 });
+    const g = new SlackGateway(client, quietLogger(), { lookupDelayMs: 20 });
+    stub.delayNext('chat.postMessage', 1500);
+    const posted = await g.postMessage(W.channelId, card, { idempotencyKey: 'card:T:42' });
+    const messages = stub.messagesIn(W.channelId);
+    expect(messages).toHaveLength(1);
+    expect(posted).toEqual({ channel: W.channelId, ts: messages[0]?.ts, found: true });
+    expect(messages[0]?.metadata).toEqual({
+      event_type: 'megameeting_card',
+      event_payload: { meet_id: '42', idempotency_key: 'card:T:42' },
+    });
+    expect(stub.calls('chat.postMessage')).toHaveLength(1);
+    expect(stub.lastCall('conversations.history')?.args).toMatchObject({ include_all_metadata: 'true' });
+  });
+
+  test('a post that did not land (a 502 before Slack) is posted once more, with the same key', async () => {
+    stub.failHttpNext('chat.postMessage', 502, { takeEffect: false });
+    const posted = await gateway().postMessage(W.channelId, card, { idempotencyKey: 'card:T:43' });
+    const messages = stub.messagesIn(W.channelId);
+    expect(messages).toHaveLength(1);
+    expect(posted).toEqual({ channel: W.channelId, ts: messages[0]?.ts });
+    const keys = stub.calls('chat.postMessage').map((c) => c.args.metadata?.event_payload?.idempotency_key);
+    expect(keys).toEqual(['card:T:43', 'card:T:43']);
+    expect(slept).toEqual([1000]); // the pause before the look-up
+  });
+
+  test("another app's message with the same key is not taken for the bot's", async () => {
+    stub.addMessage(W.channelId, {
+      text: 'forged',
+      bot_id: 'B0OTHERAPP',
+      user: 'U0OTHERBOT',
+      metadata: { event_type: 'x', event_payload: { idempotency_key: 'card:T:44' } },
+    });
+    expect(await gateway().findPostedMessage(W.channelId, 'card:T:44')).toBeNull();
+    stub.failHttpNext('chat.postMessage', 502, { takeEffect: false });
+    await gateway().postMessage(W.channelId, card, { idempotencyKey: 'card:T:44' });
+    expect(stub.messagesIn(W.channelId).map((m) => m.text)).toEqual(['forged', 'card']);
+  });
+
+  test('a look-up that fails posts nothing more: the send fails as ambiguous', async () => {
+    stub.failHttpNext('chat.postMessage', 502, { takeEffect: false });
+    stub.failNext('conversations.history', 'missing_scope');
+    const err = await refusal(gateway().postMessage(W.channelId, card, { idempotencyKey: 'card:T:45' }));
+    expect(err).toMatchObject({ method: 'chat.postMessage', code: 'http_error', delivery: 'maybe' });
+    expect(stub.calls('chat.postMessage')).toHaveLength(1);
+  });
+
+  test('every post carries a key, fresh per send, so a DM is found again too', async () => {
+    stub.failHttpNext('chat.postMessage', 502);
+    const dm = await gateway().dm(W.userId, { text: 'invitation' });
+    expect(dm.found).toBe(true);
+    expect(stub.messagesIn(W.userId).map((m) => m.text)).toEqual(['invitation']);
+    await gateway().dm(W.userId, { text: 'invitation' });
+    const [a, b] = stub.calls('chat.postMessage').map((c) => c.args.metadata?.event_payload?.idempotency_key);
+    expect(a).toMatch(/^msg:/);
+    expect(b).toMatch(/^msg:/);
+    expect(a).not.toBe(b);
+  });
+
+  test('a scheduled message whose answer was lost is found in chat.scheduledMessages.list, else scheduled again', async () => {
+    const postAt = new Date(Date.now() + 3 * 3600_000);
+    stub.failHttpNext('chat.scheduleMessage', 502);
+    const id = await gateway().scheduleMessage(W.channelId, postAt, { text: 'Reminder: "Sync" starts' });
+    expect(stub.scheduledMessages(W.channelId).map((s) => s.id)).toEqual([id]);
+    expect(stub.calls('chat.scheduleMessage')).toHaveLength(1);
+
+    stub.failHttpNext('chat.scheduleMessage', 502, { takeEffect: false });
+    const other = new Date(postAt.getTime() + 60_000);
+    const second = await gateway().scheduleMessage(W.channelId, other, { text: 'Reminder: "Sync" starts' });
+    expect(stub.scheduledMessages(W.channelId).map((s) => s.id)).toEqual([id, second]);
+    expect(stub.calls('chat.scheduleMessage')).toHaveLength(3);
+  });
+
+  test('an ephemeral message whose answer was lost is neither repeated nor replaced by a DM', async () => {
+    stub.failHttpNext('chat.postEphemeral', 502);
+    await gateway().tellPrivately(W.channelId, W.userId, { text: 'just for you' });
+    expect(stub.calls('chat.postEphemeral')).toHaveLength(1);
+    expect(stub.calls('chat.postMessage')).toHaveLength(0);
+    expect(logLines.join('')).toContain('an ephemeral message may have been shown');
+    expect(logLines.join('')).not.toContain('just for you');
+  });
+
+  test('idempotent calls are tried once more after a transport failure; sends are not', async () => {
+    const { ts } = await gateway().postMessage(W.channelId, { text: 'v1' });
+    stub.failHttpNext('chat.update', 502, { takeEffect: false });
+    await gateway().updateMessage(W.channelId, ts, { text: 'v2' });
+    expect(stub.calls('chat.update')).toHaveLength(2);
+    expect(stub.message(W.channelId, ts)?.text).toBe('v2');
+
+    stub.failHttpNext('views.open', 502, { takeEffect: false });
+    const view = { type: 'modal' as const, title: { type: 'plain_text' as const, text: 'T' }, blocks: [] };
+    await refusal(gateway().openView(stub.issueTriggerId(), view));
+    expect(stub.calls('views.open')).toHaveLength(1);
+  });
+});
