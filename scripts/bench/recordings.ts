@@ -1,5 +1,6 @@
 /**
- * Benchmark of the recordings poller (not a test): `npm run bench:recordings [-- 10 1000 10000]`.
+ * Benchmark of the recordings poller (not a test): `npm run bench:recordings [-- 10 1000 10000]`, and part of
+ * `npm run bench` (scripts/bench/main.ts).
  *
  * For each size it starts the MegaMeeting emulator with that many recordings (`waiting`, remuxDelayMs 0), a
  * Slack Web API stand-in and a temporary SQLite store, then runs ticks of the real RecordingsPoller:
@@ -12,17 +13,18 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEmulator } from '../emulator/index.js';
-import { createLogger } from '../src/logger.js';
-import { MegaMeetingClient } from '../src/megameeting/client.js';
-import type { MegaMeetingApi } from '../src/megameeting/types.js';
-import { IdentityService } from '../src/services/identity.js';
-import { RecordingsPoller, RecordingsService } from '../src/services/recordings.js';
-import { createSlackWebClient, SlackGateway } from '../src/slack/gateway.js';
-import { openStore } from '../src/store/index.js';
-import type { Store } from '../src/store/types.js';
-import { SlackStub } from '../test/support/slack-stub.js';
-import { TEST_WORKSPACE } from '../test/support/slack-workspace.js';
+import { pathToFileURL } from 'node:url';
+import { startEmulator } from '../../emulator/index.js';
+import { SlackStub } from '../../sandbox/slack/stub.js';
+import { TEST_WORKSPACE } from '../../sandbox/slack/workspace.js';
+import { createLogger } from '../../src/logger.js';
+import { MegaMeetingClient } from '../../src/megameeting/client.js';
+import type { MegaMeetingApi } from '../../src/megameeting/types.js';
+import { IdentityService } from '../../src/services/identity.js';
+import { RecordingsPoller, RecordingsService } from '../../src/services/recordings.js';
+import { createSlackWebClient, SlackGateway } from '../../src/slack/gateway.js';
+import { openStore } from '../../src/store/index.js';
+import type { Store } from '../../src/store/types.js';
 
 type Counts = Map<string, number>;
 
@@ -42,7 +44,7 @@ function counting<T extends object>(target: T, counts: Counts): T {
 
 const total = (c: Counts) => [...c.values()].reduce((a, b) => a + b, 0);
 
-interface Row {
+export interface RecordingsRow {
   recordings: number;
   tick: string;
   ms: number;
@@ -53,7 +55,7 @@ interface Row {
   result: string;
 }
 
-async function benchOne(size: number): Promise<Row[]> {
+async function benchOne(size: number): Promise<RecordingsRow[]> {
   const dir = mkdtempSync(join(tmpdir(), 'mm-bench-'));
   let now = new Date('2026-03-02T15:00:00Z').getTime();
   const clock = { now: () => new Date(now) };
@@ -61,7 +63,7 @@ async function benchOne(size: number): Promise<Row[]> {
   // Block Kit validation in the stand-in is Slack's job, not ours: keep it out of the timing.
   const slack = await SlackStub.start({ validateBlocks: false });
   const rawStore = await openStore(`sqlite:${join(dir, 'bench.sqlite')}`);
-  const rows: Row[] = [];
+  const rows: RecordingsRow[] = [];
   try {
     const logger = createLogger({ level: 'error', secrets: [emulator.adminToken] });
     const host = emulator.state.addLogin({ email: TEST_WORKSPACE.userEmail, roles: ['host'] });
@@ -102,7 +104,7 @@ async function benchOne(size: number): Promise<Row[]> {
     });
     const poller = new RecordingsPoller({ recordings, store, logger, clock, intervalSeconds: 60 });
 
-    const tick = async (label: string): Promise<Row> => {
+    const tick = async (label: string): Promise<RecordingsRow> => {
       storeCounts.clear();
       mmCounts.clear();
       slack.clearCalls();
@@ -138,18 +140,19 @@ async function benchOne(size: number): Promise<Row[]> {
   return rows;
 }
 
-function printTable(rows: Row[]): void {
-  const headers = [
-    'recordings',
-    'tick',
-    'ms',
-    'MM recordings queries',
-    'MM other calls',
-    'store calls',
-    'Slack calls',
-    'result',
-  ];
-  const cells = rows.map((r) => [
+const HEADERS = [
+  'recordings',
+  'tick',
+  'ms',
+  'MM recordings queries',
+  'MM other calls',
+  'store calls',
+  'Slack calls',
+  'result',
+];
+
+function cellsOf(rows: RecordingsRow[]): string[][] {
+  return rows.map((r) => [
     String(r.recordings),
     r.tick,
     String(r.ms),
@@ -159,20 +162,32 @@ function printTable(rows: Row[]): void {
     String(r.slackCalls),
     r.result,
   ]);
-  const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? '').length)));
-  const line = (c: string[]) => `| ${c.map((x, i) => x.padEnd(widths[i] ?? 0)).join(' | ')} |`;
-  console.log(line(headers));
-  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
-  for (const c of cells) console.log(line(c));
 }
 
-const sizes = process.argv
-  .slice(2)
-  .map(Number)
-  .filter((n) => Number.isInteger(n) && n > 0);
-const all: Row[] = [];
-for (const size of sizes.length > 0 ? sizes : [10, 1_000, 10_000]) {
-  process.stderr.write(`benchmarking ${size} recordings…\n`);
-  all.push(...(await benchOne(size)));
+/** The rows as an aligned Markdown table. */
+export function recordingsTable(rows: RecordingsRow[]): string {
+  const cells = cellsOf(rows);
+  const widths = HEADERS.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? '').length)));
+  const line = (c: string[]) => `| ${c.map((x, i) => x.padEnd(widths[i] ?? 0)).join(' | ')} |`;
+  return [line(HEADERS), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...cells.map(line)].join(
+    '\n',
+  );
 }
-printTable(all);
+
+/** Three ticks (all new, all ready, steady) per size. */
+export async function benchRecordings(sizes: readonly number[]): Promise<RecordingsRow[]> {
+  const all: RecordingsRow[] = [];
+  for (const size of sizes) {
+    process.stderr.write(`benchmarking ${size} recordings…\n`);
+    all.push(...(await benchOne(size)));
+  }
+  return all;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const sizes = process.argv
+    .slice(2)
+    .map(Number)
+    .filter((n) => Number.isInteger(n) && n > 0);
+  console.log(recordingsTable(await benchRecordings(sizes.length > 0 ? sizes : [10, 1_000, 10_000])));
+}

@@ -1,0 +1,376 @@
+/**
+ * `npm run bench` (not part of `npm test`): this app against a bare Bolt 5 app that only acks, alternated and
+ * repeated, on SQLite and on Postgres, plus the recordings tick benchmark. Prints one table and writes it into
+ * docs/benchmarks.md (between the `bench:<label>` markers; the rest of the file is kept).
+ *
+ * Each segment: fresh stand-ins (MegaMeeting emulator answering after --latency-ms, Slack stand-in) and a fresh
+ * database; the app (built JavaScript, `dist/src/main.js`, as `npm start` runs it) or bare Bolt in its own
+ * process pinned to CPU 0; this driver (load generator and stand-ins) pinned to CPU 1. Open-loop signed
+ * `/meet <title>` at --rate for --commands; ack = HTTP answer time seen by the sender; card = the
+ * chat.postMessage carrying that title reaching the Slack stand-in; RSS from /proc before and after.
+ * Then the max sustained rate: steps of --step-seconds at rising rates until the ack p95 passes 1 s.
+ *
+ *   npm run bench                                   # defaults: 10,000 commands at 50/s, 2 s, 2 repeats
+ *   npm run bench -- --commands 2000 --repeat 2 --stores sqlite --label quick
+ *   npm run bench -- --app-dir ../other-checkout    # measure another build of the app (before/after)
+ *   npm run bench -- --only app --app-node-args="--cpu-prof --cpu-prof-dir=/tmp/prof" --no-write  # profile
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { TEST_WORKSPACE as W } from '../../sandbox/slack/workspace.js';
+import { sendOpenLoop } from './loadgen.js';
+import { freePort, hasTaskset, rssOf, startNode } from './processes.js';
+import { benchRecordings, recordingsTable } from './recordings.js';
+import { startStandIns } from './standins.js';
+import { markdownTable, mb, median, ms, ratio, summarize } from './stats.js';
+import { type BenchStore, createBenchDatabase } from './stores.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+const { values: flags } = parseArgs({
+  options: {
+    commands: { type: 'string', default: '10000' },
+    rate: { type: 'string', default: '50' },
+    'latency-ms': { type: 'string', default: '2000' },
+    repeat: { type: 'string', default: '2' },
+    stores: { type: 'string', default: 'sqlite,postgres' },
+    'max-rates': { type: 'string', default: '50,100,200,400,800,1600' },
+    'step-seconds': { type: 'string', default: '5' },
+    'no-max-rate': { type: 'boolean', default: false },
+    'recordings-sizes': { type: 'string', default: '10,1000,10000' },
+    'no-recordings': { type: 'boolean', default: false },
+    'app-dir': { type: 'string', default: ROOT },
+    'skip-build': { type: 'boolean', default: false },
+    'app-node-args': { type: 'string', default: '' },
+    'postgres-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
+    label: { type: 'string', default: 'latest' },
+    out: { type: 'string', default: join(ROOT, 'docs/benchmarks.md') },
+    'no-write': { type: 'boolean', default: false },
+    only: { type: 'string', default: '' },
+  },
+});
+
+const COMMANDS = Number(flags.commands);
+const RATE = Number(flags.rate);
+const LATENCY_MS = Number(flags['latency-ms']);
+const REPEAT = Number(flags.repeat);
+const STORES = (flags.stores as string).split(',').filter(Boolean) as BenchStore[];
+const MAX_RATES = (flags['max-rates'] as string).split(',').map(Number);
+const STEP_SECONDS = Number(flags['step-seconds']);
+const APP_DIR = resolve(flags['app-dir'] as string);
+const ACK_LIMIT_MS = 1000;
+
+type Kind = 'bare' | 'app';
+
+/** Pins this driver to CPU 1 (the app gets CPU 0) by re-running itself under taskset once. */
+function pinDriver(): number | null {
+  if (!hasTaskset() || cpus().length < 2) return null;
+  if (process.env.MM_BENCH_PINNED !== '1') {
+    const r = spawnSync(
+      'taskset',
+      ['-c', '1', process.execPath, ...process.execArgv, ...process.argv.slice(1)],
+      {
+        stdio: 'inherit',
+        env: { ...process.env, MM_BENCH_PINNED: '1' },
+      },
+    );
+    process.exit(r.status ?? 1);
+  }
+  return 0;
+}
+
+const appCpu = pinDriver();
+
+function log(message: string): void {
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+}
+
+async function startTarget(
+  kind: Kind,
+  dbUrl: string,
+  standIns: { slackUrl: string; mmUrl: string; token: string },
+) {
+  const port = await freePort();
+  const nodeArgs = (flags['app-node-args'] as string).split(' ').filter(Boolean);
+  if (kind === 'bare') {
+    return {
+      port,
+      started: await startNode({
+        args: [...nodeArgs, join(ROOT, 'scripts/bench/bare-bolt.mjs')],
+        env: { PORT: String(port), SLACK_SIGNING_SECRET: W.signingSecret },
+        cpu: appCpu,
+        readyUrl: `http://127.0.0.1:${port}/`,
+        cwd: ROOT,
+      }),
+    };
+  }
+  return {
+    port,
+    started: await startNode({
+      args: [...nodeArgs, join(APP_DIR, 'dist/src/main.js')],
+      env: {
+        NODE_ENV: 'production',
+        SLACK_BOT_TOKEN: W.botToken,
+        SLACK_SIGNING_SECRET: W.signingSecret,
+        SLACK_API_URL: standIns.slackUrl,
+        MEGAMEETING_URL: standIns.mmUrl,
+        MEGAMEETING_API_TOKEN: standIns.token,
+        DATABASE_URL: dbUrl,
+        PORT: String(port),
+        RECORDINGS_POLL_SECONDS: '60',
+        LOG_LEVEL: 'info',
+      },
+      cpu: appCpu,
+      readyUrl: `http://127.0.0.1:${port}/healthz`,
+      cwd: APP_DIR,
+    }),
+  };
+}
+
+interface Segment {
+  kind: Kind;
+  store: BenchStore;
+  ackMs: number[];
+  failed: number;
+  cardMs: number[];
+  missingCards: number;
+  rssStart: number;
+  rssAfter: number;
+}
+
+async function runSegment(kind: Kind, store: BenchStore, run: string): Promise<Segment> {
+  const standIns = await startStandIns(LATENCY_MS);
+  const db = await createBenchDatabase(store, flags['postgres-url'] as string);
+  const target = await startTarget(kind, db.url, {
+    slackUrl: standIns.slack.url,
+    mmUrl: standIns.emulator.url,
+    token: standIns.emulator.adminToken,
+  });
+  try {
+    await new Promise((r) => setTimeout(r, 1000));
+    const rssStart = rssOf(target.started.pid);
+    const sent = await sendOpenLoop({
+      url: `http://127.0.0.1:${target.port}/slack/events`,
+      signingSecret: W.signingSecret,
+      rate: RATE,
+      count: COMMANDS,
+      run,
+      responseUrl: () => standIns.slack.responseUrl(),
+    });
+    const answered = sent.filter((s) => s.status === 200);
+    let cardMs: number[] = [];
+    let missingCards = 0;
+    if (kind === 'app') {
+      // Wait for the cards of the last commands (MegaMeeting answers after LATENCY_MS).
+      const deadline = Date.now() + LATENCY_MS * 3 + 15_000;
+      let cards = standIns.cardTimes();
+      while (cards.size < answered.length && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 250));
+        cards = standIns.cardTimes();
+      }
+      cardMs = answered.flatMap((s) => {
+        const at = cards.get(s.title);
+        return at === undefined ? [] : [at - s.sentAt];
+      });
+      missingCards = answered.length - cardMs.length;
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+    const rssAfter = rssOf(target.started.pid);
+    return {
+      kind,
+      store,
+      ackMs: answered.map((s) => s.ackMs),
+      failed: sent.length - answered.length,
+      cardMs,
+      missingCards,
+      rssStart,
+      rssAfter,
+    };
+  } finally {
+    await target.started.stop();
+    await standIns.close();
+    await db.drop();
+  }
+}
+
+/** Rising rates until the ack p95 passes 1 s (or answers fail): the last rate that held. */
+async function maxSustainedRate(kind: Kind, store: BenchStore): Promise<{ rate: number; capped: boolean }> {
+  const standIns = await startStandIns(LATENCY_MS);
+  const db = await createBenchDatabase(store, flags['postgres-url'] as string);
+  const target = await startTarget(kind, db.url, {
+    slackUrl: standIns.slack.url,
+    mmUrl: standIns.emulator.url,
+    token: standIns.emulator.adminToken,
+  });
+  let held = 0;
+  try {
+    for (const [i, rate] of MAX_RATES.entries()) {
+      const sent = await sendOpenLoop({
+        url: `http://127.0.0.1:${target.port}/slack/events`,
+        signingSecret: W.signingSecret,
+        rate,
+        count: Math.round(rate * STEP_SECONDS),
+        run: `m${i}`,
+        responseUrl: () => standIns.slack.responseUrl(),
+        graceMs: 5000,
+      });
+      const ok = sent.filter((s) => s.status === 200);
+      const p95 = summarize(ok.map((s) => s.ackMs)).p95;
+      log(`  ${kind} ${store} at ${rate}/s: ack p95 ${ms(p95)}, ${sent.length - ok.length} unanswered`);
+      if (ok.length < sent.length || !(p95 <= ACK_LIMIT_MS)) return { rate: held, capped: false };
+      held = rate;
+      // Let the work after the acks drain before the next step.
+      await new Promise((r) => setTimeout(r, LATENCY_MS + 2000));
+    }
+    return { rate: held, capped: true };
+  } finally {
+    await target.started.stop();
+    await standIns.close();
+    await db.drop();
+  }
+}
+
+function range(values: number[], format: (v: number) => string): string {
+  if (values.length === 0) return '–';
+  const sorted = [...values].sort((a, b) => a - b);
+  const lo = sorted[0] as number;
+  const hi = sorted[sorted.length - 1] as number;
+  return sorted.length > 1 && format(lo) !== format(hi)
+    ? `${format(median(values))} (${format(lo)}–${format(hi)})`
+    : format(lo);
+}
+
+async function main(): Promise<void> {
+  const loadBefore = loadavg();
+  const startedAt = new Date();
+  if (!flags['skip-build']) {
+    log(`building ${APP_DIR} (npm run build)`);
+    execFileSync('npm', ['run', 'build', '--silent'], { cwd: APP_DIR, stdio: 'inherit' });
+  }
+  if (!existsSync(join(APP_DIR, 'dist/src/main.js')))
+    throw new Error(`no build at ${APP_DIR}/dist/src/main.js`);
+
+  const rows: string[][] = [];
+  for (const store of STORES) {
+    const segments: Segment[] = [];
+    for (let r = 0; r < REPEAT; r++) {
+      // Alternate, and swap who goes first on every repetition.
+      const order: Kind[] = r % 2 === 0 ? ['bare', 'app'] : ['app', 'bare'];
+      for (const kind of order.filter((k) => !flags.only || k === flags.only)) {
+        log(`${store} repeat ${r + 1}/${REPEAT}: ${kind}, ${COMMANDS} commands at ${RATE}/s`);
+        const s = await runSegment(kind, store, `r${r}${kind === 'app' ? 'a' : 'b'}`);
+        const a = summarize(s.ackMs);
+        log(
+          `  ack p50 ${ms(a.p50)} p95 ${ms(a.p95)} p99 ${ms(a.p99)}; RSS ${mb(s.rssStart)} → ${mb(s.rssAfter)}` +
+            (kind === 'app' ? `; card p95 ${ms(summarize(s.cardMs).p95)}, ${s.missingCards} missing` : '') +
+            (s.failed ? `; ${s.failed} not answered 200` : ''),
+        );
+        segments.push(s);
+      }
+    }
+    const of = (kind: Kind) => segments.filter((s) => s.kind === kind);
+    const per = (kind: Kind, f: (s: Segment) => number) => of(kind).map(f);
+    const ack = (p: 'p50' | 'p95' | 'p99') => (s: Segment) => summarize(s.ackMs)[p];
+    const metric = (
+      name: string,
+      f: (s: Segment) => number,
+      format: (v: number) => string,
+      target: string,
+    ) => {
+      const b = per('bare', f);
+      const a = per('app', f);
+      rows.push([store, name, range(b, format), range(a, format), ratio(median(a), median(b)), target]);
+    };
+    metric(`ack p50 (${COMMANDS} commands)`, ack('p50'), ms, '');
+    metric(`ack p95 (${COMMANDS} commands)`, ack('p95'), ms, '≤ 1.3×');
+    metric(`ack p99 (${COMMANDS} commands)`, ack('p99'), ms, '≤ 1.5×');
+    const cards = per('app', (s) => summarize(s.cardMs).p95);
+    const missing = per('app', (s) => s.missingCards).reduce((x, y) => x + y, 0);
+    rows.push([
+      store,
+      `command → card p95 (MegaMeeting ${LATENCY_MS} ms)`,
+      '–',
+      range(cards, ms) + (missing ? ` (${missing} cards missing)` : ''),
+      `+${ms(median(cards) - LATENCY_MS)}`,
+      `≤ +50 ms`,
+    ]);
+    metric('RSS at start', (s) => s.rssStart, mb, '≤ 1.5×');
+    metric(`RSS after ${COMMANDS} commands`, (s) => s.rssAfter, mb, '');
+    const growth = (s: Segment) => (s.rssAfter / s.rssStart - 1) * 100;
+    const pct = (v: number) => `${v.toFixed(0)}%`;
+    rows.push([
+      store,
+      'RSS growth over the run',
+      range(per('bare', growth), pct),
+      range(per('app', growth), pct),
+      '',
+      'app ≤ 15%',
+    ]);
+    const failed =
+      per('app', (s) => s.failed).reduce((x, y) => x + y, 0) +
+      per('bare', (s) => s.failed).reduce((x, y) => x + y, 0);
+    if (failed) rows.push([store, 'commands not answered 200', '', String(failed), '', '0']);
+    if (!flags['no-max-rate']) {
+      const bare = await maxSustainedRate('bare', store);
+      const app = await maxSustainedRate('app', store);
+      const show = (r: { rate: number; capped: boolean }) => `${r.capped ? '≥ ' : ''}${r.rate}/s`;
+      rows.push([
+        store,
+        'max sustained rate (ack p95 ≤ 1 s)',
+        show(bare),
+        show(app),
+        ratio(app.rate, bare.rate),
+        '≥ 0.5×',
+      ]);
+    }
+  }
+
+  let recordings = '';
+  if (!flags['no-recordings']) {
+    const sizes = (flags['recordings-sizes'] as string)
+      .split(',')
+      .map(Number)
+      .filter((n) => n > 0);
+    recordings = recordingsTable(await benchRecordings(sizes));
+  }
+  const loadAfter = loadavg();
+  const cpu = cpus();
+  const report = [
+    `Run ${startedAt.toISOString().slice(0, 16)}Z, label \`${flags.label}\`: ${cpu.length} cores (${cpu[0]?.model.trim() ?? 'unknown'}),`,
+    `Node ${process.version}, ${appCpu === null ? 'no taskset (nothing pinned)' : 'app on CPU 0, driver and stand-ins on CPU 1 (taskset)'};`,
+    `${COMMANDS} commands at ${RATE}/s, MegaMeeting latency ${LATENCY_MS} ms, ${REPEAT} alternating repeats per store;`,
+    `load average ${loadBefore.map((l) => l.toFixed(1)).join(' ')} before, ${loadAfter.map((l) => l.toFixed(1)).join(' ')} after.`,
+    `Values: median of the repeats (min–max).`,
+    '',
+    markdownTable(['store', 'measure', 'bare Bolt', 'this app', 'ratio / over', 'target'], rows),
+    ...(recordings
+      ? ['', 'Recordings poller ticks (SQLite, MegaMeeting without latency):', '', recordings]
+      : []),
+  ].join('\n');
+  console.log(report);
+  if (!flags['no-write']) writeReport(flags.out as string, flags.label as string, report);
+}
+
+/** Replaces the block between `<!-- bench:<label>:begin -->` and `…:end -->`, or appends one. */
+function writeReport(path: string, label: string, report: string): void {
+  const begin = `<!-- bench:${label}:begin -->`;
+  const end = `<!-- bench:${label}:end -->`;
+  const block = `${begin}\n${report}\n${end}`;
+  const current = existsSync(path)
+    ? readFileSync(path, 'utf8')
+    : '# Benchmarks\n\nWritten by `npm run bench`.\n';
+  const i = current.indexOf(begin);
+  const j = current.indexOf(end);
+  const next =
+    i >= 0 && j > i
+      ? current.slice(0, i) + block + current.slice(j + end.length)
+      : `${current.trimEnd()}\n\n${block}\n`;
+  writeFileSync(path, next);
+  log(`wrote ${path} (${label})`);
+}
+
+await main();
