@@ -5,6 +5,7 @@ import type { AppLogger } from '../logger.js';
 import { publishSlackApiError } from '../metrics/probes.js';
 import { type Clock, systemClock } from '../services/clock.js';
 import { sleep as realSleep } from '../util/async.js';
+import { LruCache } from '../util/lru.js';
 import { mayHaveReachedSlack, SlackCallError, toSlackCallError } from './call-errors.js';
 import {
   freshMessageKey,
@@ -58,6 +59,8 @@ export interface SlackGatewayOptions {
   clock?: Clock;
   /** Pause between a send's lost answer and looking it up, for Slack to finish storing it (default 1 s). */
   lookupDelayMs?: number;
+  /** Most user profiles kept (least recently used dropped first); default USER_CACHE_MAX. */
+  userCacheMax?: number;
 }
 
 export interface SlackUser {
@@ -191,9 +194,12 @@ function errorKind(code: string): string {
 /** The longest Slack-requested pause an interactive call waits through before giving up. */
 const MAX_INLINE_RATE_LIMIT_WAIT_S = 5;
 const USER_CACHE_MS = 5 * 60_000;
+/** Profiles kept at most (about 1 KB each). */
+export const USER_CACHE_MAX = 2000;
 
 export class SlackGateway {
-  private readonly userCache = new Map<string, { user: SlackUser; at: number }>();
+  /** Bounded: a long run meets more users than it needs to remember (each entry lives USER_CACHE_MS anyway). */
+  private readonly userCache: LruCache<string, { user: SlackUser; at: number }>;
 
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly fetchImpl: typeof fetch;
@@ -210,6 +216,7 @@ export class SlackGateway {
     this.clock = opts.clock ?? systemClock;
     this.fetchImpl = opts.fetchImpl ?? fetch;
     this.lookupDelayMs = opts.lookupDelayMs ?? DEFAULT_LOOKUP_DELAY_MS;
+    this.userCache = new LruCache(opts.userCacheMax ?? USER_CACHE_MAX);
   }
 
   /** One Web API call under the retry policy described at the top of this file. */
