@@ -20,7 +20,6 @@ import { createSlackWebClient, SlackGateway } from './slack/gateway.js';
 import { trackInFlight } from './slack/in-flight.js';
 import { openStore } from './store/index.js';
 import type { Store } from './store/types.js';
-import { warmTimeZoneSearch } from './time/zones.js';
 
 /**
  * Wiring only: config → adapters → services → listeners → server. Behaviour lives in services; the HTTP server
@@ -193,8 +192,6 @@ export async function startApp(
   const metrics = config.metrics
     ? (await import('./metrics/index.js')).startMetrics({ store, logger })
     : null;
-  // Build the zone search index now: Slack gives the zone picker's options request only 3 seconds.
-  warmTimeZoneSearch(clock.now());
   let stopping = false;
 
   const { bolt, receiver } = createBolt(config, logger);

@@ -1,19 +1,22 @@
 /**
  * Core IANA time-zone helpers: validation, UTC offsets, abbreviations and wall-clock ↔ instant conversion.
  *
- * Offsets come from @date-fns/tz's `tzOffset` and wall-clock fields from its `TZDate` getters: both read
- * Intl for an explicit zone and never the process zone, so results are the same under TZ=UTC,
+ * Offsets come from Intl's `longOffset` zone names (as @date-fns/tz's `tzOffset` reads them, but through a
+ * bounded cache of formatters: tzOffset keeps one per zone forever, and the zone picker's index touches every
+ * zone) and wall-clock fields from @date-fns/tz's `TZDate` getters: both read Intl for an explicit zone and
+ * never the process zone, so results are the same under TZ=UTC,
  * TZ=Pacific/Auckland or anything else (jest runs test/time under all three). The library's own wall time →
  * instant path (the `TZDate` constructor and setters) is not used: in @date-fns/tz 1.5 it starts from the
  * process zone, so under TZ=Pacific/Auckland a Chatham gap time (2026-09-27 03:00) moves backwards to 02:00
  * and under TZ=UTC a Sydney overlap time takes the second occurrence. `wallMsToInstant` below keeps our rule
- * (gaps move forward, overlaps take the first occurrence) in a few lines over `tzOffset`.
+ * (gaps move forward, overlaps take the first occurrence) in a few lines over these offsets.
  *
  * Hand-made on purpose, because no library has them: the IANA-only validity check (Intl and `tzOffset`
  * accept numeric offsets such as "+05:00", which are not zones), the table of zone renames CLDR still
  * reports under old names, and the abbreviation sources (`zoneAbbreviation`).
  */
-import { TZDate, tzOffset } from '@date-fns/tz';
+import { TZDate } from '@date-fns/tz';
+import { LruCache } from '../util/lru.js';
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
@@ -46,7 +49,15 @@ export const RENAMED_ZONES: Readonly<Record<string, string>> = {
   'Pacific/Truk': 'Pacific/Chuuk',
 };
 
-const validity = new Map<string, string | null>();
+/**
+ * Intl.DateTimeFormat objects hold ICU data (about 30 KB each, outside the JS heap): every cache of them, and of
+ * anything keyed by outside input, is bounded. The zones in use at any time are few; the picker's index walks
+ * every zone once per quarter hour with throwaway formatters.
+ */
+export const FORMATTER_CACHE_MAX = 64;
+export const ZONE_NAME_CACHE_MAX = 1024;
+
+const validity = new LruCache<string, string | null>(ZONE_NAME_CACHE_MAX);
 
 /** The zone as Intl resolves it (canonical CLDR id), or null when Intl rejects it. Cached. */
 function resolveZone(tz: string): string | null {
@@ -125,7 +136,36 @@ export function zoneOffsetMinutes(instant: Date, timeZone: string): number {
   assertInstant(instant);
   assertTimeZone(timeZone);
   // Local mean times before 1900 have seconds (Amsterdam +00:19:32); whole minutes are what we print.
-  return Math.round(tzOffset(timeZone, instant));
+  return Math.round(offsetFromName(offsetFormat(timeZone).format(instant)));
+}
+
+const offsetFormats = new LruCache<string, Intl.DateTimeFormat>(FORMATTER_CACHE_MAX);
+
+/** How many entries each cache of this module holds (tests check the bounds). */
+export function timeZoneCacheSizes(): { zoneNames: number; offsetFormats: number; shortNameFormats: number } {
+  return {
+    zoneNames: validity.size,
+    offsetFormats: offsetFormats.size,
+    shortNameFormats: shortNameFormats.size,
+  };
+}
+
+function offsetFormat(timeZone: string): Intl.DateTimeFormat {
+  let format = offsetFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' });
+    offsetFormats.set(timeZone, format);
+  }
+  return format;
+}
+
+/** `5/19/2026, GMT-08:00` → -480; `…, GMT` → 0; `…, GMT+00:19:32` → 19.53… (minutes east of UTC). */
+function offsetFromName(formatted: string): number {
+  const m = /GMT(?:([+\-\u2212])(\d{2}):?(\d{2})?(?::?(\d{2}))?)?$/.exec(formatted);
+  if (!m) throw new RangeError(`Unexpected zone offset: ${JSON.stringify(formatted)}`);
+  if (!m[1]) return 0;
+  const minutes = Number(m[2]) * 60 + Number(m[3] ?? 0) + Number(m[4] ?? 0) / 60;
+  return m[1] === '+' ? minutes : -minutes;
 }
 
 const pad = (n: number, width = 2) => String(Math.abs(n)).padStart(width, '0');
@@ -196,7 +236,7 @@ const ABBREVIATION_OF: Readonly<Record<string, string>> = {
  */
 const ABBREVIATION_LOCALES = ['en-US', 'en-GB', 'en-AU', 'en-IN', 'en-NZ', 'en-IE', 'en-CA'] as const;
 
-const shortNameFormats = new Map<string, Intl.DateTimeFormat>();
+const shortNameFormats = new LruCache<string, Intl.DateTimeFormat>(FORMATTER_CACHE_MAX);
 
 function shortZoneName(instant: Date, timeZone: string, locale: string): string | undefined {
   const key = `${locale}|${timeZone}`;
