@@ -5,7 +5,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import Sqlite from 'better-sqlite3';
+import type Sqlite from 'better-sqlite3';
 import {
   type Expression,
   Kysely,
@@ -16,7 +16,7 @@ import {
   sql,
   type UpdateObject,
 } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import { parseDatabaseUrl, redactDatabaseUrl } from './database-url.js';
 import { describeError, isUniqueViolation, type StoreLogger, StoreOpenError } from './errors.js';
 import { type MigrateOptions, type MigrationResult, type MigrationTarget, migrate } from './migrations.js';
@@ -66,16 +66,20 @@ interface Connection {
 
 /** pg returns BIGINT (int8, OID 20) as a string; our BIGINTs are epoch ms and counts, exact as numbers. */
 const PG_INT8_OID = 20;
-const pgTypes: pg.CustomTypesConfig = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === PG_INT8_OID && format !== 'binary'
-      ? (value: string) => Number(value)
-      : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
-};
+function pgTypesOf(types: typeof pg.types): pg.CustomTypesConfig {
+  return {
+    getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+      oid === PG_INT8_OID && format !== 'binary'
+        ? (value: string) => Number(value)
+        : types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
+  };
+}
 
-function connect(databaseUrl: string, opts: OpenStoreOptions): Connection {
+/** Each driver is loaded only for its own dialect: a SQLite deployment never loads pg, and the reverse. */
+async function connect(databaseUrl: string, opts: OpenStoreOptions): Promise<Connection> {
   const parsed = parseDatabaseUrl(databaseUrl);
   if (parsed.dialect === 'sqlite') {
+    const { default: Sqlite } = await import('better-sqlite3');
     const file = parsed.path === ':memory:' ? ':memory:' : resolve(parsed.path);
     let raw: Sqlite.Database;
     try {
@@ -109,9 +113,10 @@ function connect(databaseUrl: string, opts: OpenStoreOptions): Connection {
     };
   }
 
+  const { default: pg } = await import('pg');
   const pool = new pg.Pool({
     connectionString: parsed.connectionString,
-    types: pgTypes,
+    types: pgTypesOf(pg.types),
     max: opts.poolSize ?? 10,
     connectionTimeoutMillis: 10_000,
     // A stalled server must not hold pool connections (and every Slack handler behind them) forever.
@@ -136,7 +141,7 @@ async function connectAndMigrate(
   databaseUrl: string,
   opts: OpenStoreOptions & Pick<MigrateOptions, 'targetVersion'>,
 ): Promise<{ conn: Connection; migration: MigrationResult }> {
-  const conn = connect(databaseUrl, opts);
+  const conn = await connect(databaseUrl, opts);
   try {
     const migration = await migrate(conn.target, { logger: opts.logger, targetVersion: opts.targetVersion });
     return { conn, migration };
