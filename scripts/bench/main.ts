@@ -12,10 +12,10 @@
  *
  *   npm run bench                                   # defaults: 10,000 commands at 50/s, 2 s, 2 repeats
  *   npm run bench -- --commands 2000 --repeat 2 --stores sqlite --label quick
- *   npm run bench -- --app-dir ../other-checkout    # measure another build of the app (before/after)
+ *   npm run bench -- --compare-dir ../before        # also another build of the app, alternated (before/after)
  *   npm run bench -- --only app --app-node-args="--cpu-prof --cpu-prof-dir=/tmp/prof" --no-write  # profile
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -36,6 +36,7 @@ const { values: flags } = parseArgs({
     commands: { type: 'string', default: '10000' },
     rate: { type: 'string', default: '50' },
     'latency-ms': { type: 'string', default: '2000' },
+    'live-meetings': { type: 'string', default: '200' },
     repeat: { type: 'string', default: '2' },
     stores: { type: 'string', default: 'sqlite,postgres' },
     'max-rates': { type: 'string', default: '50,100,200,400,800,1600' },
@@ -44,6 +45,8 @@ const { values: flags } = parseArgs({
     'recordings-sizes': { type: 'string', default: '10,1000,10000' },
     'no-recordings': { type: 'boolean', default: false },
     'app-dir': { type: 'string', default: ROOT },
+    'compare-dir': { type: 'string', default: '' },
+    'compare-label': { type: 'string', default: 'before' },
     'skip-build': { type: 'boolean', default: false },
     'app-node-args': { type: 'string', default: '' },
     'postgres-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
@@ -57,20 +60,31 @@ const { values: flags } = parseArgs({
 const COMMANDS = Number(flags.commands);
 const RATE = Number(flags.rate);
 const LATENCY_MS = Number(flags['latency-ms']);
+const LIVE_MEETINGS = Number(flags['live-meetings']);
 const REPEAT = Number(flags.repeat);
 const STORES = (flags.stores as string).split(',').filter(Boolean) as BenchStore[];
 const MAX_RATES = (flags['max-rates'] as string).split(',').map(Number);
 const STEP_SECONDS = Number(flags['step-seconds']);
 const APP_DIR = resolve(flags['app-dir'] as string);
 const ACK_LIMIT_MS = 1000;
+const COMPARE_LABEL = flags['compare-label'] as string;
 
-type Kind = 'bare' | 'app';
+type Kind = 'bare' | 'app' | 'before';
 
-/** Pins this driver to CPU 1 (the app gets CPU 0) by re-running itself under taskset once. */
+const COMPARE_DIR = flags['compare-dir'] ? resolve(flags['compare-dir'] as string) : null;
+
+function kindName(kind: Kind): string {
+  return kind === 'bare' ? 'bare Bolt' : kind === 'app' ? 'this app' : `app at ${COMPARE_LABEL}`;
+}
+
+/**
+ * Pins this driver to CPU 1 (the app gets CPU 0) by running a copy of itself under taskset; this unpinned
+ * parent then only forwards signals and exits with the copy. Null when nothing can be pinned.
+ */
 function pinDriver(): number | null {
   if (!hasTaskset() || cpus().length < 2) return null;
-  if (process.env.MM_BENCH_PINNED !== '1') {
-    const r = spawnSync(
+  if (!PINNED) {
+    const child = spawn(
       'taskset',
       ['-c', '1', process.execPath, ...process.execArgv, ...process.argv.slice(1)],
       {
@@ -78,11 +92,13 @@ function pinDriver(): number | null {
         env: { ...process.env, MM_BENCH_PINNED: '1' },
       },
     );
-    process.exit(r.status ?? 1);
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
+    child.on('exit', (code) => process.exit(code ?? 1));
   }
   return 0;
 }
 
+const PINNED = process.env.MM_BENCH_PINNED === '1';
 const appCpu = pinDriver();
 
 function log(message: string): void {
@@ -108,10 +124,11 @@ async function startTarget(
       }),
     };
   }
+  const dir = kind === 'before' && COMPARE_DIR ? COMPARE_DIR : APP_DIR;
   return {
     port,
     started: await startNode({
-      args: [...nodeArgs, join(APP_DIR, 'dist/src/main.js')],
+      args: [...nodeArgs, join(dir, 'dist/src/main.js')],
       env: {
         NODE_ENV: 'production',
         SLACK_BOT_TOKEN: W.botToken,
@@ -126,7 +143,7 @@ async function startTarget(
       },
       cpu: appCpu,
       readyUrl: `http://127.0.0.1:${port}/healthz`,
-      cwd: APP_DIR,
+      cwd: dir,
     }),
   };
 }
@@ -143,7 +160,7 @@ interface Segment {
 }
 
 async function runSegment(kind: Kind, store: BenchStore, run: string): Promise<Segment> {
-  const standIns = await startStandIns(LATENCY_MS);
+  const standIns = await startStandIns(LATENCY_MS, LIVE_MEETINGS);
   const db = await createBenchDatabase(store, flags['postgres-url'] as string);
   const target = await startTarget(kind, db.url, {
     slackUrl: standIns.slack.url,
@@ -164,7 +181,7 @@ async function runSegment(kind: Kind, store: BenchStore, run: string): Promise<S
     const answered = sent.filter((s) => s.status === 200);
     let cardMs: number[] = [];
     let missingCards = 0;
-    if (kind === 'app') {
+    if (kind !== 'bare') {
       // Wait for the cards of the last commands (MegaMeeting answers after LATENCY_MS).
       const deadline = Date.now() + LATENCY_MS * 3 + 15_000;
       let cards = standIns.cardTimes();
@@ -199,7 +216,7 @@ async function runSegment(kind: Kind, store: BenchStore, run: string): Promise<S
 
 /** Rising rates until the ack p95 passes 1 s (or answers fail): the last rate that held. */
 async function maxSustainedRate(kind: Kind, store: BenchStore): Promise<{ rate: number; capped: boolean }> {
-  const standIns = await startStandIns(LATENCY_MS);
+  const standIns = await startStandIns(LATENCY_MS, LIVE_MEETINGS);
   const db = await createBenchDatabase(store, flags['postgres-url'] as string);
   const target = await startTarget(kind, db.url, {
     slackUrl: standIns.slack.url,
@@ -254,26 +271,35 @@ async function main(): Promise<void> {
   if (!existsSync(join(APP_DIR, 'dist/src/main.js')))
     throw new Error(`no build at ${APP_DIR}/dist/src/main.js`);
 
+  const all: Kind[] = COMPARE_DIR ? ['bare', 'app', 'before'] : ['bare', 'app'];
+  const kinds = all.filter((k) => !flags.only || k === flags.only);
+  const apps = kinds.filter((k) => k !== 'bare');
+  const header = [
+    'store',
+    'measure',
+    ...kinds.map(kindName),
+    ...apps.map((k) => `${kindName(k)} ÷ bare`),
+    'target',
+  ];
   const rows: string[][] = [];
   for (const store of STORES) {
     const segments: Segment[] = [];
     for (let r = 0; r < REPEAT; r++) {
-      // Alternate, and swap who goes first on every repetition.
-      const order: Kind[] = r % 2 === 0 ? ['bare', 'app'] : ['app', 'bare'];
-      for (const kind of order.filter((k) => !flags.only || k === flags.only)) {
+      // Alternate, and rotate who goes first on every repetition.
+      const order = kinds.map((_, i) => kinds[(i + r) % kinds.length] as Kind);
+      for (const kind of order) {
         log(`${store} repeat ${r + 1}/${REPEAT}: ${kind}, ${COMMANDS} commands at ${RATE}/s`);
-        const s = await runSegment(kind, store, `r${r}${kind === 'app' ? 'a' : 'b'}`);
+        const s = await runSegment(kind, store, `r${r}${kind.slice(0, 2)}`);
         const a = summarize(s.ackMs);
         log(
           `  ack p50 ${ms(a.p50)} p95 ${ms(a.p95)} p99 ${ms(a.p99)}; RSS ${mb(s.rssStart)} → ${mb(s.rssAfter)}` +
-            (kind === 'app' ? `; card p95 ${ms(summarize(s.cardMs).p95)}, ${s.missingCards} missing` : '') +
+            (kind !== 'bare' ? `; card p95 ${ms(summarize(s.cardMs).p95)}, ${s.missingCards} missing` : '') +
             (s.failed ? `; ${s.failed} not answered 200` : ''),
         );
         segments.push(s);
       }
     }
-    const of = (kind: Kind) => segments.filter((s) => s.kind === kind);
-    const per = (kind: Kind, f: (s: Segment) => number) => of(kind).map(f);
+    const per = (kind: Kind, f: (s: Segment) => number) => segments.filter((s) => s.kind === kind).map(f);
     const ack = (p: 'p50' | 'p95' | 'p99') => (s: Segment) => summarize(s.ackMs)[p];
     const metric = (
       name: string,
@@ -281,51 +307,59 @@ async function main(): Promise<void> {
       format: (v: number) => string,
       target: string,
     ) => {
-      const b = per('bare', f);
-      const a = per('app', f);
-      rows.push([store, name, range(b, format), range(a, format), ratio(median(a), median(b)), target]);
+      const bare = median(per('bare', f));
+      rows.push([
+        store,
+        name,
+        ...kinds.map((k) => range(per(k, f), format)),
+        ...apps.map((k) => ratio(median(per(k, f)), bare)),
+        target,
+      ]);
     };
+    const row = (name: string, cells: (k: Kind) => string, over: (k: Kind) => string, target: string) =>
+      rows.push([store, name, ...kinds.map(cells), ...apps.map(over), target]);
     metric(`ack p50 (${COMMANDS} commands)`, ack('p50'), ms, '');
     metric(`ack p95 (${COMMANDS} commands)`, ack('p95'), ms, '≤ 1.3×');
     metric(`ack p99 (${COMMANDS} commands)`, ack('p99'), ms, '≤ 1.5×');
-    const cards = per('app', (s) => summarize(s.cardMs).p95);
-    const missing = per('app', (s) => s.missingCards).reduce((x, y) => x + y, 0);
-    rows.push([
-      store,
+    const card = (s: Segment) => summarize(s.cardMs).p95;
+    const missing = (k: Kind) => per(k, (s) => s.missingCards).reduce((x, y) => x + y, 0);
+    row(
       `command → card p95 (MegaMeeting ${LATENCY_MS} ms)`,
-      '–',
-      range(cards, ms) + (missing ? ` (${missing} cards missing)` : ''),
-      `+${ms(median(cards) - LATENCY_MS)}`,
-      `≤ +50 ms`,
-    ]);
+      (k) => (k === 'bare' ? '–' : range(per(k, card), ms) + (missing(k) ? ` (${missing(k)} missing)` : '')),
+      (k) => `+${ms(median(per(k, card)) - LATENCY_MS)} over MM`,
+      '≤ +50 ms',
+    );
     metric('RSS at start', (s) => s.rssStart, mb, '≤ 1.5×');
     metric(`RSS after ${COMMANDS} commands`, (s) => s.rssAfter, mb, '');
     const growth = (s: Segment) => (s.rssAfter / s.rssStart - 1) * 100;
     const pct = (v: number) => `${v.toFixed(0)}%`;
-    rows.push([
-      store,
+    row(
       'RSS growth over the run',
-      range(per('bare', growth), pct),
-      range(per('app', growth), pct),
-      '',
-      'app ≤ 15%',
-    ]);
-    const failed =
-      per('app', (s) => s.failed).reduce((x, y) => x + y, 0) +
-      per('bare', (s) => s.failed).reduce((x, y) => x + y, 0);
-    if (failed) rows.push([store, 'commands not answered 200', '', String(failed), '', '0']);
+      (k) => range(per(k, growth), pct),
+      () => '',
+      '≤ 15%',
+    );
+    const failed = (k: Kind) => per(k, (s) => s.failed).reduce((x, y) => x + y, 0);
+    if (kinds.some((k) => failed(k) > 0))
+      row(
+        'commands not answered 200',
+        (k) => String(failed(k)),
+        () => '',
+        '0',
+      );
     if (!flags['no-max-rate']) {
-      const bare = await maxSustainedRate('bare', store);
-      const app = await maxSustainedRate('app', store);
-      const show = (r: { rate: number; capped: boolean }) => `${r.capped ? '≥ ' : ''}${r.rate}/s`;
-      rows.push([
-        store,
+      const rates = new Map<Kind, { rate: number; capped: boolean }>();
+      for (const k of kinds) rates.set(k, await maxSustainedRate(k, store));
+      const show = (k: Kind) => {
+        const r = rates.get(k);
+        return r ? `${r.capped ? '≥ ' : ''}${r.rate}/s` : '–';
+      };
+      row(
         'max sustained rate (ack p95 ≤ 1 s)',
-        show(bare),
-        show(app),
-        ratio(app.rate, bare.rate),
+        show,
+        (k) => ratio(rates.get(k)?.rate ?? Number.NaN, rates.get('bare')?.rate ?? Number.NaN),
         '≥ 0.5×',
-      ]);
+      );
     }
   }
 
@@ -342,11 +376,12 @@ async function main(): Promise<void> {
   const report = [
     `Run ${startedAt.toISOString().slice(0, 16)}Z, label \`${flags.label}\`: ${cpu.length} cores (${cpu[0]?.model.trim() ?? 'unknown'}),`,
     `Node ${process.version}, ${appCpu === null ? 'no taskset (nothing pinned)' : 'app on CPU 0, driver and stand-ins on CPU 1 (taskset)'};`,
-    `${COMMANDS} commands at ${RATE}/s, MegaMeeting latency ${LATENCY_MS} ms, ${REPEAT} alternating repeats per store;`,
+    `${COMMANDS} commands at ${RATE}/s, MegaMeeting latency ${LATENCY_MS} ms, ${REPEAT} alternating repeats per store,`,
+    `${LIVE_MEETINGS > 0 ? `at most ${LIVE_MEETINGS} meetings live on the account (older ones end)` : 'every meeting stays live'};`,
     `load average ${loadBefore.map((l) => l.toFixed(1)).join(' ')} before, ${loadAfter.map((l) => l.toFixed(1)).join(' ')} after.`,
     `Values: median of the repeats (min–max).`,
     '',
-    markdownTable(['store', 'measure', 'bare Bolt', 'this app', 'ratio / over', 'target'], rows),
+    markdownTable(header, rows),
     ...(recordings
       ? ['', 'Recordings poller ticks (SQLite, MegaMeeting without latency):', '', recordings]
       : []),
@@ -373,4 +408,5 @@ function writeReport(path: string, label: string, report: string): void {
   log(`wrote ${path} (${label})`);
 }
 
-await main();
+// The unpinned parent only waits for its pinned copy.
+if (PINNED || !hasTaskset() || cpus().length < 2) await main();

@@ -33,6 +33,21 @@ export function rssOf(pid: number): number {
   }
 }
 
+const running = new Set<ChildProcess>();
+let handlersInstalled = false;
+
+/** Ctrl-C or a kill of the bench takes the app under test down with it. */
+function installExitHandlers(): void {
+  if (handlersInstalled) return;
+  handlersInstalled = true;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      for (const child of running) child.kill('SIGKILL');
+      process.exit(130);
+    });
+  }
+}
+
 export interface Started {
   child: ChildProcess;
   pid: number;
@@ -59,6 +74,9 @@ export async function startNode(opts: {
     env: { PATH: process.env.PATH ?? '', ...opts.env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
+  installExitHandlers();
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   let stderr = '';
   child.stderr?.on('data', (chunk) => {
     stderr = (stderr + String(chunk)).slice(-4000);

@@ -17,11 +17,56 @@ export interface StandIns {
 
 const TITLE_RE = /Bench [a-z0-9]+ q[a-z]+/;
 
-export async function startStandIns(latencyMs: number): Promise<StandIns> {
+/** The meetId on a card's End button (`meeting_end…` action). */
+function endButtonValue(node: unknown): string | undefined {
+  if (Array.isArray(node)) {
+    for (const item of node) {
+      const found = endButtonValue(item);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (typeof node !== 'object' || node === null) return undefined;
+  const o = node as Record<string, unknown>;
+  if (
+    typeof o.action_id === 'string' &&
+    o.action_id.startsWith('meeting_end') &&
+    typeof o.value === 'string'
+  ) {
+    return o.value;
+  }
+  return endButtonValue(Object.values(o));
+}
+
+/**
+ * `liveMeetings`: meetings end on the emulator, oldest first, once more than this many are live (a busy account
+ * has some hundreds live, not every meeting ever made: the app lists the account's live meetings before each
+ * create). 0 keeps every meeting live.
+ */
+export async function startStandIns(latencyMs: number, liveMeetings = 0): Promise<StandIns> {
   const emulator = await startEmulator({ remuxDelayMs: 0 });
   emulator.state.addLogin({ email: W.userEmail, fullName: W.userRealName, roles: ['host'] });
   emulator.state.setLatency(latencyMs);
   const slack = await SlackStub.start({ validateBlocks: false });
+  let ender: NodeJS.Timeout | undefined;
+  if (liveMeetings > 0) {
+    const live: string[] = [];
+    let seen = 0;
+    ender = setInterval(() => {
+      const posts = slack.calls('chat.postMessage');
+      for (; seen < posts.length; seen++) {
+        const meetId = endButtonValue(posts[seen]?.args.blocks);
+        if (meetId) live.push(meetId);
+      }
+      while (live.length > liveMeetings) {
+        try {
+          emulator.state.endMeeting(live.shift() as string);
+        } catch {
+          // already ended
+        }
+      }
+    }, 200);
+  }
   return {
     emulator,
     slack,
@@ -34,6 +79,7 @@ export async function startStandIns(latencyMs: number): Promise<StandIns> {
       return times;
     },
     async close() {
+      if (ender) clearInterval(ender);
       await slack.close();
       await emulator.close();
     },
