@@ -160,11 +160,12 @@ function rankZone(
   query: string,
   offsetQuery: number | undefined,
   now: Date,
+  abbreviationQuery: boolean,
 ): number | undefined {
   if (query === '') return 6;
   if (offsetQuery !== undefined) return zone.offset === offsetQuery ? 1 : undefined;
   if (zone.names.includes(query) || zone.cities.includes(query)) return 0;
-  if (/^[a-z]{2,5}$/.test(query)) {
+  if (abbreviationQuery) {
     const abbreviations = abbreviationsOf(zone.id, now);
     if (abbreviations.now === query) return 1;
     if (abbreviations.seasonal.has(query)) return 2;
@@ -180,7 +181,11 @@ function rankZone(
   return undefined;
 }
 
-/** Precomputes the search index (offsets and abbreviations), e.g. at start-up, so the first search is fast. */
+/**
+ * Precomputes the search index (offsets and abbreviations) so that the first search is fast. The app does not
+ * call it at start (it costs a formatter per zone and locale, about 100 MB of ICU data at once, kept only as
+ * strings afterwards): the first abbreviation search of a day pays instead.
+ */
 export function warmTimeZoneSearch(now: Date): void {
   for (const zone of zoneIndex(now)) abbreviationsOf(zone.id, now);
 }
@@ -202,8 +207,13 @@ export function searchTimeZones(
   const offsetQuery = parseOffsetQuery(q);
   const preferred = preferredZone ? canonicalTimeZone(preferredZone) : undefined;
   const ranked: Array<{ zone: ZoneEntry; rank: number }> = [];
-  for (const zone of zoneIndex(now)) {
-    const rank = rankZone(zone, q, offsetQuery, now);
+  const zones = zoneIndex(now);
+  // Abbreviations cost an Intl formatter per zone and locale the first time in a day (about a second for every
+  // zone): a short query that is a zone's name or city ("tokyo", "lima") is not taken for an abbreviation.
+  const abbreviationQuery =
+    /^[a-z]{2,5}$/.test(q) && !zones.some((zone) => zone.names.includes(q) || zone.cities.includes(q));
+  for (const zone of zones) {
+    const rank = rankZone(zone, q, offsetQuery, now, abbreviationQuery);
     if (rank !== undefined) ranked.push({ zone, rank });
   }
   ranked.sort(

@@ -15,6 +15,13 @@ import { allTimeZones, searchTimeZones } from '../../src/time/zones.js';
 
 const JULY = new Date('2026-07-01T12:00:00Z');
 
+// First in this file: the module's caches are still empty.
+test('a short query that is a city is not taken for an abbreviation (no formatter per zone and locale)', () => {
+  expect(searchTimeZones('tokyo', JULY)[0]?.value).toBe('Asia/Tokyo');
+  expect(searchTimeZones('lima', JULY)[0]?.value).toBe('America/Lima');
+  expect(timeZoneCacheSizes().shortNameFormats).toBe(0);
+});
+
 test('walking every zone keeps the formatter caches at their bound', () => {
   const zones = allTimeZones();
   expect(zones.length).toBeGreaterThan(FORMATTER_CACHE_MAX * 2);
