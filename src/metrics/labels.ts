@@ -53,6 +53,8 @@ export const SLACK_METHODS = new Set([
   'chat.postEphemeral',
   'chat.scheduleMessage',
   'chat.deleteScheduledMessage',
+  'chat.scheduledMessages.list',
+  'auth.test',
   'conversations.open',
   'conversations.history',
   'users.info',
@@ -66,6 +68,7 @@ export const SLACK_ERROR_KINDS = new Set([
   'platform_error',
   'http_error',
   'request_error',
+  'connect_failed',
   'unknown_error',
 ]);
 

@@ -17,7 +17,7 @@ export interface MegaMeetingCallProbe {
 export interface SlackApiErrorProbe {
   /** The Web API method the app called (chat.postMessage, …) or `response_url`. */
   method: string;
-  /** `ratelimited`, `platform_error`, `http_error`, `request_error` or `unknown_error`. */
+  /** `ratelimited`, `platform_error`, `http_error`, `request_error`, `connect_failed` or `unknown_error`. */
   kind: string;
 }
 
