@@ -10,6 +10,7 @@ import type { MegaMeetingApi } from './megameeting/types.js';
 import { type Clock, systemClock } from './services/clock.js';
 import { GuestsService } from './services/guests.js';
 import { IdentityService } from './services/identity.js';
+import { MeetingListService } from './services/meeting-list.js';
 import { MeetingsService } from './services/meetings.js';
 import { RecordingsPoller, RecordingsService } from './services/recordings.js';
 import { RemindersService } from './services/reminders.js';
@@ -39,6 +40,7 @@ export interface Services {
   meetings: MeetingsService;
   reminders: RemindersService;
   scheduling: SchedulingService;
+  meetingList: MeetingListService;
   guests: GuestsService;
   recordings: RecordingsService;
   poller: RecordingsPoller;
@@ -135,6 +137,7 @@ export function buildServices(
     defaultTimeZone: config.defaultTimeZone,
     guests,
   });
+  const meetingList = new MeetingListService({ store, megameeting, meetings, reminders, logger, clock });
   const recordings = new RecordingsService({
     store,
     megameeting,
@@ -160,6 +163,7 @@ export function buildServices(
     meetings,
     reminders,
     scheduling,
+    meetingList,
     guests,
     recordings,
     poller,

@@ -4,18 +4,20 @@ import type { AppLogger } from '../logger.js';
 import type { Clock } from '../services/clock.js';
 import type { GuestsService } from '../services/guests.js';
 import type { IdentityService } from '../services/identity.js';
+import type { MeetingListService } from '../services/meeting-list.js';
 import type { MeetingsService } from '../services/meetings.js';
 import type { RecordingsService } from '../services/recordings.js';
 import type { SchedulingService } from '../services/scheduling.js';
 import { userMessageFor } from '../services/user-messages.js';
 import type { SlackGateway } from '../slack/gateway.js';
 import { parseMeetingText } from '../time/plain-english.js';
-import { buildHelp, textMessage } from '../views/messages.js';
+import { buildHelp, buildMeetingList, textMessage } from '../views/messages.js';
 import { userText } from '../views/text.js';
 import { type MeetIntent, parseMeetCommand } from './meet-grammar.js';
 
 export interface MeetCommandDeps {
   meetings: MeetingsService;
+  meetingList: MeetingListService;
   identity: IdentityService;
   scheduling: SchedulingService;
   guests: GuestsService;
@@ -72,8 +74,10 @@ export function makeMeetCommand(deps: MeetCommandDeps) {
             preset: intent.preset,
             title: intent.title,
           });
-        case 'list':
-          return reply(command.response_url, await deps.scheduling.listMessage(teamId, userId));
+        case 'list': {
+          const { items, stale } = await deps.meetingList.listWithStatus(teamId, userId);
+          return reply(command.response_url, buildMeetingList(items, { stale }));
+        }
         case 'end': {
           const ended = await deps.meetings.end(teamId, intent.meetId, userId);
           return reply(

@@ -10,7 +10,7 @@ export type MeetingStatus = 'scheduled' | 'live' | 'ended';
 
 /** What the scheduling form creates: any kind but an instant meeting. */
 export type ScheduleType = Exclude<MeetingKind, 'instant'>;
-export const SCHEDULE_TYPES: readonly ScheduleType[] = ['scheduled', 'webinar', 'secure'];
+export const SCHEDULE_TYPES = ['scheduled', 'webinar', 'secure'] as const satisfies readonly ScheduleType[];
 
 /** The word after `/meet` that opens the scheduling form, and the type it preselects. */
 export type SchedulePreset = 'meeting' | 'webinar' | 'secure';
@@ -22,6 +22,14 @@ export const PRESET_TYPES: Readonly<Record<SchedulePreset, ScheduleType>> = {
 
 /** The longest title we accept: Slack's header block shows at most 150 characters. */
 export const MAX_TITLE_LENGTH = 150;
+
+/** Why a title is refused, or null when it is fine. */
+export function validateTitle(title: string): string | null {
+  if (Array.from(title).length > MAX_TITLE_LENGTH) {
+    return `Titles can be up to ${MAX_TITLE_LENGTH} characters; yours has ${Array.from(title).length}.`;
+  }
+  return null;
+}
 
 /** The documented createMeeting switches a webinar may set (their wording for people is in the modal). */
 export const WEBINAR_OPTIONS = [

@@ -1,10 +1,10 @@
 import type { App, BlockAction, ButtonAction, CheckboxesAction, ViewSubmitAction } from '@slack/bolt';
 import { z } from 'zod';
+import { type GuestSpec, parseExternalGuests } from '../domain/guest-spec.js';
 import { DEFAULT_GUEST_PERMISSIONS } from '../domain/meeting.js';
 import { isAppError } from '../errors.js';
 import type { AppLogger } from '../logger.js';
 import { GUEST_PERMISSIONS } from '../megameeting/types.js';
-import { type GuestSpec, parseExternalGuests } from '../services/guest-specs.js';
 import type { GuestsService } from '../services/guests.js';
 import { userMessageFor } from '../services/user-messages.js';
 import type { SlackGateway } from '../slack/gateway.js';

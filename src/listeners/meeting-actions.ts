@@ -1,23 +1,24 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { AppLogger } from '../logger.js';
+import type { MeetingListService } from '../services/meeting-list.js';
 import type { MeetingsService } from '../services/meetings.js';
-import type { SchedulingService } from '../services/scheduling.js';
 import { userMessageFor } from '../services/user-messages.js';
 import type { SlackGateway } from '../slack/gateway.js';
 import { ACTIONS, actionPattern } from '../views/ids.js';
 import { buildMeetingCard, cardFallbackText } from '../views/meeting-card.js';
+import { buildMeetingList } from '../views/messages.js';
 import { buttonContext } from './payload.js';
 
 /** Buttons on the channel card and in `/meet list`: Join (a link: only acknowledged) and End. */
 export interface MeetingActionsDeps {
   meetings: Pick<MeetingsService, 'end' | 'cardData'>;
-  scheduling: Pick<SchedulingService, 'listMessage'>;
+  meetingList: Pick<MeetingListService, 'listWithStatus'>;
   slack: Pick<SlackGateway, 'respond' | 'tellPrivately'>;
   logger: AppLogger;
 }
 
 export function register(app: App, deps: MeetingActionsDeps): void {
-  const { meetings, scheduling, slack, logger } = deps;
+  const { meetings, meetingList, slack, logger } = deps;
   // URL buttons still send an action; acknowledge it so Slack shows no error.
   app.action(actionPattern(ACTIONS.join), async ({ ack }) => {
     await ack();
@@ -30,7 +31,8 @@ export function register(app: App, deps: MeetingActionsDeps): void {
       const ended = await meetings.end(teamId, meetId, userId);
       if (body.container?.is_ephemeral && body.response_url) {
         // Pressed in `/meet list`: refresh that private list rather than leave a stale End button.
-        const list = await scheduling.listMessage(teamId, userId);
+        const { items, stale } = await meetingList.listWithStatus(teamId, userId);
+        const list = buildMeetingList(items, { stale });
         await slack.respond(body.response_url, {
           ...list,
           replace_original: true,

@@ -1,4 +1,11 @@
-import type { App, BlockAction, ButtonAction, RadioButtonsAction } from '@slack/bolt';
+import type {
+  AckFn,
+  App,
+  BlockAction,
+  ButtonAction,
+  RadioButtonsAction,
+  ViewResponseAction,
+} from '@slack/bolt';
 import { z } from 'zod';
 import type { AppLogger } from '../logger.js';
 import type { Clock } from '../services/clock.js';
@@ -7,6 +14,7 @@ import { userMessageFor } from '../services/user-messages.js';
 import type { SlackGateway } from '../slack/gateway.js';
 import { searchTimeZones } from '../time/zones.js';
 import { ACTIONS, actionPattern, SCHEDULE_IDS, VIEWS } from '../views/ids.js';
+import { type Validated, validateEditForm, validateScheduleForm } from '../views/schedule-form.js';
 import { buttonContext, teamOf } from './payload.js';
 
 /** `response_urls` that Slack adds to a view_submission for a conversations_select with response_url_enabled. */
@@ -15,6 +23,19 @@ const responseUrlsSchema = z
   .optional()
   .catch(undefined);
 
+/** Acks a submission: inline errors when it is invalid (then null), else a plain ack and the validated form. */
+async function ackForm<T>(
+  ack: AckFn<void> | AckFn<ViewResponseAction>,
+  result: Validated<T>,
+): Promise<T | null> {
+  if (!result.ok) {
+    await ack({ response_action: 'errors', errors: result.errors });
+    return null;
+  }
+  await ack();
+  return result.form;
+}
+
 /**
  * The scheduling modal's submission, its type switch and zone search; the Edit button and the edit modal.
  * Submissions validate before the ack (inline errors) and do the MegaMeeting work after it.
@@ -22,13 +43,7 @@ const responseUrlsSchema = z
 export interface SchedulingListenersDeps {
   scheduling: Pick<
     SchedulingService,
-    | 'validateSchedule'
-    | 'createFromForm'
-    | 'validateEdit'
-    | 'applyEdit'
-    | 'openEditModal'
-    | 'switchType'
-    | 'preferredZone'
+    'createFromForm' | 'applyEdit' | 'openEditModal' | 'switchType' | 'preferredZone'
   >;
   slack: Pick<SlackGateway, 'tellPrivately'>;
   logger: AppLogger;
@@ -39,33 +54,26 @@ export function register(app: App, deps: SchedulingListenersDeps): void {
   const { scheduling, logger, slack, clock } = deps;
 
   app.view(VIEWS.schedule, async ({ ack, body, view }) => {
-    const result = scheduling.validateSchedule(view.state.values, view.private_metadata);
-    if (!result.ok) {
-      await ack({ response_action: 'errors', errors: result.errors });
-      return;
-    }
-    await ack();
+    const form = await ackForm(
+      ack,
+      validateScheduleForm(view.state.values, view.private_metadata, clock.now()),
+    );
+    if (!form) return;
     const teamId = teamOf(body);
     const urls = responseUrlsSchema.parse((body as { response_urls?: unknown }).response_urls);
-    const responseUrl = urls?.find(
-      (u) => !u.channel_id || u.channel_id === result.form.channelId,
-    )?.response_url;
-    await scheduling.createFromForm(result.form, {
+    const responseUrl = urls?.find((u) => !u.channel_id || u.channel_id === form.channelId)?.response_url;
+    await scheduling.createFromForm(form, {
       teamId,
       userId: body.user.id,
-      metaChannelId: result.form.channelId,
+      metaChannelId: form.channelId,
       ...(responseUrl ? { responseUrl } : {}),
     });
   });
 
   app.view(VIEWS.edit, async ({ ack, body, view }) => {
-    const result = scheduling.validateEdit(view.state.values, view.private_metadata);
-    if (!result.ok) {
-      await ack({ response_action: 'errors', errors: result.errors });
-      return;
-    }
-    await ack();
-    await scheduling.applyEdit(result.form, {
+    const form = await ackForm(ack, validateEditForm(view.state.values, view.private_metadata, clock.now()));
+    if (!form) return;
+    await scheduling.applyEdit(form, {
       teamId: teamOf(body),
       userId: body.user.id,
     });

@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import type { GuestSpec } from '../domain/guest-spec.js';
 import { DEFAULT_GUEST_PERMISSIONS, MAX_TITLE_LENGTH } from '../domain/meeting.js';
 import { AppError, isAppError } from '../errors.js';
 import type { AppLogger } from '../logger.js';
@@ -28,7 +29,6 @@ import {
 } from '../views/guests.js';
 import { userText } from '../views/text.js';
 import type { Clock } from './clock.js';
-import type { GuestSpec } from './guest-specs.js';
 import type { IdentityService } from './identity.js';
 import type { MeetingsService } from './meetings.js';
 import { userMessageFor } from './user-messages.js';

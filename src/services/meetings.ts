@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/types';
-import { MAX_TITLE_LENGTH } from '../domain/meeting.js';
+import { MAX_TITLE_LENGTH, validateTitle } from '../domain/meeting.js';
 import { AppError } from '../errors.js';
 import type { AppLogger } from '../logger.js';
 import { MegaMeetingError } from '../megameeting/errors.js';
@@ -61,13 +61,6 @@ export interface CreateMeetingRequest {
   responseUrl?: string;
   /** Extra documented createMeeting options (webinar switches, requireVerification). */
   options?: Partial<Omit<CreateMeetingInput, 'meetingName' | 'loginId'>>;
-}
-
-export function validateTitle(title: string): string | null {
-  if (Array.from(title).length > MAX_TITLE_LENGTH) {
-    return `Titles can be up to ${MAX_TITLE_LENGTH} characters; yours has ${Array.from(title).length}.`;
-  }
-  return null;
 }
 
 export class MeetingsService {

@@ -1,48 +1,31 @@
 import type { KnownBlock } from '@slack/types';
-import {
-  DEFAULT_GUEST_PERMISSIONS,
-  DEFAULT_WEBINAR_OPTIONS,
-  MAX_TITLE_LENGTH,
-  PRESET_TYPES,
-  type SchedulePreset,
-  type ScheduleType,
-  type WebinarOption,
-} from '../domain/meeting.js';
+import type { GuestSpec } from '../domain/guest-spec.js';
+import { MAX_TITLE_LENGTH, PRESET_TYPES, SCHEDULE_TYPES, type SchedulePreset } from '../domain/meeting.js';
 import { AppError } from '../errors.js';
 import type { AppLogger } from '../logger.js';
-import type { CreateMeetingInput, GuestPermission, MegaMeetingApi } from '../megameeting/types.js';
+import type { CreateMeetingInput, MegaMeetingApi } from '../megameeting/types.js';
 import type { SlackGateway } from '../slack/gateway.js';
 import type { MeetingRecord, Store } from '../store/types.js';
-import {
-  instantToZonedParts,
-  isValidTimeZone,
-  toMegaMeetingSchedule,
-  zonedWallTimeToInstant,
-} from '../time/megameeting-time.js';
+import { instantToZonedParts, isValidTimeZone, toMegaMeetingSchedule } from '../time/megameeting-time.js';
 import { slackDateToken } from '../time/slack-date.js';
 import { canonicalTimeZone } from '../time/tz.js';
 import { timeZoneLabel } from '../time/zones.js';
 import { TIMED_OUT, withTimeout } from '../util/async.js';
 import { truncate } from '../util/text.js';
-import { SCHEDULE_IDS } from '../views/ids.js';
-import { buildMeetingList, type ListItem } from '../views/messages.js';
 import {
-  buildEditModal,
-  buildScheduleModal,
-  DEFAULT_DURATION_MINUTES,
-  type EditMetadata,
+  type EditForm,
   editMetadataSchema,
+  nextHalfHour,
   readMetadata,
   readScheduleState,
-  type ScheduleFormState,
-  type ScheduleMetadata,
+  type ScheduleForm,
   scheduleMetadataSchema,
-} from '../views/schedule-modal.js';
+} from '../views/schedule-form.js';
+import { buildEditModal, buildScheduleModal, DEFAULT_DURATION_MINUTES } from '../views/schedule-modal.js';
 import { escapeMrkdwn, userText } from '../views/text.js';
 import type { Clock } from './clock.js';
-import { type GuestSpec, parseExternalGuests } from './guest-specs.js';
 import type { IdentityService } from './identity.js';
-import { type MeetingsService, validateTitle } from './meetings.js';
+import type { MeetingsService } from './meetings.js';
 import type { RemindersService } from './reminders.js';
 import { userMessageFor } from './user-messages.js';
 
@@ -82,59 +65,10 @@ export interface GuestInviter {
   ): Promise<{ added: GuestSpec[]; failed: Array<{ guest: GuestSpec; reason: string }> }>;
 }
 
-/** `block_id → message` for `response_action: "errors"`. */
-export type FormErrors = Record<string, string>;
-
-/** A validated scheduling form, ready to create. */
-export interface ScheduleForm {
-  type: ScheduleType;
-  title: string;
-  start: Date;
-  end: Date;
-  timeZone: string;
-  channelId: string;
-  webinarOptions: WebinarOption[];
-  guestUserIds: string[];
-  externalGuests: GuestSpec[];
-  guestPermissions: GuestPermission[];
-}
-
-/** A validated edit form. */
-export interface EditForm {
-  meetId: string;
-  channelId: string | null;
-  title: string;
-  start: Date;
-  end: Date;
-  timeZone: string;
-}
-
-export type Validated<T> = { ok: true; form: T } | { ok: false; errors: FormErrors };
-
-/** A start this far in the past still counts as "now" (the form may have sat open a few minutes). */
-const PAST_GRACE_MS = 5 * 60_000;
-/**
- * How long a meeting must stay missing from MegaMeeting's `meetings` (two answers at least this far apart)
- * before it counts as ended elsewhere.
- */
-export const ABSENCE_CONFIRM_MS = 5 * 60_000;
-const HALF_HOUR_MS = 30 * 60_000;
-const MAX_FORM_ERROR_CHARS = 1000;
 /** The longest wait for users.info before a modal opens (the trigger_id dies 3 s after the click). */
 const USER_TZ_WAIT_MS = 1500;
 
-/** The next whole or half hour strictly after `now`, as a wall time in `timeZone` (half hours of local time). */
-export function nextHalfHour(now: Date, timeZone: string): { date: string; time: string } {
-  const { date, time } = instantToZonedParts(now, timeZone);
-  const wall = Date.parse(`${date}T${time}:00Z`);
-  const next = new Date(Math.floor(wall / HALF_HOUR_MS) * HALF_HOUR_MS + HALF_HOUR_MS).toISOString();
-  const candidate = { date: next.slice(0, 10), time: next.slice(11, 16) };
-  // A wall time skipped by a DST jump (02:30 on a spring-forward night) would be refused by the form itself.
-  const { instant, adjusted } = zonedWallTimeToInstant(candidate.date, candidate.time, timeZone);
-  return adjusted === 'gap' ? instantToZonedParts(instant, timeZone) : candidate;
-}
-
-/** Scheduling: the modal, its submission, editing, and `/meet list`. */
+/** Scheduling: opening the modal, creating what it describes, and editing a scheduled meeting. */
 export class SchedulingService {
   constructor(private readonly deps: SchedulingDeps) {}
 
@@ -190,7 +124,7 @@ export class SchedulingService {
   }): Promise<void> {
     const meta = readMetadata(scheduleMetadataSchema, input.privateMetadata);
     const state = readScheduleState(input.values);
-    const type = (['scheduled', 'webinar', 'secure'] as const).find((t) => t === input.type);
+    const type = SCHEDULE_TYPES.find((t) => t === input.type);
     if (!meta || !state || !type) return;
     const now = this.deps.clock.now();
     const tz = state.timeZone && isValidTimeZone(state.timeZone) ? state.timeZone : meta.tz;
@@ -220,124 +154,6 @@ export class SchedulingService {
       readMetadata(scheduleMetadataSchema, privateMetadata)?.tz ??
       readMetadata(editMetadataSchema, privateMetadata)?.tz
     );
-  }
-
-  /** Start, end and zone from the shared date/time/zone/duration/end fields, with inline errors. */
-  private readWhen(
-    state: ScheduleFormState,
-    errors: FormErrors,
-    withEndTime: boolean,
-  ): { start: Date; end: Date; timeZone: string } | null {
-    const now = this.deps.clock.now();
-    const zone = state.timeZone ? canonicalTimeZone(state.timeZone) : undefined;
-    if (!zone || !isValidTimeZone(zone)) {
-      errors[SCHEDULE_IDS.zone.block] = 'Pick a time zone from the list.';
-      return null;
-    }
-    if (!state.date || !/^\d{4}-\d{2}-\d{2}$/.test(state.date)) {
-      errors[SCHEDULE_IDS.date.block] = 'Pick a start date.';
-      return null;
-    }
-    if (!state.time || !/^\d{2}:\d{2}$/.test(state.time)) {
-      errors[SCHEDULE_IDS.time.block] = 'Pick a start time.';
-      return null;
-    }
-    let start: Date;
-    try {
-      const read = zonedWallTimeToInstant(state.date, state.time, zone);
-      if (read.adjusted === 'gap') {
-        errors[SCHEDULE_IDS.time.block] =
-          `${state.time} does not exist on ${state.date} in ${zone}: the clocks jump forward then. Pick another time.`;
-        return null;
-      }
-      start = read.instant;
-    } catch {
-      errors[SCHEDULE_IDS.date.block] = 'That date and time cannot be read. Pick them again.';
-      return null;
-    }
-    if (start.getTime() < now.getTime() - PAST_GRACE_MS) {
-      errors[SCHEDULE_IDS.date.block] =
-        `That start is in the past (it is now ${instantToZonedParts(now, zone).date} ${instantToZonedParts(now, zone).time} in ${zone}). Pick a future time.`;
-      return null;
-    }
-    let end: Date;
-    if (withEndTime && state.endTime) {
-      if (!/^\d{2}:\d{2}$/.test(state.endTime)) {
-        errors[SCHEDULE_IDS.endTime.block] = 'Pick an end time, or clear it and choose a duration.';
-        return null;
-      }
-      end = zonedWallTimeToInstant(state.date, state.endTime, zone).instant;
-      if (end.getTime() <= start.getTime()) {
-        errors[SCHEDULE_IDS.endTime.block] =
-          'The end must be after the start (same day). For a meeting past midnight, clear this and pick a duration.';
-        return null;
-      }
-    } else {
-      if (!state.durationMinutes) {
-        errors[SCHEDULE_IDS.duration.block] = 'Pick a duration.';
-        return null;
-      }
-      end = new Date(start.getTime() + state.durationMinutes * 60_000);
-    }
-    return { start, end, timeZone: zone };
-  }
-
-  private readTitle(state: ScheduleFormState, errors: FormErrors): string | null {
-    const title = state.title.trim();
-    if (!title) {
-      errors[SCHEDULE_IDS.title.block] = 'Give the meeting a title.';
-      return null;
-    }
-    const problem = validateTitle(title);
-    if (problem) {
-      errors[SCHEDULE_IDS.title.block] = problem;
-      return null;
-    }
-    return title;
-  }
-
-  /** Validate a submitted scheduling form. Pure apart from the clock: safe to run before the ack. */
-  validateSchedule(values: unknown, privateMetadata: string | undefined): Validated<ScheduleForm> {
-    const meta: ScheduleMetadata | null = readMetadata(scheduleMetadataSchema, privateMetadata);
-    const state = readScheduleState(values);
-    if (!meta || !state) {
-      return {
-        ok: false,
-        errors: {
-          [SCHEDULE_IDS.title.block]: 'This form is out of date. Close it and run `/meet schedule` again.',
-        },
-      };
-    }
-    const errors: FormErrors = {};
-    const title = this.readTitle(state, errors);
-    const when = this.readWhen(state, errors, true);
-    const type = state.type ?? meta.type;
-    const channelId = state.channelId ?? meta.channelId;
-    if (!channelId) errors[SCHEDULE_IDS.channel.block] = 'Pick a conversation to post the meeting in.';
-
-    const guestPermissions = state.guestPermissionsShown ? state.guestPermissions : DEFAULT_GUEST_PERMISSIONS;
-    let externalGuests: GuestSpec[] = [];
-    if (type === 'secure') {
-      const parsed = parseExternalGuests(state.guestExternalText, guestPermissions);
-      if (parsed.problems.length > 0) {
-        errors[SCHEDULE_IDS.guestExternal.block] = truncate(parsed.problems.join('\n'), MAX_FORM_ERROR_CHARS);
-      }
-      externalGuests = parsed.guests;
-    }
-    if (Object.keys(errors).length > 0 || !title || !when) return { ok: false, errors };
-    return {
-      ok: true,
-      form: {
-        type,
-        title,
-        ...when,
-        channelId,
-        webinarOptions: state.webinarOptionsShown ? state.webinarOptions : DEFAULT_WEBINAR_OPTIONS,
-        guestUserIds: type === 'secure' ? [...new Set(state.guestUserIds)] : [],
-        externalGuests,
-        guestPermissions,
-      },
-    };
   }
 
   /** The documented createMeeting options of a form's type. */
@@ -458,9 +274,6 @@ export class SchedulingService {
     }
   }
 
-  // ----------------------------------------------------------------------------------------------------------
-  // Editing
-
   /** Open the edit modal for the host or an admin; anyone else gets the AppError (told privately by the caller). */
   async openEditModal(req: {
     triggerId: string;
@@ -497,22 +310,6 @@ export class SchedulingService {
         now: this.deps.clock.now(),
       }),
     );
-  }
-
-  validateEdit(values: unknown, privateMetadata: string | undefined): Validated<EditForm> {
-    const meta: EditMetadata | null = readMetadata(editMetadataSchema, privateMetadata);
-    const state = readScheduleState(values);
-    if (!meta || !state) {
-      return {
-        ok: false,
-        errors: { [SCHEDULE_IDS.title.block]: 'This form is out of date. Close it and press Edit again.' },
-      };
-    }
-    const errors: FormErrors = {};
-    const title = this.readTitle(state, errors);
-    const when = this.readWhen(state, errors, false);
-    if (!title || !when) return { ok: false, errors };
-    return { ok: true, form: { meetId: meta.meetId, channelId: meta.channelId, title, ...when } };
   }
 
   /** Apply an edit: updateMeeting, the store, reminders moved, the card refreshed in place. */
@@ -552,134 +349,6 @@ export class SchedulingService {
       await this.tell(form.channelId, ctx.userId, userMessageFor(err, 'update the meeting'));
       return null;
     }
-  }
-
-  // ----------------------------------------------------------------------------------------------------------
-  // /meet list
-
-  /**
-   * The user's meetings that have not ended, soonest first, reconciled against MegaMeeting's `meetings` (one
-   * call). MegaMeeting offers no lookup of one meeting, so "ended elsewhere" needs two answers that agree minutes
-   * apart: the first answer that leaves a meeting out only records when (absentSince, in the store, shared by
-   * replicas); a later answer at least ABSENCE_CONFIRM_MS after that, still leaving it out, marks it ended; any
-   * answer listing it again clears the sighting. An empty answer (null or []) while meetings are open proves
-   * nothing (a proxy, a bad page, a hiccup) and changes nothing. `stale` is true when MegaMeeting could not be
-   * asked or gave nothing usable (the store's view is shown as is).
-   */
-  async listWithStatus(teamId: string, userId: string): Promise<{ items: ListItem[]; stale: boolean }> {
-    const { deps } = this;
-    let records = await deps.meetings.listOpen(teamId, userId);
-    let stale = false;
-    if (records.length > 0) {
-      try {
-        const listed = await deps.megameeting.meetings();
-        if (listed.length === 0) {
-          stale = true;
-          deps.logger.warn(
-            { teamId, open: records.length },
-            'MegaMeeting listed no meetings at all while some are open; not reconciling on that answer',
-          );
-        } else {
-          const live = new Set(listed.map((m) => m.meetId));
-          const kept: MeetingRecord[] = [];
-          for (const r of records) {
-            if (!(await this.reconcileOne(r, live.has(r.meetId)))) kept.push(r);
-          }
-          records = kept;
-        }
-      } catch (err) {
-        stale = true;
-        deps.logger.warn(
-          { err, teamId },
-          'could not reconcile /meet list with MegaMeeting; showing the store',
-        );
-      }
-    }
-    return {
-      stale,
-      items: records.map((r) => ({
-        meetId: r.meetId,
-        title: r.title,
-        kind: r.kind,
-        status: r.status,
-        start: r.startAt,
-        end: r.endAt,
-        joinUrl: deps.meetings.joinUrl(r),
-      })),
-    };
-  }
-
-  /** One open meeting against one non-empty `meetings` answer; true when it is now marked ended. */
-  private async reconcileOne(record: MeetingRecord, listed: boolean): Promise<boolean> {
-    const { deps } = this;
-    const now = deps.clock.now();
-    try {
-      if (listed) {
-        if (record.absentSince) {
-          await deps.store.updateMeeting(record.teamId, record.meetId, { absentSince: null }, now);
-        }
-        return false;
-      }
-      if (!record.absentSince) {
-        await deps.store.updateMeeting(record.teamId, record.meetId, { absentSince: now }, now);
-        deps.logger.info(
-          { meetId: record.meetId },
-          'meeting missing from MegaMeeting’s list; ended only if still missing minutes from now',
-        );
-        return false;
-      }
-      if (now.getTime() - record.absentSince.getTime() < ABSENCE_CONFIRM_MS) return false;
-    } catch (err) {
-      deps.logger.warn({ err, meetId: record.meetId }, 'could not record a meeting missing from MegaMeeting');
-      return false;
-    }
-    return this.markEndedElsewhere(record);
-  }
-
-  private async markEndedElsewhere(record: MeetingRecord): Promise<boolean> {
-    const { deps } = this;
-    try {
-      const now = deps.clock.now();
-      const ended = await deps.store.updateMeeting(
-        record.teamId,
-        record.meetId,
-        { status: 'ended', endedAt: now },
-        now,
-      );
-      deps.logger.info(
-        { meetId: record.meetId, absentSince: record.absentSince },
-        'meeting missing from MegaMeeting in two answers minutes apart; marked ended',
-      );
-      if (ended) {
-        const cleared = await deps.reminders.cancel(ended);
-        await deps.meetings.refreshCard(cleared);
-      }
-      return true;
-    } catch (err) {
-      deps.logger.warn({ err, meetId: record.meetId }, 'could not mark a meeting ended');
-      return false;
-    }
-  }
-
-  /** The user's meetings that have not ended, soonest first (reconciled when MegaMeeting answers). */
-  async listForUser(teamId: string, userId: string): Promise<ListItem[]> {
-    return (await this.listWithStatus(teamId, userId)).items;
-  }
-
-  /** `/meet list` as a message, with a note when MegaMeeting could not be asked. */
-  async listMessage(teamId: string, userId: string): Promise<{ text: string; blocks: KnownBlock[] }> {
-    const { items, stale } = await this.listWithStatus(teamId, userId);
-    const message = buildMeetingList(items);
-    if (!stale) return message;
-    const note =
-      "I couldn't check these with MegaMeeting right now, so this list may include meetings that have already ended.";
-    return {
-      text: `${message.text} ${note}`,
-      blocks: [
-        ...message.blocks,
-        { type: 'context', elements: [{ type: 'mrkdwn', text: `:warning: ${note}` }] },
-      ],
-    };
   }
 }
 

@@ -44,7 +44,27 @@ export interface ListItem {
  * `/meet list`: soonest first. Two blocks a meeting, so at most 23 fit in Slack's 50 blocks; action_ids carry the
  * meeting ID because Slack wants them unique within a message (listeners match on the prefix).
  */
-export function buildMeetingList(items: ListItem[]): { text: string; blocks: KnownBlock[] } {
+/** Why a list may be out of date: MegaMeeting could not be asked. */
+const STALE_LIST_NOTE =
+  "I couldn't check these with MegaMeeting right now, so this list may include meetings that have already ended.";
+
+/** `/meet list`; `stale` adds a note that MegaMeeting could not confirm the list. */
+export function buildMeetingList(
+  items: ListItem[],
+  opts: { stale?: boolean } = {},
+): { text: string; blocks: KnownBlock[] } {
+  const message = buildFreshMeetingList(items);
+  if (!opts.stale) return message;
+  return {
+    text: `${message.text} ${STALE_LIST_NOTE}`,
+    blocks: [
+      ...message.blocks,
+      { type: 'context', elements: [{ type: 'mrkdwn', text: `:warning: ${STALE_LIST_NOTE}` }] },
+    ],
+  };
+}
+
+function buildFreshMeetingList(items: ListItem[]): { text: string; blocks: KnownBlock[] } {
   if (items.length === 0) {
     const text =
       'You have no upcoming or live meetings. Start one with `/meet` or schedule one with `/meet schedule`.';

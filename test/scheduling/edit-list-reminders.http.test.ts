@@ -4,9 +4,10 @@
  * Slack's 120-day limit) — all through the real app over HTTP.
  */
 import type { ModalView } from '@slack/types';
-import { ABSENCE_CONFIRM_MS } from '../../src/services/scheduling.js';
+import { ABSENCE_CONFIRM_MS } from '../../src/services/meeting-list.js';
 import type { MeetingRecord } from '../../src/store/types.js';
 import { ACTIONS, SCHEDULE_IDS as I, VIEWS } from '../../src/views/ids.js';
+import { buildMeetingList } from '../../src/views/messages.js';
 import { eventually, startTestApp, type TestApp, type TestAppOptions } from '../app/harness.js';
 import { assertValidMessageBlocks, assertValidModal } from '../support/block-kit.js';
 import { ackBody, formValues, futureSlot, scheduleMetadata, W } from './helpers.js';
@@ -229,7 +230,8 @@ describe('/meet list', () => {
   test('MegaMeeting down: the store’s view, with a note that it may be stale', async () => {
     await schedule('Kept one', 5);
     t.emulator.state.injectFaults('status503', 20);
-    const message = await t.running.services.scheduling.listMessage(W.teamId, W.userId);
+    const { items, stale } = await t.running.services.meetingList.listWithStatus(W.teamId, W.userId);
+    const message = buildMeetingList(items, { stale });
     expect(JSON.stringify(message.blocks)).toContain('Kept one');
     expect(message.text).toMatch(/couldn't check these with MegaMeeting/);
     assertValidMessageBlocks(message.blocks);

@@ -6,7 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Emulator, startEmulator } from '../../emulator/index.js';
-import { ABSENCE_CONFIRM_MS } from '../../src/services/scheduling.js';
+import { ABSENCE_CONFIRM_MS } from '../../src/services/meeting-list.js';
 import { eventually, startTestApp, type TestApp } from '../app/harness.js';
 import { type ManualClock, manualClock } from '../recordings/setup.js';
 import { TEST_WORKSPACE } from '../support/slack-workspace.js';

@@ -4,7 +4,7 @@
  */
 import { jest } from '@jest/globals';
 import type { ModalView } from '@slack/types';
-import type { GuestSpec } from '../../src/services/guest-specs.js';
+import type { GuestSpec } from '../../src/domain/guest-spec.js';
 import type { MeetingRecord } from '../../src/store/types.js';
 import { instantToZonedParts } from '../../src/time/megameeting-time.js';
 import { SCHEDULE_IDS as I, VIEWS } from '../../src/views/ids.js';

@@ -2,18 +2,18 @@
  * The form validation alone, with a fixed clock: DST edges, far zones, the past-start grace, and the
  * createMeeting options each type sends.
  */
-import { type ScheduleForm, type SchedulingDeps, SchedulingService } from '../../src/services/scheduling.js';
+import { SchedulingService } from '../../src/services/scheduling.js';
 import { SCHEDULE_IDS as I } from '../../src/views/ids.js';
+import { type ScheduleForm, validateScheduleForm } from '../../src/views/schedule-form.js';
 import { formValues, scheduleMetadata } from './helpers.js';
 
 const NOW = new Date('2026-10-20T12:00:00Z');
-// Validation uses only the clock; the other dependencies are never reached.
-const service = new SchedulingService({ clock: { now: () => NOW } } as unknown as SchedulingDeps);
 
 function validate(over: Parameters<typeof formValues>[0]) {
-  return service.validateSchedule(
+  return validateScheduleForm(
     formValues({ title: 'Sync', zone: 'America/New_York', type: 'scheduled', ...over }),
     scheduleMetadata(),
+    NOW,
   );
 }
 function form(over: Parameters<typeof formValues>[0]): ScheduleForm {

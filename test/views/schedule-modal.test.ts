@@ -1,16 +1,18 @@
 import type { AnyBlock, InputBlock, ModalView } from '@slack/types';
 import { DEFAULT_GUEST_PERMISSIONS, DEFAULT_WEBINAR_OPTIONS } from '../../src/domain/meeting.js';
-import { nextHalfHour } from '../../src/services/scheduling.js';
 import { buildGuestManagerModal } from '../../src/views/guests.js';
 import { GUEST_IDS, SCHEDULE_IDS, VIEWS } from '../../src/views/ids.js';
 import {
-  buildEditModal,
-  buildScheduleModal,
   editMetadataSchema,
+  nextHalfHour,
   readMetadata,
   readScheduleState,
-  type ScheduleModalInput,
   scheduleMetadataSchema,
+} from '../../src/views/schedule-form.js';
+import {
+  buildEditModal,
+  buildScheduleModal,
+  type ScheduleModalInput,
 } from '../../src/views/schedule-modal.js';
 import { assertValidModal } from '../support/block-kit.js';
 import { stateValue } from '../support/slack-requests.js';

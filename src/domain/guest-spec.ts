@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { DEFAULT_GUEST_PERMISSIONS } from '../domain/meeting.js';
 import type { GuestPermission } from '../megameeting/types.js';
+import { DEFAULT_GUEST_PERMISSIONS } from './meeting.js';
 
 /**
  * Who to add as a verified guest, as chosen in the scheduling form or the guest manager. Shared by the
