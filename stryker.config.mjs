@@ -27,7 +27,16 @@ const SCOPES = {
     tests: ['test/slack/*.test.ts', 'test/app/http-security.test.ts', 'test/app/event-retries.http.test.ts'],
   },
   store: { mutate: ['src/store/**/*.ts'], tests: ['test/store/*.test.ts'] },
+  // The pure part of the store: database URLs (the rest needs the contract suite on SQLite and Postgres).
+  'store-url': { mutate: ['src/store/database-url.ts'], tests: ['test/store/database-url.test.ts'] },
   services: { mutate: ['src/services/**/*.ts'], tests: ['test/**/*.test.ts'] },
+  // The services' pure part with its unit tests (the rest is driven by the HTTP-level tests).
+  'user-messages': { mutate: ['src/services/user-messages.ts'], tests: ['test/unit/user-messages.test.ts'] },
+  // Secrets at rest and the multi-workspace configuration (issue #17: "later the install/encryption code").
+  secrets: {
+    mutate: ['src/secrets/**/*.ts', 'src/config/multi-workspace.ts'],
+    tests: ['test/secrets/*.test.ts', 'test/config/*.test.ts'],
+  },
 };
 
 const scopeName = process.env.MUTATION_SCOPE;
@@ -62,6 +71,8 @@ export default {
         'src/logger.ts',
         'src/config.ts',
         'src/megameeting/operations.ts',
+        'src/secrets/**/*.ts',
+        'src/config/multi-workspace.ts',
       ],
   // One incremental file per scope: a run only keeps the results of the files it mutated.
   incremental: true,

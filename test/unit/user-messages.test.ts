@@ -33,3 +33,59 @@ describe('userMessageFor', () => {
     expect(userMessageFor(new Error('secret internals'), 'post')).not.toContain('secret internals');
   });
 });
+
+describe('userMessageFor, word for word', () => {
+  test.each<[string, ConstructorParameters<typeof MegaMeetingError>[0]['code'], string]>([
+    [
+      'down',
+      'unavailable',
+      "MegaMeeting isn't answering right now, so I couldn't add the guest. Please try again in a minute.",
+    ],
+    [
+      'too slow',
+      'timeout',
+      "MegaMeeting didn't answer in time, so I can't tell whether I managed to add the guest. Please check in MegaMeeting before trying again.",
+    ],
+    [
+      'refusing the token',
+      'unauthorized',
+      "MegaMeeting refused the app's API token, so I couldn't add the guest. Ask your Slack admin to check MEGAMEETING_API_TOKEN.",
+    ],
+    ['forbidding it', 'forbidden', "MegaMeeting doesn't allow that, so I couldn't add the guest."],
+    ['not finding it', 'not_found', "MegaMeeting couldn't find that, so I couldn't add the guest."],
+    [
+      'refusing it without a reason',
+      'invalid_input',
+      "MegaMeeting refused the request, so I couldn't add the guest.",
+    ],
+    [
+      'answering something else',
+      'unexpected_response',
+      'MegaMeeting answered something unexpected, so I may not have managed to add the guest. Please check in MegaMeeting before trying again.',
+    ],
+  ])('MegaMeeting %s', (_label, code, expected) => {
+    expect(userMessageFor(mm(code), 'add the guest')).toBe(expected);
+  });
+
+  test("a refusal with MegaMeeting's reason quotes it, cut to 200 characters", () => {
+    expect(userMessageFor(mm('invalid_input', 'Email is not valid'), 'add the guest')).toBe(
+      "MegaMeeting refused the request, so I couldn't add the guest: Email is not valid",
+    );
+    const long = `${'a'.repeat(199)}bcd`;
+    expect(userMessageFor(mm('invalid_input', long), 'add the guest')).toBe(
+      `MegaMeeting refused the request, so I couldn't add the guest: ${'a'.repeat(199)}…`,
+    );
+  });
+
+  test('Slack refusals and anything else', () => {
+    expect(userMessageFor(new SlackCallError('views.open', 'expired_trigger_id'), 'open the form')).toBe(
+      "Slack refused a request (expired_trigger_id), so I couldn't open the form.",
+    );
+    expect(userMessageFor(new TypeError('x is undefined'), 'open the form')).toBe(
+      "Something went wrong and I couldn't open the form. Please try again; if it keeps happening, ask your admin to check the app's logs.",
+    );
+    expect(userMessageFor('a thrown string', 'open the form')).toMatch(
+      /^Something went wrong and I couldn't open the form\./,
+    );
+  });
+});
