@@ -10,8 +10,6 @@
 
 const SCOPES = {
   logger: { mutate: ['src/logger.ts'], tests: ['test/unit/logger.test.ts'] },
-  // isUnconfigured is tested in test/sandbox/start-up.test.ts, left out here: it spawns the app, and nearly every
-  // mutant of config.ts is static (the schema is a module constant), so it would run for each one.
   config: { mutate: ['src/config.ts'], tests: ['test/unit/config.test.ts'] },
   grammar: { mutate: ['src/commands/meet-grammar.ts'], tests: ['test/unit/meet-grammar.test.ts'] },
   commands: {

@@ -1,32 +1,12 @@
 /**
  * `npm start` chooses: no Slack and no MegaMeeting variable at all → the local sandbox; any one of them set → the
- * usual start-up rules (missing ones reported, nothing starts). Checked on the function and on the real process.
+ * usual start-up rules (missing ones reported, nothing starts). Checked on the real process here; the function
+ * itself in test/unit/config.test.ts.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CONNECTION_VARIABLES, isUnconfigured } from '../../src/config.js';
-
-describe('isUnconfigured', () => {
-  test('nothing set, or only variables that connect to nothing: the sandbox', () => {
-    expect(isUnconfigured({})).toBe(true);
-    expect(
-      isUnconfigured({ PORT: '3000', LOG_LEVEL: 'debug', DATABASE_URL: 'sqlite::memory:', HOME: '/root' }),
-    ).toBe(true);
-    // Empty values count as unset, as everywhere in the configuration.
-    expect(isUnconfigured({ SLACK_BOT_TOKEN: '', MEGAMEETING_URL: '  ' })).toBe(true);
-  });
-
-  test.each([...CONNECTION_VARIABLES])('%s set: a real deployment, never the sandbox', (name) => {
-    expect(isUnconfigured({ [name]: 'x' })).toBe(false);
-  });
-
-  test('any other SLACK_… or MEGAMEETING_… variable counts as set too', () => {
-    expect(isUnconfigured({ SLACK_SOMETHING_NEW: 'x' })).toBe(false);
-    expect(isUnconfigured({ MEGAMEETING_REGION: 'eu' })).toBe(false);
-  });
-});
 
 /** Runs src/main.ts (as `npm start` runs its build) with exactly `env` (plus PATH), collecting its output. */
 function run(env: Record<string, string>) {

@@ -1,4 +1,10 @@
-import { ConfigError, configSecrets, loadConfig } from '../../src/config.js';
+import {
+  CONNECTION_VARIABLES,
+  ConfigError,
+  configSecrets,
+  isUnconfigured,
+  loadConfig,
+} from '../../src/config.js';
 import { isValidTimeZone } from '../../src/time/tz.js';
 
 const minimal = {
@@ -264,5 +270,25 @@ describe('loadConfig', () => {
   test('configSecrets lists every secret the configuration holds', () => {
     const c = loadConfig({ ...minimal, SLACK_APP_TOKEN: 'xapp-1-abc', SLACK_SIGNING_SECRET: 'sig' });
     expect(configSecrets(c)).toEqual([c.slack.botToken, 'sig', 'xapp-1-abc', c.megameeting.apiToken]);
+  });
+});
+
+describe('isUnconfigured', () => {
+  test('nothing set, or only variables that connect to nothing: the sandbox', () => {
+    expect(isUnconfigured({})).toBe(true);
+    expect(
+      isUnconfigured({ PORT: '3000', LOG_LEVEL: 'debug', DATABASE_URL: 'sqlite::memory:', HOME: '/root' }),
+    ).toBe(true);
+    // Empty values count as unset, as everywhere in the configuration.
+    expect(isUnconfigured({ SLACK_BOT_TOKEN: '', MEGAMEETING_URL: '  ' })).toBe(true);
+  });
+
+  test.each([...CONNECTION_VARIABLES])('%s set: a real deployment, never the sandbox', (name) => {
+    expect(isUnconfigured({ [name]: 'x' })).toBe(false);
+  });
+
+  test('any other SLACK_… or MEGAMEETING_… variable counts as set too', () => {
+    expect(isUnconfigured({ SLACK_SOMETHING_NEW: 'x' })).toBe(false);
+    expect(isUnconfigured({ MEGAMEETING_REGION: 'eu' })).toBe(false);
   });
 });
