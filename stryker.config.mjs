@@ -16,10 +16,9 @@ const SCOPES = {
     mutate: ['src/commands/meet.ts'],
     tests: ['test/app/meet-command.test.ts', 'test/app/meet-command-replies.test.ts'],
   },
-  operations: {
-    mutate: ['src/megameeting/operations.ts'],
-    tests: ['test/megameeting/operations.test.ts', 'test/megameeting/client.stub.test.ts'],
-  },
+  // The client's tests (test/megameeting/client.stub.test.ts) also reach operations.ts, but their retry timings
+  // do not hold on a loaded machine, and the operations' own tests check every operation's text.
+  operations: { mutate: ['src/megameeting/operations.ts'], tests: ['test/megameeting/operations.test.ts'] },
   slack: {
     mutate: ['src/slack/**/*.ts'],
     tests: ['test/slack/*.test.ts', 'test/app/http-security.test.ts', 'test/app/event-retries.http.test.ts'],
