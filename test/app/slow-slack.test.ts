@@ -109,6 +109,26 @@ describe('the meeting card', () => {
   });
 });
 
+describe('ephemeral messages', () => {
+  test('chat.postEphemeral slow: shown once, not repeated and not turned into a DM; the failure is logged', async () => {
+    t = await startTestApp({ tuning: TUNING });
+    const app = t;
+    // The card is refused for sure, so the host is told privately; that ephemeral message's answer is lost.
+    app.slack.failNext('chat.postMessage', 'msg_too_long');
+    app.slack.delayNext('chat.postEphemeral', SLOW_MS);
+    await app.command('Told once');
+    await app.slack.waitForCall('chat.postEphemeral');
+    const logged = () => app.logs.some((l) => l.includes('an ephemeral message may have been shown'));
+    // Settled: the lost answer logged, or (what must not happen) a second ephemeral message.
+    await eventually(() => logged() || app.slack.calls('chat.postEphemeral').length > 1, 5000);
+    expect(app.slack.ephemeralMessages({ user: W.userId })).toHaveLength(1);
+    expect(app.slack.calls('chat.postEphemeral')).toHaveLength(1);
+    expect(app.slack.messagesIn(W.userId)).toHaveLength(0); // no DM instead
+    expect(logged()).toBe(true);
+    expect(app.logs.join('\n')).not.toContain('I created "Told once"');
+  });
+});
+
 describe('the channel reminder', () => {
   test('chat.scheduleMessage slow: the reminder is scheduled once (found in chat.scheduledMessages.list)', async () => {
     t = await startTestApp({ tuning: TUNING, env: { REMINDER_MINUTES: '5' } });
