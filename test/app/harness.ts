@@ -214,7 +214,8 @@ export { openStore };
 /** Polls `check` until it returns a value other than undefined/false (the app works after its ack). */
 export async function eventually<T>(
   check: () => Promise<T | undefined | false> | T | undefined | false,
-  timeoutMs = 5000,
+  // Generous: a condition met returns at once; only a failing test waits this long (a loaded CI machine).
+  timeoutMs = 15_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;

@@ -4,7 +4,6 @@ import { resolve } from 'node:path';
 import { afterEach, expect, test } from '@jest/globals';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const TSX = resolve(ROOT, 'node_modules/.bin/tsx');
 let child: ChildProcessWithoutNullStreams | undefined;
 
 afterEach(() => {
@@ -13,7 +12,9 @@ afterEach(() => {
 });
 
 function run(env: Record<string, string>) {
-  const proc = spawn(TSX, ['emulator/main.ts'], {
+  // Node itself with tsx's loader, not the tsx binary: tsx relays signals to a child process and, when the
+  // child's "I handle SIGINT" message is late (a loaded machine), exits 130 itself.
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'emulator/main.ts'], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
   });
