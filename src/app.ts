@@ -12,7 +12,7 @@ import { GuestsService } from './services/guests.js';
 import { IdentityService } from './services/identity.js';
 import { MeetingListService } from './services/meeting-list.js';
 import { MeetingsService } from './services/meetings.js';
-import { RecordingsPoller, RecordingsService } from './services/recordings.js';
+import { RecordingsPoller, RecordingsService } from './services/recordings/index.js';
 import { RemindersService } from './services/reminders.js';
 import { SchedulingService } from './services/scheduling.js';
 import { createBolt, describeSlackStartupError } from './slack/bolt-app.js';

@@ -21,7 +21,7 @@ import { createLogger } from '../../src/logger.js';
 import { MegaMeetingClient } from '../../src/megameeting/client.js';
 import type { MegaMeetingApi } from '../../src/megameeting/types.js';
 import { IdentityService } from '../../src/services/identity.js';
-import { RecordingsPoller, RecordingsService } from '../../src/services/recordings.js';
+import { RecordingsPoller, RecordingsService } from '../../src/services/recordings/index.js';
 import { createSlackWebClient, SlackGateway } from '../../src/slack/gateway.js';
 import { openStore } from '../../src/store/index.js';
 import type { Store } from '../../src/store/types.js';

@@ -6,7 +6,7 @@ import type { GuestsService } from '../services/guests.js';
 import type { IdentityService } from '../services/identity.js';
 import type { MeetingListService } from '../services/meeting-list.js';
 import type { MeetingsService } from '../services/meetings.js';
-import type { RecordingsService } from '../services/recordings.js';
+import type { RecordingsService } from '../services/recordings/index.js';
 import type { SchedulingService } from '../services/scheduling.js';
 import { userMessageFor } from '../services/user-messages.js';
 import type { SlackGateway } from '../slack/gateway.js';

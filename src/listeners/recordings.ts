@@ -1,6 +1,6 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { AppLogger } from '../logger.js';
-import type { RecordingsService } from '../services/recordings.js';
+import type { RecordingsService } from '../services/recordings/index.js';
 import { userMessageFor } from '../services/user-messages.js';
 import type { SlackGateway } from '../slack/gateway.js';
 import { ACTIONS, actionPattern } from '../views/ids.js';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { downloadUrl, playbackUrl } from '../../src/megameeting/urls.js';
-import { REMUX_STALL_MS, RecordingsPoller, RecordingsService } from '../../src/services/recordings.js';
+import { REMUX_STALL_MS, RecordingsPoller, RecordingsService } from '../../src/services/recordings/index.js';
 import { assertValidMessageBlocks } from '../support/block-kit.js';
 import {
   HOST,

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { type Emulator, startEmulator } from '../../emulator/index.js';
-import { DEFAULT_CLAIM_TTL_MS, RecordingsService } from '../../src/services/recordings.js';
+import { DEFAULT_CLAIM_TTL_MS, RecordingsService } from '../../src/services/recordings/index.js';
 import type { Store } from '../../src/store/types.js';
 import { HOST_EMAIL } from '../app/harness.js';
 import { createTestDatabase, type TestDatabase } from '../store/helpers.js';

@@ -3,7 +3,7 @@
  * MegaMeeting host login, and meetings/recordings seeded in the emulator.
  */
 import type { Emulator } from '../../emulator/index.js';
-import type { RecordingsPoller, RecordingsService } from '../../src/services/recordings.js';
+import type { RecordingsPoller, RecordingsService } from '../../src/services/recordings/index.js';
 import type { Store } from '../../src/store/types.js';
 import { startTestApp, type TestApp, type TestAppOptions } from '../app/harness.js';
 import { SlackStub, type StubCall } from '../support/slack-stub.js';

@@ -33,34 +33,32 @@
  * recording's `alId`. When there is none, the recording is not dropped (the user may be linked later): it is
  * logged once (`lastError = 'unmapped'`), re-checked every UNMAPPED_RECHECK_MS, and given up (`skipped`,
  * logged) when it is older than UNMAPPED_GIVE_UP_MS. Processing is still requested for it.
+ *
+ * Over 300 lines on purpose: a pass and its exactly-once announce share per-pass state (the Slack 429 pause,
+ * the claim sequence) that splitting the class would have to pass around. The poller is poller.ts, the
+ * lookups lookup.ts, "Try again" retry.ts and `/meet recordings` list.ts.
  */
 
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { RECORDING_FAILED_EVENT, RECORDING_READY_EVENT } from '../domain/recording.js';
-import { AppError } from '../errors.js';
-import type { AppLogger } from '../logger.js';
-import type { MegaMeetingApi, Recording } from '../megameeting/types.js';
-import { downloadUrl, playbackUrl } from '../megameeting/urls.js';
-import { SlackCallError, type SlackGateway } from '../slack/gateway.js';
-import { recordingMessageKey } from '../slack/message-keys.js';
-import type { MeetingRecord, RecordingRecord, RecordingState, Store, UserLink } from '../store/types.js';
-import { sleep } from '../util/async.js';
+import { RECORDING_FAILED_EVENT, RECORDING_READY_EVENT } from '../../domain/recording.js';
+import type { AppLogger } from '../../logger.js';
+import type { MegaMeetingApi, Recording } from '../../megameeting/types.js';
+import { SlackCallError, type SlackGateway } from '../../slack/gateway.js';
+import { recordingMessageKey } from '../../slack/message-keys.js';
+import type { RecordingRecord, RecordingState, Store } from '../../store/types.js';
+import { sleep } from '../../util/async.js';
 import {
   buildRecordingFailedMessage,
-  buildRecordingList,
   buildRecordingReadyMessage,
-  buildRecordingRetryingMessage,
-  type RecordingListItem,
-  type RecordingListStatus,
-  type RecordingMessageData,
   type SlackMessage,
-  titleFromPackage,
-} from '../views/recordings.js';
-import type { Clock } from './clock.js';
-import type { IdentityService } from './identity.js';
+} from '../../views/recordings.js';
+import type { Clock } from '../clock.js';
+import type { IdentityService } from '../identity.js';
+import { listRecordings } from './list.js';
+import { type Host, messageData, newPassCache, type PassCache, resolveHost } from './lookup.js';
+import { retryRemux } from './retry.js';
 
-export const POLLER_LEASE = 'recordings-poller';
 /** How long a notification claim lasts: far longer than one DM, short enough to recover from a crash. */
 export const DEFAULT_CLAIM_TTL_MS = 5 * 60_000;
 export const UNMAPPED_RECHECK_MS = 60 * 60_000;
@@ -71,7 +69,6 @@ const RETRY_MAX_MS = 6 * 60 * 60_000;
 /** How often one send waits through a Slack 429 before leaving the recording to the next tick. */
 const MAX_RATE_LIMIT_WAITS = 3;
 const FINISHED: ReadonlySet<RecordingState> = new Set(['notified', 'skipped']);
-const LIST_LIMIT = 20;
 /** A recording still `waiting` this long after startRemux is asked for again, up to MAX_REMUX_REQUESTS times. */
 export const REMUX_STALL_MS = 60 * 60_000;
 const MAX_REMUX_REQUESTS = 3;
@@ -130,19 +127,6 @@ function backoffMs(failures: number): number {
   return Math.min(RETRY_BASE_MS * 2 ** Math.max(0, failures - 1), RETRY_MAX_MS);
 }
 
-interface Host {
-  teamId: string | null;
-  slackUserId: string;
-}
-
-/** Per-pass caches: many recordings share a meeting or a host. */
-interface PassCache {
-  meetings: Map<string, MeetingRecord | null>;
-  links: Map<string, UserLink | null>;
-  /** Slack user → DM channel (conversations.open once per host per pass). */
-  dmChannels: Map<string, Promise<string>>;
-}
-
 /** Recordings: processing, ready DMs, `/meet recordings`. */
 export class RecordingsService {
   readonly instanceId: string;
@@ -164,8 +148,6 @@ export class RecordingsService {
     return this.deps.logger;
   }
 
-  // ----- one pass ------------------------------------------------------------------------------------------
-
   /**
    * One pass over MegaMeeting's recordings. Throws only when MegaMeeting (or the store snapshot) fails as a
    * whole; a failure with one recording is logged and counted, and the others go on.
@@ -178,7 +160,7 @@ export class RecordingsService {
     const anyOpen = remote.some((r) => !FINISHED.has(states.get(r.recId) as RecordingState));
     if (!anyOpen) return report;
     const open = new Map((await this.deps.store.listOpenRecordings()).map((r) => [r.recId, r]));
-    const cache: PassCache = { meetings: new Map(), links: new Map(), dmChannels: new Map() };
+    const cache = newPassCache();
     const todo = remote.filter((r) => {
       const state = states.get(r.recId);
       return state === undefined || !FINISHED.has(state);
@@ -221,7 +203,7 @@ export class RecordingsService {
     const { store, clock } = this.deps;
     let record = known;
     if (!record) {
-      const host = await this.resolveHost(rec, cache);
+      const host = await resolveHost(this.deps, rec, cache);
       const res = await store.upsertSeenRecording(
         {
           recId: rec.recId,
@@ -315,43 +297,6 @@ export class RecordingsService {
     return 'remuxRequested';
   }
 
-  /** The host: who created the meeting through the app, else the Slack user linked to the recording's alId. */
-  private async resolveHost(
-    rec: Pick<Recording, 'meetId' | 'alId'>,
-    cache?: PassCache,
-  ): Promise<Host | null> {
-    const { store, identity } = this.deps;
-    let meeting = cache?.meetings.get(rec.meetId);
-    if (meeting === undefined) {
-      meeting = await store.findMeetingByMeetId(rec.meetId);
-      cache?.meetings.set(rec.meetId, meeting);
-    }
-    if (meeting) return { teamId: meeting.teamId, slackUserId: meeting.hostSlackUserId };
-    let link = cache?.links.get(rec.alId);
-    if (link === undefined) {
-      link = await identity.slackUserForLogin(null, rec.alId);
-      cache?.links.set(rec.alId, link);
-    }
-    return link ? { teamId: link.teamId, slackUserId: link.slackUserId } : null;
-  }
-
-  private async messageData(rec: Recording, cache?: PassCache): Promise<RecordingMessageData> {
-    let meeting = cache?.meetings.get(rec.meetId);
-    if (meeting === undefined) {
-      meeting = await this.deps.store.findMeetingByMeetId(rec.meetId);
-      cache?.meetings.set(rec.meetId, meeting);
-    }
-    return {
-      recId: rec.recId,
-      meetId: rec.meetId,
-      title: meeting?.title ?? titleFromPackage(rec.recPackage, rec.meetId) ?? `Meeting ${rec.meetId}`,
-      recordedAt: rec.recCreateDateTime,
-      recordedAtRaw: rec.recCreateDateTimeRaw,
-      downloadUrl: downloadUrl(this.deps.megameetingUrl, rec.recPackage),
-      playUrl: playbackUrl(this.deps.megameetingUrl, rec.recPlay),
-    };
-  }
-
   /** Claim → (history check) → DM → mark. See the comment at the top of this file. */
   private async announce(
     rec: Recording,
@@ -364,7 +309,7 @@ export class RecordingsService {
       ? { teamId: record.teamId, slackUserId: record.hostSlackUserId }
       : null;
     if (!host) {
-      host = await this.resolveHost(rec, cache);
+      host = await resolveHost(this.deps, rec, cache);
       if (!host) return this.unmapped(rec, record);
       await store.updateRecording(
         rec.recId,
@@ -402,7 +347,7 @@ export class RecordingsService {
         recovered = delivery !== null;
       }
       if (!delivery) {
-        const data = await this.messageData(rec, cache);
+        const data = await messageData(this.deps, rec, cache);
         const content =
           kind === 'ready' ? buildRecordingReadyMessage(data) : buildRecordingFailedMessage(data);
         const message = { ...content, metadata: { event_type: event, event_payload: payload } };
@@ -563,269 +508,16 @@ export class RecordingsService {
     }
   }
 
-  // ----- "Try again" ---------------------------------------------------------------------------------------
-
   /**
    * Requests processing again (the failed DM's button). Only the host may; the recording must have failed.
-   * Returns the message that replaces the failed DM.
+   * Returns the message that replaces the failed DM (retry.ts).
    */
-  async retryRemux(teamId: string, userId: string, recId: string): Promise<SlackMessage> {
-    const { store, clock, megameeting } = this.deps;
-    const record = await store.getRecording(recId);
-    if (!record) throw new AppError('not_found', "I don't know that recording.");
-    if (record.hostSlackUserId !== userId || (record.teamId !== null && record.teamId !== teamId)) {
-      throw new AppError('not_allowed', 'Only the host of this recording can request its processing again.');
-    }
-    const already = new AppError(
-      'invalid_input',
-      "Processing of this recording was already requested again. I'll DM you when it's ready.",
-    );
-    if (record.state === 'remux_requested') throw already;
-    if (record.state !== 'failed') {
-      throw new AppError(
-        'invalid_input',
-        'This recording is not in a failed state, so there is nothing to try again.',
-      );
-    }
-    // Claim before asking: of two presses (a double click, two replicas) exactly one sends startRemux.
-    const seen = { state: record.state, attempts: record.attempts };
-    if (!(await store.claimRemuxRequest(recId, seen, clock.now()))) throw already;
-    let remote: Recording | undefined;
-    try {
-      remote = (await megameeting.recordings()).find((r) => r.recId === recId);
-      if (!remote) throw new AppError('not_found', 'MegaMeeting no longer has this recording.');
-      await megameeting.startRemux({
-        accountId: remote.accId,
-        loginId: remote.alId,
-        meetId: remote.meetId,
-        recordingId: recId,
-      });
-    } catch (err) {
-      // Give the claim back so that the host can press again.
-      const code = (err as { code?: string }).code ?? 'error';
-      await store
-        .releaseRemuxRequest(
-          recId,
-          record.attempts + 1,
-          { state: 'failed', lastError: `remux_${code}`, nextAttemptAt: null },
-          clock.now(),
-        )
-        .catch((e) => this.log.error({ err: e, recId }, 'could not give back the processing claim'));
-      throw err;
-    }
-    this.log.info({ recId, userId }, 'processing requested again by the host');
-    return buildRecordingRetryingMessage(await this.messageData(remote));
+  retryRemux(teamId: string, userId: string, recId: string): Promise<SlackMessage> {
+    return retryRemux(this.deps, teamId, userId, recId);
   }
 
-  // ----- `/meet recordings` --------------------------------------------------------------------------------
-
-  /** The user's recent recordings with buttons (ready ones) or their processing state. */
-  async listForUser(teamId: string, userId: string): Promise<SlackMessage> {
-    const { store, identity } = this.deps;
-    const { loginId } = await identity.resolveHost(teamId, userId);
-    const mine = await store.listRecordingsByHost(teamId, userId, 200);
-    const hostOf = new Set(mine.map((r) => r.recId));
-    const byId = new Map(mine.map((r) => [r.recId, r]));
-    const remote = (await this.deps.megameeting.recordings())
-      .filter((r) => r.alId === loginId || hostOf.has(r.recId))
-      .sort((a, b) => (b.recCreateDateTime?.getTime() ?? 0) - (a.recCreateDateTime?.getTime() ?? 0));
-    const cache: PassCache = { meetings: new Map(), links: new Map(), dmChannels: new Map() };
-    const items: RecordingListItem[] = [];
-    for (const rec of remote.slice(0, LIST_LIMIT)) {
-      const stored = byId.get(rec.recId) ?? (await store.getRecording(rec.recId));
-      const status: RecordingListStatus =
-        rec.remuxStatus === 'completed'
-          ? 'ready'
-          : rec.remuxStatus === 'failed'
-            ? 'failed'
-            : rec.remuxStatus === 'processing' || stored?.state === 'remux_requested'
-              ? 'processing'
-              : rec.remuxStatus === 'waiting'
-                ? 'waiting'
-                : 'unknown';
-      items.push({
-        ...(await this.messageData(rec, cache)),
-        status,
-        // The button needs our record of the failure (it resets it); the poller writes it on its next tick.
-        canRetry: status === 'failed' && stored?.state === 'failed' && stored.hostSlackUserId === userId,
-      });
-    }
-    const message = buildRecordingList(items);
-    if (remote.length > LIST_LIMIT) message.text += ` Showing the ${LIST_LIMIT} most recent.`;
-    return message;
-  }
-}
-
-// ---------------------------------------------------------------------------------------------------------
-
-export interface PollerDeps {
-  recordings: RecordingsService;
-  store: Store;
-  logger: AppLogger;
-  clock: Clock;
-  intervalSeconds: number;
-  /** Longest pause after repeated MegaMeeting failures; default 15 minutes (or 10 intervals if longer). */
-  maxBackoffSeconds?: number;
-}
-
-export type TickStatus =
-  | 'ok'
-  | 'busy'
-  | 'stopped'
-  | 'not_leader'
-  | 'backoff'
-  | 'megameeting_failed'
-  | 'error';
-
-export interface TickReport extends Partial<ProcessReport> {
-  status: TickStatus;
-  durationMs: number;
-  /** Consecutive failed ticks after this one. */
-  failures: number;
-  /** Earliest time the next MegaMeeting read happens (backoff), or null. */
-  backoffUntil: Date | null;
-}
-
-/**
- * Runs RecordingsService.processOnce every interval, on one replica at a time (a store lease), never
- * overlapping itself, backing off exponentially (capped) while MegaMeeting fails. `tick()` is public so tests
- * drive it with an injected clock; `start()` schedules it with setTimeout.
- */
-export class RecordingsPoller {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<TickReport> | null = null;
-  private stopped = false;
-  private failures = 0;
-  private backoffUntil: Date | null = null;
-  private lastLeaseAt = 0;
-
-  constructor(private readonly deps: PollerDeps) {}
-
-  get intervalMs(): number {
-    return Math.max(1, this.deps.intervalSeconds) * 1000;
-  }
-
-  /** The lease outlives a couple of intervals, so a dead holder is replaced within ~2.5 intervals. */
-  get leaseTtlMs(): number {
-    return Math.max(Math.round(this.intervalMs * 2.5), 5000);
-  }
-
-  get maxBackoffMs(): number {
-    return (this.deps.maxBackoffSeconds ?? Math.max(15 * 60, 10 * this.deps.intervalSeconds)) * 1000;
-  }
-
-  /** Consecutive failed ticks (observable backoff). */
-  get consecutiveFailures(): number {
-    return this.failures;
-  }
-
-  get nextMegaMeetingReadAt(): Date | null {
-    return this.backoffUntil;
-  }
-
-  start(): void {
-    if (this.timer || this.deps.intervalSeconds <= 0) return;
-    this.stopped = false;
-    // The timer keeps a fixed rhythm (each tick renews the lease); backoff is decided inside tick().
-    const schedule = (delayMs: number) => {
-      this.timer = setTimeout(async () => {
-        await this.tick().catch((err) => this.deps.logger.error({ err }, 'recordings poller tick crashed'));
-        if (!this.stopped) schedule(this.intervalMs);
-      }, delayMs);
-      this.timer.unref?.();
-    };
-    schedule(Math.min(1000, this.intervalMs));
-    this.deps.logger.info(
-      { intervalSeconds: this.deps.intervalSeconds, instanceId: this.deps.recordings.instanceId },
-      'recordings poller started',
-    );
-  }
-
-  /** Stops scheduling, waits for the tick in progress, and gives the lease back. */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    if (this.running) await this.running.catch(() => undefined);
-    await this.deps.store
-      .releaseLease(POLLER_LEASE, this.deps.recordings.instanceId)
-      .catch((err) => this.deps.logger.warn({ err }, 'could not release the recordings poller lease'));
-  }
-
-  /** One tick. A tick already in progress makes this return `busy` at once (never two at a time). */
-  async tick(): Promise<TickReport> {
-    if (this.running) return this.report('busy', 0);
-    if (this.stopped) return this.report('stopped', 0);
-    this.running = this.runTick();
-    try {
-      return await this.running;
-    } finally {
-      this.running = null;
-    }
-  }
-
-  private report(status: TickStatus, durationMs: number, extra: Partial<ProcessReport> = {}): TickReport {
-    return { status, durationMs, failures: this.failures, backoffUntil: this.backoffUntil, ...extra };
-  }
-
-  private async renewLease(): Promise<boolean> {
-    const { store, clock, recordings } = this.deps;
-    const ok = await store.acquireLease(POLLER_LEASE, recordings.instanceId, this.leaseTtlMs, clock.now());
-    if (ok) this.lastLeaseAt = clock.now().getTime();
-    return ok;
-  }
-
-  private async runTick(): Promise<TickReport> {
-    const { clock, logger, recordings } = this.deps;
-    const started = performance.now();
-    const elapsed = () => Math.round(performance.now() - started);
-    let leader: boolean;
-    try {
-      leader = await this.renewLease();
-    } catch (err) {
-      logger.warn({ err }, 'recordings tick skipped: the store is unavailable');
-      return this.report('error', elapsed());
-    }
-    if (!leader) {
-      logger.debug('recordings tick skipped: another replica holds the poller lease');
-      return this.report('not_leader', elapsed());
-    }
-    const now = clock.now();
-    if (this.backoffUntil && now.getTime() < this.backoffUntil.getTime()) {
-      return this.report('backoff', elapsed());
-    }
-    // Long passes renew the lease before DMs so that it cannot lapse mid-pass.
-    const stillLeader = async () => {
-      if (clock.now().getTime() - this.lastLeaseAt < this.leaseTtlMs / 3) return true;
-      return this.renewLease().catch(() => false);
-    };
-    try {
-      const result = await recordings.processOnce(stillLeader);
-      if (this.failures > 0)
-        logger.info({ afterFailures: this.failures }, 'MegaMeeting recordings readable again');
-      this.failures = 0;
-      this.backoffUntil = null;
-      const report = this.report('ok', elapsed(), result);
-      const busy =
-        result.added +
-        result.remuxRequested +
-        result.notifiedReady +
-        result.notifiedFailed +
-        result.recovered;
-      if (busy > 0 || result.errors > 0)
-        logger.info({ ...result, durationMs: report.durationMs }, 'recordings tick');
-      else logger.debug({ ...result, durationMs: report.durationMs }, 'recordings tick');
-      return report;
-    } catch (err) {
-      this.failures++;
-      const delay = Math.min(this.intervalMs * 2 ** this.failures, this.maxBackoffMs);
-      this.backoffUntil = new Date(clock.now().getTime() + delay);
-      const code = (err as { code?: string }).code;
-      logger.warn(
-        { err, code, failures: this.failures, backoffSeconds: Math.round(delay / 1000) },
-        'recordings tick skipped: MegaMeeting recordings could not be read; backing off',
-      );
-      return this.report('megameeting_failed', elapsed());
-    }
+  /** `/meet recordings` (list.ts). */
+  listForUser(teamId: string, userId: string): Promise<SlackMessage> {
+    return listRecordings(this.deps, teamId, userId);
   }
 }
