@@ -19,19 +19,23 @@ import {
 import type pg from 'pg';
 import { parseDatabaseUrl, redactDatabaseUrl } from './database-url.js';
 import { describeError, isUniqueViolation, type StoreLogger, StoreOpenError } from './errors.js';
+import { IntentTable } from './intents.js';
 import { type MigrateOptions, type MigrationResult, type MigrationTarget, migrate } from './migrations.js';
 import type { Database, GuestsTable, MeetingsTable, RecordingsTable, UserLinksTable } from './schema.js';
 import {
   type CardDelivery,
   type GuestRecord,
   type GuestRole,
+  type IntentPatch,
   type Lease,
   type LinkSource,
+  type MeetingIntent,
   type MeetingKind,
   type MeetingPatch,
   type MeetingRecord,
   type MeetingStatus,
   type NewMeeting,
+  type NewMeetingIntent,
   type NewRecording,
   type RecordingPatch,
   type RecordingRecord,
@@ -297,10 +301,12 @@ class KyselyStore implements Store {
   readonly dialect: 'sqlite' | 'postgres';
   private readonly db: Kysely<Database>;
   private closing: Promise<void> | null = null;
+  private readonly intents: IntentTable;
 
   constructor(private readonly conn: Connection) {
     this.dialect = conn.target.dialect;
     this.db = conn.target.db;
+    this.intents = new IntentTable(this.db);
   }
 
   // --- User links -----------------------------------------------------------------------------------------
@@ -917,6 +923,36 @@ class KyselyStore implements Store {
       .where('expires_at', '<=', toMs(now))
       .executeTakeFirst();
     return Number(result.numDeletedRows);
+  }
+
+  // --- Meeting intents (intents.ts) -----------------------------------------------------------------------
+
+  insertIntent(intent: NewMeetingIntent, holder: string, ttlMs: number, now: Date): Promise<MeetingIntent> {
+    return this.intents.insert(intent, holder, ttlMs, now);
+  }
+
+  getIntent(id: string): Promise<MeetingIntent | null> {
+    return this.intents.get(id);
+  }
+
+  updateIntent(id: string, holder: string, patch: IntentPatch, now: Date): Promise<MeetingIntent | null> {
+    return this.intents.update(id, holder, patch, now);
+  }
+
+  claimIntent(id: string, holder: string, ttlMs: number, now: Date): Promise<boolean> {
+    return this.intents.claim(id, holder, ttlMs, now);
+  }
+
+  releaseIntent(id: string, holder: string, now: Date): Promise<void> {
+    return this.intents.release(id, holder, now);
+  }
+
+  listRecoverableIntents(now: Date, limit: number): Promise<MeetingIntent[]> {
+    return this.intents.listRecoverable(now, limit);
+  }
+
+  pruneIntents(before: Date): Promise<number> {
+    return this.intents.prune(before);
   }
 
   /** Idempotent. */

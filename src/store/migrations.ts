@@ -176,6 +176,39 @@ export const MIGRATIONS: readonly Migration[] = [
       db.schema.createIndex('slack_events_expires_idx').on('slack_events').column('expires_at').compile(),
     ],
   },
+  {
+    version: 4,
+    name: 'meeting intents (crash recovery)',
+    statements: (db) => [
+      db.schema
+        .createTable('meeting_intents')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('team_id', 'text', (c) => c.notNull())
+        .addColumn('channel_id', 'text')
+        .addColumn('user_id', 'text', (c) => c.notNull())
+        .addColumn('meeting_name', 'text', (c) => c.notNull())
+        .addColumn('request', 'text', (c) => c.notNull())
+        .addColumn('response_url', 'text')
+        .addColumn('before_ids', 'text')
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('meet_id', 'text')
+        .addColumn('message_channel', 'text')
+        .addColumn('message_ts', 'text')
+        .addColumn('claimed_by', 'text')
+        .addColumn('claim_expires_at', 'bigint')
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('outcome', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .compile(),
+      // The recovery sweep: unfinished intents whose claim has lapsed.
+      db.schema
+        .createIndex('meeting_intents_state_idx')
+        .on('meeting_intents')
+        .columns(['state', 'claim_expires_at'])
+        .compile(),
+    ],
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = Math.max(...MIGRATIONS.map((m) => m.version));

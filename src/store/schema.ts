@@ -93,6 +93,30 @@ export interface SlackEventsTable {
   expires_at: EpochMs;
 }
 
+/** A meeting creation in progress (or finished), written before createMeeting: what crash recovery reads. */
+export interface MeetingIntentsTable {
+  id: string;
+  team_id: string;
+  channel_id: string | null;
+  user_id: string;
+  meeting_name: string;
+  /** JSON: the resolved request (see IntentRequest in types.ts). */
+  request: string;
+  response_url: string | null;
+  /** JSON: string[] of meeting IDs listed just before createMeeting, or null when they could not be read. */
+  before_ids: string | null;
+  state: string;
+  meet_id: string | null;
+  message_channel: string | null;
+  message_ts: string | null;
+  claimed_by: string | null;
+  claim_expires_at: EpochMs | null;
+  attempts: number;
+  outcome: string | null;
+  created_at: EpochMs;
+  updated_at: EpochMs;
+}
+
 export interface SchemaMigrationsTable {
   version: number;
   name: string;
@@ -106,5 +130,6 @@ export interface Database {
   recordings: RecordingsTable;
   leases: LeasesTable;
   slack_events: SlackEventsTable;
+  meeting_intents: MeetingIntentsTable;
   schema_migrations: SchemaMigrationsTable;
 }

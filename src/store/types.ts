@@ -155,6 +155,65 @@ export interface Lease {
   expiresAt: Date;
 }
 
+/**
+ * Where a meeting creation stands (see MeetingIntent): `creating` (recorded, createMeeting may be in flight),
+ * `created` (the meetId is known), `posting` (the card post may be in flight), `posted` (its ts is stored), and
+ * the finished states `done` and `failed` (the user was told it did not complete).
+ */
+export type IntentState = 'creating' | 'created' | 'posting' | 'posted' | 'done' | 'failed';
+export const FINISHED_INTENT_STATES: readonly IntentState[] = ['done', 'failed'];
+
+/** What a meeting creation needs to be finished by another process: the request as resolved before the create. */
+export interface IntentRequest {
+  kind: MeetingKind;
+  hostLoginId: string;
+  /** ISO-8601 UTC. */
+  startAt: string;
+  endAt: string | null;
+  timeZone: string;
+  options: Record<string, boolean>;
+  invitees: string[];
+}
+
+/**
+ * A meeting creation recorded in the store before createMeeting and updated at every step, so that a crash at
+ * any point leaves enough to finish it (or tell the user) from any replica. Claimed like recordings.
+ */
+export interface MeetingIntent {
+  id: string;
+  teamId: string;
+  channelId: string | null;
+  /** The Slack user who asked (the host). */
+  userId: string;
+  meetingName: string;
+  request: IntentRequest;
+  /** The command's response_url (Slack accepts posts to it for 30 minutes), if any. */
+  responseUrl: string | null;
+  /** Meeting IDs MegaMeeting listed just before createMeeting (null: could not list). */
+  beforeIds: string[] | null;
+  state: IntentState;
+  meetId: string | null;
+  messageChannel: string | null;
+  messageTs: string | null;
+  claimedBy: string | null;
+  claimExpiresAt: Date | null;
+  /** How many times recovery took it up. */
+  attempts: number;
+  /** A short machine word for how it ended (e.g. 'posted', 'recovered', 'not_created', 'unknown'). */
+  outcome: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type NewMeetingIntent = Pick<
+  MeetingIntent,
+  'id' | 'teamId' | 'channelId' | 'userId' | 'meetingName' | 'request' | 'responseUrl' | 'beforeIds'
+>;
+
+export type IntentPatch = Partial<
+  Pick<MeetingIntent, 'state' | 'meetId' | 'messageChannel' | 'messageTs' | 'outcome' | 'attempts'>
+>;
+
 export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
 
@@ -266,6 +325,26 @@ export interface Store {
   releaseSlackEvent(eventId: string, holder: string): Promise<void>;
   /** Delete records that expired before `now`; returns how many went. */
   pruneSlackEvents(now: Date): Promise<number>;
+
+  // Meeting intents (crash recovery of meeting creation)
+  /** Records a new intent in state `creating`, claimed by `holder` until `now + ttlMs`. */
+  insertIntent(intent: NewMeetingIntent, holder: string, ttlMs: number, now: Date): Promise<MeetingIntent>;
+  getIntent(id: string): Promise<MeetingIntent | null>;
+  /**
+   * Applies `patch` only while `holder` holds the claim (even expired, as long as nobody took it over); a
+   * finished state clears the claim. Null when the claim was lost (or the intent is unknown).
+   */
+  updateIntent(id: string, holder: string, patch: IntentPatch, now: Date): Promise<MeetingIntent | null>;
+  /**
+   * Claim (or, for its holder, renew) an unfinished intent until `now + ttlMs`: when unclaimed, expired, or
+   * already `holder`'s. Exactly one of concurrent callers wins; finished intents are never claimed.
+   */
+  claimIntent(id: string, holder: string, ttlMs: number, now: Date): Promise<boolean>;
+  releaseIntent(id: string, holder: string, now: Date): Promise<void>;
+  /** Unfinished intents nobody holds (unclaimed or claim expired at `now`), oldest first. */
+  listRecoverableIntents(now: Date, limit: number): Promise<MeetingIntent[]>;
+  /** Deletes finished intents last updated before `before`; returns how many went. */
+  pruneIntents(before: Date): Promise<number>;
 
   close(): Promise<void>;
 }

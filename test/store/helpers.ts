@@ -76,7 +76,15 @@ export async function openTestStore(dialect: TestDialect = 'sqlite'): Promise<Te
   };
 }
 
-const DATA_TABLES = ['user_links', 'meetings', 'guests', 'recordings', 'leases', 'slack_events'] as const;
+const DATA_TABLES = [
+  'user_links',
+  'meetings',
+  'guests',
+  'recordings',
+  'leases',
+  'slack_events',
+  'meeting_intents',
+] as const;
 
 /** Empties every data table (keeps the schema and schema_migrations). */
 export async function resetTestStore(db: Pick<TestDatabase, 'url'>): Promise<void> {

@@ -1,0 +1,168 @@
+/**
+ * The meeting_intents table: meeting creations recorded before createMeeting, for crash recovery (README.md,
+ * "Reliability"). Each operation is one SQL statement; claims follow the recordings' conditional UPDATE, so
+ * among concurrent claimers on either engine exactly one wins.
+ */
+import type { Kysely, Selectable, UpdateObject } from 'kysely';
+import type { Database, MeetingIntentsTable } from './schema.js';
+import {
+  FINISHED_INTENT_STATES,
+  type IntentPatch,
+  type IntentRequest,
+  type IntentState,
+  type MeetingIntent,
+  type NewMeetingIntent,
+} from './types.js';
+
+const FINISHED = [...FINISHED_INTENT_STATES];
+
+function positiveTtl(ttlMs: number): number {
+  if (!Number.isFinite(ttlMs) || ttlMs <= 0)
+    throw new RangeError(`store: ttlMs must be a positive number, got ${ttlMs}`);
+  return Math.round(ttlMs);
+}
+
+function rowToIntent(r: Selectable<MeetingIntentsTable>): MeetingIntent {
+  return {
+    id: r.id,
+    teamId: r.team_id,
+    channelId: r.channel_id,
+    userId: r.user_id,
+    meetingName: r.meeting_name,
+    request: JSON.parse(r.request) as IntentRequest,
+    responseUrl: r.response_url,
+    beforeIds: r.before_ids === null ? null : (JSON.parse(r.before_ids) as string[]),
+    state: r.state as IntentState,
+    meetId: r.meet_id,
+    messageChannel: r.message_channel,
+    messageTs: r.message_ts,
+    claimedBy: r.claimed_by,
+    claimExpiresAt: r.claim_expires_at == null ? null : new Date(Number(r.claim_expires_at)),
+    attempts: Number(r.attempts),
+    outcome: r.outcome,
+    createdAt: new Date(Number(r.created_at)),
+    updatedAt: new Date(Number(r.updated_at)),
+  };
+}
+
+export class IntentTable {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async insert(intent: NewMeetingIntent, holder: string, ttlMs: number, now: Date): Promise<MeetingIntent> {
+    const nowMs = now.getTime();
+    const row = await this.db
+      .insertInto('meeting_intents')
+      .values({
+        id: intent.id,
+        team_id: intent.teamId,
+        channel_id: intent.channelId,
+        user_id: intent.userId,
+        meeting_name: intent.meetingName,
+        request: JSON.stringify(intent.request),
+        response_url: intent.responseUrl,
+        before_ids: intent.beforeIds === null ? null : JSON.stringify(intent.beforeIds),
+        state: 'creating',
+        meet_id: null,
+        message_channel: null,
+        message_ts: null,
+        claimed_by: holder,
+        claim_expires_at: nowMs + positiveTtl(ttlMs),
+        attempts: 0,
+        outcome: null,
+        created_at: nowMs,
+        updated_at: nowMs,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return rowToIntent(row);
+  }
+
+  async get(id: string): Promise<MeetingIntent | null> {
+    const row = await this.db
+      .selectFrom('meeting_intents')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row ? rowToIntent(row) : null;
+  }
+
+  async update(id: string, holder: string, patch: IntentPatch, now: Date): Promise<MeetingIntent | null> {
+    const set: UpdateObject<Database, 'meeting_intents'> = { updated_at: now.getTime() };
+    if (patch.state !== undefined) set.state = patch.state;
+    if (patch.meetId !== undefined) set.meet_id = patch.meetId;
+    if (patch.messageChannel !== undefined) set.message_channel = patch.messageChannel;
+    if (patch.messageTs !== undefined) set.message_ts = patch.messageTs;
+    if (patch.outcome !== undefined) set.outcome = patch.outcome;
+    if (patch.attempts !== undefined) set.attempts = patch.attempts;
+    if (patch.state !== undefined && FINISHED.includes(patch.state)) {
+      set.claimed_by = null;
+      set.claim_expires_at = null;
+    }
+    const row = await this.db
+      .updateTable('meeting_intents')
+      .set(set)
+      .where('id', '=', id)
+      .where('claimed_by', '=', holder)
+      .where('state', 'not in', FINISHED)
+      .returningAll()
+      .executeTakeFirst();
+    return row ? rowToIntent(row) : null;
+  }
+
+  async claim(id: string, holder: string, ttlMs: number, now: Date): Promise<boolean> {
+    const nowMs = now.getTime();
+    const res = await this.db
+      .updateTable('meeting_intents')
+      .set({ claimed_by: holder, claim_expires_at: nowMs + positiveTtl(ttlMs), updated_at: nowMs })
+      .where('id', '=', id)
+      .where('state', 'not in', FINISHED)
+      .where((eb) =>
+        eb.or([
+          eb('claimed_by', 'is', null),
+          eb('claim_expires_at', 'is', null),
+          eb('claim_expires_at', '<=', nowMs),
+          eb('claimed_by', '=', holder),
+        ]),
+      )
+      .executeTakeFirst();
+    return res.numUpdatedRows === 1n;
+  }
+
+  async release(id: string, holder: string, now: Date): Promise<void> {
+    await this.db
+      .updateTable('meeting_intents')
+      .set({ claimed_by: null, claim_expires_at: null, updated_at: now.getTime() })
+      .where('id', '=', id)
+      .where('claimed_by', '=', holder)
+      .execute();
+  }
+
+  async listRecoverable(now: Date, limit: number): Promise<MeetingIntent[]> {
+    const nowMs = now.getTime();
+    const rows = await this.db
+      .selectFrom('meeting_intents')
+      .selectAll()
+      .where('state', 'not in', FINISHED)
+      .where((eb) =>
+        eb.or([
+          eb('claimed_by', 'is', null),
+          eb('claim_expires_at', 'is', null),
+          eb('claim_expires_at', '<=', nowMs),
+        ]),
+      )
+      .orderBy('created_at')
+      .orderBy('id')
+      .limit(Math.max(0, Math.floor(limit)))
+      .execute();
+    return rows.map(rowToIntent);
+  }
+
+  async prune(before: Date): Promise<number> {
+    const res = await this.db
+      .deleteFrom('meeting_intents')
+      .where('state', 'in', FINISHED)
+      .where('updated_at', '<', before.getTime())
+      .executeTakeFirst();
+    return Number(res.numDeletedRows);
+  }
+}

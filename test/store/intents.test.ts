@@ -1,0 +1,134 @@
+/** The meeting_intents part of the store, on both engines: recording, updates under a claim, and claim races. */
+import { openStore } from '../../src/store/index.js';
+import type { NewMeetingIntent, Store } from '../../src/store/types.js';
+import { createTestDatabase, resetTestStore, type TestDatabase, type TestDialect } from './helpers.js';
+
+const DIALECTS: TestDialect[] = ['sqlite', 'postgres'];
+const T0 = new Date('2026-03-01T10:00:00Z');
+const at = (ms: number) => new Date(T0.getTime() + ms);
+
+function intent(over: Partial<NewMeetingIntent> = {}): NewMeetingIntent {
+  return {
+    id: 'i-1',
+    teamId: 'T1',
+    channelId: 'C1',
+    userId: 'U1',
+    meetingName: 'Weekly sync',
+    request: {
+      kind: 'instant',
+      hostLoginId: 'L1',
+      startAt: T0.toISOString(),
+      endAt: at(3_600_000).toISOString(),
+      timeZone: 'Europe/Paris',
+      options: { requireVerification: false },
+      invitees: ['U2'],
+    },
+    responseUrl: 'https://hooks.slack.com/commands/T1/1/abc',
+    beforeIds: ['100', '101'],
+    ...over,
+  };
+}
+
+describe.each(DIALECTS)('meeting intents on %s', (dialect) => {
+  let db: TestDatabase;
+  let store: Store;
+  let other: Store;
+
+  beforeAll(async () => {
+    db = await createTestDatabase(dialect);
+    store = await openStore(db.url);
+    other = await openStore(db.url);
+  });
+  afterAll(async () => {
+    await store?.close();
+    await other?.close();
+    await db?.drop();
+  });
+  beforeEach(async () => {
+    await resetTestStore(db);
+  });
+
+  test('an intent is recorded whole, claimed by its writer, and read back by another instance', async () => {
+    const written = await store.insertIntent(intent(), 'A', 20_000, T0);
+    const read = await other.getIntent('i-1');
+    expect(read).toEqual(written);
+    expect(read).toMatchObject({
+      state: 'creating',
+      meetId: null,
+      messageTs: null,
+      claimedBy: 'A',
+      claimExpiresAt: at(20_000),
+      beforeIds: ['100', '101'],
+      request: { kind: 'instant', invitees: ['U2'], options: { requireVerification: false } },
+      responseUrl: 'https://hooks.slack.com/commands/T1/1/abc',
+      createdAt: T0,
+    });
+    const noSnapshot = await store.insertIntent(intent({ id: 'i-2', beforeIds: null }), 'A', 20_000, T0);
+    expect(noSnapshot.beforeIds).toBeNull();
+  });
+
+  test('only the holder updates it, even after its claim expired, until someone takes it over', async () => {
+    await store.insertIntent(intent(), 'A', 1_000, T0);
+    expect(await store.updateIntent('i-1', 'B', { state: 'created', meetId: '200' }, at(10))).toBeNull();
+    const updated = await store.updateIntent('i-1', 'A', { state: 'created', meetId: '200' }, at(5_000));
+    expect(updated).toMatchObject({ state: 'created', meetId: '200', updatedAt: at(5_000) });
+    expect(await other.claimIntent('i-1', 'B', 20_000, at(6_000))).toBe(true);
+    expect(await store.updateIntent('i-1', 'A', { state: 'posting' }, at(6_001))).toBeNull();
+    expect((await store.getIntent('i-1'))?.state).toBe('created');
+  });
+
+  test('a finished intent clears its claim and is never claimed, listed or updated again', async () => {
+    await store.insertIntent(intent(), 'A', 1_000, T0);
+    const done = await store.updateIntent(
+      'i-1',
+      'A',
+      { state: 'done', messageChannel: 'C1', messageTs: '1.2', outcome: 'posted' },
+      at(10),
+    );
+    expect(done).toMatchObject({ state: 'done', claimedBy: null, claimExpiresAt: null, messageTs: '1.2' });
+    expect(await other.claimIntent('i-1', 'B', 20_000, at(60_000))).toBe(false);
+    expect(await store.listRecoverableIntents(at(60_000), 10)).toEqual([]);
+    expect(await store.updateIntent('i-1', 'A', { state: 'posting' }, at(20))).toBeNull();
+  });
+
+  test('recoverable: unfinished and unclaimed or expired, oldest first; the holder renews', async () => {
+    await store.insertIntent(intent({ id: 'young' }), 'A', 20_000, at(1_000));
+    await store.insertIntent(intent({ id: 'old' }), 'A', 20_000, T0);
+    await store.insertIntent(intent({ id: 'released' }), 'A', 20_000, at(2_000));
+    await store.releaseIntent('released', 'A', at(2_000));
+    expect((await store.listRecoverableIntents(at(10_000), 10)).map((i) => i.id)).toEqual(['released']);
+    expect((await store.listRecoverableIntents(at(20_500), 10)).map((i) => i.id)).toEqual([
+      'old',
+      'released',
+    ]);
+    expect(await store.claimIntent('young', 'A', 20_000, at(20_500))).toBe(true);
+    expect(await other.claimIntent('young', 'B', 20_000, at(21_000))).toBe(false);
+    expect((await store.listRecoverableIntents(at(30_000), 1)).map((i) => i.id)).toEqual(['old']);
+  });
+
+  test('taking over an expired claim: exactly one of four winners, 20 rounds', async () => {
+    for (let round = 0; round < 20; round++) {
+      const id = `race-${round}`;
+      await store.insertIntent(intent({ id }), 'crashed', 1_000, T0);
+      const results = await Promise.all([
+        store.claimIntent(id, 'A1', 20_000, at(5_000)),
+        other.claimIntent(id, 'B1', 20_000, at(5_000)),
+        store.claimIntent(id, 'A2', 20_000, at(5_000)),
+        other.claimIntent(id, 'B2', 20_000, at(5_000)),
+      ]);
+      expect(results.filter(Boolean)).toHaveLength(1);
+    }
+  });
+
+  test('pruning deletes finished intents older than the bound only', async () => {
+    await store.insertIntent(intent({ id: 'old-done' }), 'A', 1_000, T0);
+    await store.updateIntent('old-done', 'A', { state: 'done' }, T0);
+    await store.insertIntent(intent({ id: 'old-open' }), 'A', 1_000, T0);
+    await store.insertIntent(intent({ id: 'new-failed' }), 'A', 1_000, T0);
+    await store.updateIntent('new-failed', 'A', { state: 'failed' }, at(10_000));
+    expect(await store.pruneIntents(at(5_000))).toBe(1);
+    expect(await store.getIntent('old-done')).toBeNull();
+    expect(await store.getIntent('old-open')).not.toBeNull();
+    expect(await store.getIntent('new-failed')).not.toBeNull();
+  });
+});
