@@ -59,6 +59,7 @@ const faultBody = z.object({
   count: z.number().int().min(0).max(1_000_000).default(1),
 });
 const latencyBody = z.object({ ms: z.number().min(0).max(600_000) });
+const answerLatencyBody = z.object({ operation: z.string().min(1), ms: z.number().min(0).max(600_000) });
 const configBody = z.object({
   remuxDelayMs: z.number().min(0).optional(),
   licenses: z.number().int().min(1).optional(),
@@ -182,6 +183,12 @@ export async function handleControl(
         const { ms } = check(latencyBody, await jsonBody(req));
         state.setLatency(ms);
         sendJson(res, 200, { latencyMs: state.latencyMs });
+        return;
+      }
+      case 'POST /_emulator/answer-latency': {
+        const { operation, ms } = check(answerLatencyBody, await jsonBody(req));
+        state.setAnswerLatency(operation, ms);
+        sendJson(res, 200, { answerLatency: Object.fromEntries(state.answerLatency) });
         return;
       }
       case 'POST /_emulator/config': {

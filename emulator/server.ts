@@ -212,7 +212,14 @@ export function createEmulatorServer(state: EmulatorState): EmulatorServer {
         );
       }
       state.recordRequest(entry);
-      sendJson(res, status, body, headers);
+      const delay = state.answerDelayFor(entry.fields);
+      if (delay <= 0) {
+        sendJson(res, status, body, headers);
+        return;
+      }
+      void sleep(delay).then(() => {
+        if (!closed && !res.destroyed) sendJson(res, status, body, headers);
+      });
     };
 
     if (req.method !== 'GET' && req.method !== 'POST') {

@@ -386,6 +386,8 @@ export class EmulatorState {
 
   faults: { mode: FaultMode; remaining: number }[] = [];
   latencyMs = 0;
+  /** Per-operation answer delays (setAnswerLatency). */
+  readonly answerLatency = new Map<string, number>();
   private log: RequestLogEntry[] = [];
 
   constructor(opts: EmulatorStateOptions = {}) {
@@ -446,6 +448,7 @@ export class EmulatorState {
     this.loginLinks.clear();
     this.faults = [];
     this.latencyMs = 0;
+    this.answerLatency.clear();
     this.log = [];
     this.seed();
   }
@@ -1170,6 +1173,21 @@ export class EmulatorState {
     f.remaining--;
     if (f.remaining <= 0) this.faults.shift();
     return f.mode;
+  }
+
+  /**
+   * A slow answer to one operation (a top-level field such as `createMeeting`): it is carried out at once, but
+   * its answer leaves `ms` later (0 removes it). What a client that times out, or dies, meanwhile never learns.
+   */
+  setAnswerLatency(operation: string, ms: number): void {
+    if (!Number.isFinite(ms) || ms < 0) throw badInput('ms must be a non-negative number');
+    if (ms > 0) this.answerLatency.set(operation, ms);
+    else this.answerLatency.delete(operation);
+  }
+
+  /** The answer delay of a request whose top-level fields are `fields` (the longest that applies). */
+  answerDelayFor(fields: readonly string[]): number {
+    return Math.max(0, ...fields.map((f) => this.answerLatency.get(f) ?? 0));
   }
 
   /** Delay added before every /api answer. */

@@ -11,6 +11,8 @@ import { type Clock, systemClock } from './services/clock.js';
 import { GuestsService } from './services/guests.js';
 import { IdentityService } from './services/identity.js';
 import { MeetingListService } from './services/meeting-list.js';
+import { IntentRecovery } from './services/intent-recovery.js';
+import { IntentJournal, newHolderId } from './services/intents.js';
 import { MeetingsService } from './services/meetings.js';
 import { RecordingsPoller, RecordingsService } from './services/recordings/index.js';
 import { RemindersService } from './services/reminders.js';
@@ -38,6 +40,9 @@ export interface Services {
   slack: SlackGateway;
   identity: IdentityService;
   meetings: MeetingsService;
+  /** Meeting creations in progress, recorded in the store (crash recovery). */
+  intents: IntentJournal;
+  recovery: IntentRecovery;
   reminders: RemindersService;
   scheduling: SchedulingService;
   meetingList: MeetingListService;
@@ -64,7 +69,15 @@ export interface StartOptions {
   /** An already-open store (tests share one); otherwise DATABASE_URL is opened and closed with the app. */
   store?: Store;
   tuning?: Tuning;
+  /** Recover interrupted meeting creations at start-up and periodically (default true). */
+  recovery?: boolean;
 }
+
+/**
+ * How long a stop (SIGTERM) waits for work in flight: above the MegaMeeting client's 10-second timeout plus the
+ * steps around it, below the usual 30-second grace of orchestrators before they kill.
+ */
+export const SHUTDOWN_GRACE_MS = 25_000;
 
 /** Waits that tests shorten; production keeps the defaults. */
 export interface Tuning {
@@ -96,6 +109,7 @@ export function buildServices(
     logger: logger.child({ component: 'megameeting' }),
   });
   const identity = new IdentityService({ store, megameeting, slack, logger, clock });
+  const intents = new IntentJournal({ store, logger, clock, holder: newHolderId() });
   const reminders = new RemindersService({
     store,
     slack,
@@ -106,6 +120,7 @@ export function buildServices(
   });
   const meetings = new MeetingsService({
     store,
+    intents,
     megameeting,
     slack,
     identity,
@@ -148,6 +163,7 @@ export function buildServices(
     megameetingUrl: config.megameeting.url,
     autoRemux: config.autoRemux,
   });
+  const recovery = new IntentRecovery({ store, meetings, intents, slack, logger, clock });
   const poller = new RecordingsPoller({
     recordings,
     store,
@@ -161,6 +177,8 @@ export function buildServices(
     slack,
     identity,
     meetings,
+    intents,
+    recovery,
     reminders,
     scheduling,
     meetingList,
@@ -180,9 +198,6 @@ function registerListeners(bolt: App, services: Services): void {
     services.logger.error({ err: error }, 'unhandled error in a Slack listener');
   });
 }
-
-/** How long a stop waits for listeners still running after their ack. */
-const DRAIN_MAX_MS = 15_000;
 
 export async function startApp(
   config: Config,
@@ -228,6 +243,8 @@ export async function startApp(
   if (startPoller) services.poller.start();
   const stopReminderSweep =
     (opts.startPoller ?? true) && config.reminderMinutes > 0 ? startReminderSweep(services) : null;
+  // Any replica, at start-up and then periodically: creations interrupted by a crash are finished or reported.
+  if (opts.recovery ?? true) services.recovery.start();
   logger.info({ port, mode: config.slack.mode, store: store.dialect }, 'MegaMeeting for Slack is running');
 
   return {
@@ -242,7 +259,20 @@ export async function startApp(
       stopReminderSweep?.();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      await inFlight.drain(DRAIN_MAX_MS);
+      // Listeners run on after their ack (a /meet waiting on a slow createMeeting): let them, and the meeting
+      // creations they recorded, finish rather than exit under them. What is left at the deadline, recovery
+      // finishes after the restart (or on another replica).
+      const deadline = Date.now() + SHUTDOWN_GRACE_MS;
+      // No new recovery pass; the intents a running one holds are waited for below like any other.
+      void services.recovery.stop();
+      await inFlight.drain(SHUTDOWN_GRACE_MS);
+      const idle = await services.intents.idle(deadline);
+      if (inFlight.count > 0 || !idle) {
+        logger.warn(
+          { inFlight: inFlight.count, creations: services.intents.inProgress },
+          'stopping with work in flight; interrupted meeting creations are recovered at the next start',
+        );
+      }
       if (config.slack.mode === 'socket') await bolt.stop().catch(() => {});
       server.closeAllConnections();
       await closed;

@@ -6,13 +6,14 @@ import { MegaMeetingError } from '../megameeting/errors.js';
 import type { CreateMeetingInput, MegaMeetingApi } from '../megameeting/types.js';
 import { SlackCallError, type SlackGateway } from '../slack/gateway.js';
 import { cardMessageKey, MEETING_CARD_EVENT } from '../slack/message-keys.js';
-import type { MeetingKind, MeetingRecord, Store } from '../store/types.js';
+import { type MeetingKind, type MeetingRecord, type Store, StoreConflictError } from '../store/types.js';
 import { toMegaMeetingSchedule } from '../time/megameeting-time.js';
 import { buildInvitation } from '../views/invitation.js';
 import { buildMeetingCard, cardFallbackText, type MeetingCardData } from '../views/meeting-card.js';
 import { userText } from '../views/text.js';
 import type { Clock } from './clock.js';
 import type { IdentityService } from './identity.js';
+import { type IntentHandle, type IntentJournal, newIntentId } from './intents.js';
 import { meetingCardData, meetingJoinUrl } from './meeting-card-data.js';
 import type { RemindersService } from './reminders.js';
 
@@ -25,6 +26,9 @@ const ADMIN_CHECK_BEFORE_MODAL_MS = 1200;
 /** createMeeting failures after which the meeting may exist all the same. */
 const AMBIGUOUS_CODES = new Set(['timeout', 'unexpected_response']);
 
+/** How many recent channel messages recovery reads to find a card posted before a crash. */
+const CARD_SEARCH_DEPTH = 100;
+
 /** Slack errors that mean "the bot cannot post in this conversation": fall back to the response_url. */
 const CANNOT_POST = new Set([
   'channel_not_found',
@@ -36,6 +40,7 @@ const CANNOT_POST = new Set([
 
 export interface MeetingsDeps {
   store: Store;
+  intents: IntentJournal;
   megameeting: MegaMeetingApi;
   slack: SlackGateway;
   identity: IdentityService;
@@ -61,6 +66,12 @@ export interface CreateMeetingRequest {
   responseUrl?: string;
   /** Extra documented createMeeting options (webinar switches, requireVerification). */
   options?: Partial<Omit<CreateMeetingInput, 'meetingName' | 'loginId'>>;
+}
+
+function booleanOptions(options: CreateMeetingRequest['options']): Record<string, boolean> {
+  return Object.fromEntries(
+    Object.entries(options ?? {}).filter((e): e is [string, boolean] => typeof e[1] === 'boolean'),
+  );
 }
 
 export class MeetingsService {
@@ -97,43 +108,156 @@ export class MeetingsService {
       ...req.options,
     };
     const before = await this.meetingIdsNow();
-    const meetId = await this.createOnMegaMeeting(input, before);
-    deps.logger.info({ meetId, teamId: req.teamId, host: req.hostUserId, kind: req.kind }, 'meeting created');
-
-    let record: MeetingRecord;
+    // Written before createMeeting: a crash from here on leaves what recovery needs (intent-recovery.ts).
+    const intent = await deps.intents.begin({
+      id: newIntentId(),
+      teamId: req.teamId,
+      channelId: req.channelId,
+      userId: req.hostUserId,
+      meetingName,
+      request: {
+        kind: req.kind,
+        hostLoginId: host.loginId,
+        startAt: start.toISOString(),
+        endAt: end.toISOString(),
+        timeZone,
+        options: booleanOptions(req.options),
+        invitees: req.invitees ?? [],
+      },
+      responseUrl: req.responseUrl ?? null,
+      beforeIds: before ? [...before] : null,
+    });
     try {
-      record = await deps.store.insertMeeting({
-        teamId: req.teamId,
+      let meetId: string;
+      try {
+        meetId = await this.createOnMegaMeeting(input, before);
+      } catch (err) {
+        // The caller tells the user; nothing is left to recover.
+        await intent.finish('failed', 'create_failed');
+        throw err;
+      }
+      deps.logger.info(
+        { meetId, teamId: req.teamId, host: req.hostUserId, kind: req.kind },
+        'meeting created',
+      );
+      await intent.step({ state: 'created', meetId });
+      const record = await this.storeCreatedMeeting(intent, meetId);
+      return await this.completeCreation(record, intent, { responseUrl: req.responseUrl });
+    } finally {
+      intent.close();
+    }
+  }
+
+  /**
+   * Stores the meeting an intent created. When that fails, the meeting is taken back on MegaMeeting rather than
+   * left as an orphan nobody can manage from Slack. Already stored (recovery after a crash): the stored one.
+   */
+  async storeCreatedMeeting(intent: IntentHandle, meetId: string): Promise<MeetingRecord> {
+    const { deps } = this;
+    const { teamId, channelId, userId, meetingName, request } = intent.intent;
+    try {
+      return await deps.store.insertMeeting({
+        teamId,
         meetId,
-        channelId: req.channelId,
+        channelId,
         messageTs: null,
         cardDelivery: 'none',
-        hostSlackUserId: req.hostUserId,
-        hostLoginId: host.loginId,
+        hostSlackUserId: userId,
+        hostLoginId: request.hostLoginId,
         title: meetingName,
-        kind: req.kind,
-        startAt: start,
-        endAt: end,
-        timeZone,
-        status: req.kind === 'instant' ? 'live' : 'scheduled',
+        kind: request.kind,
+        startAt: new Date(request.startAt),
+        endAt: request.endAt ? new Date(request.endAt) : null,
+        timeZone: request.timeZone,
+        status: request.kind === 'instant' ? 'live' : 'scheduled',
         reminders: [],
-        options: Object.fromEntries(
-          Object.entries(req.options ?? {}).filter((e): e is [string, boolean] => typeof e[1] === 'boolean'),
-        ),
+        options: request.options,
       });
     } catch (err) {
+      if (err instanceof StoreConflictError) {
+        const stored = await deps.store.getMeeting(teamId, meetId);
+        if (stored) return stored;
+      }
       // Not remembered means unmanageable from Slack: take it back on MegaMeeting rather than leave an orphan.
       deps.logger.error({ err, meetId }, 'could not store the new meeting; ending it on MegaMeeting');
       await deps.megameeting
         .endMeeting(meetId)
         .catch((e) => deps.logger.error({ err: e, meetId }, 'could not end the unstored meeting'));
+      await intent.finish('failed', 'store_failed');
       throw err;
     }
+  }
 
-    const posted = await this.postCardOrTellHost(record, req.responseUrl);
-    const withReminders = req.kind === 'instant' ? posted : await deps.reminders.schedule(posted);
-    if (req.invitees?.length) await this.inviteByDm(withReminders, req.invitees);
+  /**
+   * The steps after the meeting is stored: the card (posted once, its ts stored), reminders, invitations; each
+   * recorded on the intent, which ends `done`. With `findCard` (recovery of a post that may have happened) the
+   * card is first looked for by its metadata, and never posted when it cannot be looked for.
+   */
+  async completeCreation(
+    record: MeetingRecord,
+    intent: IntentHandle,
+    opts: { responseUrl?: string | undefined; findCard?: boolean },
+  ): Promise<MeetingRecord> {
+    const { deps } = this;
+    const from = intent.intent.state;
+    let current = record;
+    if (current.cardDelivery === 'none' && from !== 'posted') {
+      const found = opts.findCard ? await this.findCard(current) : null;
+      if (found === 'unsearchable') {
+        await this.tellHostCardUnknown(current);
+      } else if (found) {
+        current =
+          (await deps.store.updateMeeting(current.teamId, current.meetId, {
+            messageTs: found.ts,
+            channelId: found.channel,
+            cardDelivery: 'chat',
+          })) ?? current;
+      } else {
+        await intent.step({ state: 'posting' });
+        current = await this.postCardOrTellHost(current, opts.responseUrl);
+      }
+    }
+    if (from !== 'posted') {
+      await intent.step({ state: 'posted', messageChannel: current.channelId, messageTs: current.messageTs });
+    }
+    const withReminders =
+      current.kind === 'instant' || current.reminders.length > 0
+        ? current
+        : await deps.reminders.schedule(current);
+    // Invitations go out after the card; an intent that got past 'posted' may have sent some already.
+    const invitees = from === 'posted' ? [] : intent.intent.request.invitees;
+    if (invitees.length) await this.inviteByDm(withReminders, invitees);
+    await intent.finish('done', current.cardDelivery === 'none' ? 'no_card' : 'posted');
     return withReminders;
+  }
+
+  /**
+   * The meeting's card, found by its idempotency key (cardMessageKey, in its metadata) among the channel's recent
+   * messages; null when it is not there, 'unsearchable' when the channel cannot be read (then posting again could
+   * duplicate it).
+   */
+  async findCard(record: MeetingRecord): Promise<{ channel: string; ts: string } | null | 'unsearchable'> {
+    if (!record.channelId) return null;
+    try {
+      return await this.deps.slack.findPostedMessage(
+        record.channelId,
+        cardMessageKey(record.teamId, record.meetId),
+        CARD_SEARCH_DEPTH,
+      );
+    } catch (err) {
+      this.deps.logger.warn({ err, meetId: record.meetId }, 'could not look for the card of a recovered meeting');
+      return 'unsearchable';
+    }
+  }
+
+  private async tellHostCardUnknown(record: MeetingRecord): Promise<void> {
+    const joinUrl = this.joinUrl(record);
+    const where = joinUrl ? ` Join: ${joinUrl}` : ' Manage it with `/meet list`.';
+    await this.deps.slack
+      .tellPrivately(record.channelId, record.hostSlackUserId, {
+        text: `I created "${userText(record.title, 150)}" (meeting ID ${record.meetId}), but I was restarted while posting its card and can't check whether it appeared.${where}`,
+      })
+      .catch((err) => this.deps.logger.error({ err, meetId: record.meetId }, 'could not tell the host'));
   }
 
   /**
@@ -178,7 +302,7 @@ export class MeetingsService {
   async findCreatedMeeting(
     meetingName: string,
     before: Set<string> | null,
-  ): Promise<{ kind: 'one'; meetId: string } | { kind: 'none' } | { kind: 'unknown' }> {
+  ): Promise<{ kind: 'one'; meetId: string } | { kind: 'none' } | { kind: 'unknown'; lookupFailed?: true }> {
     if (!before) return { kind: 'unknown' };
     const candidates: string[] = [];
     try {
@@ -188,7 +312,7 @@ export class MeetingsService {
       }
     } catch (lookupErr) {
       this.deps.logger.warn({ err: lookupErr }, 'could not look for a meeting created despite an error');
-      return { kind: 'unknown' };
+      return { kind: 'unknown', lookupFailed: true };
     }
     const [only] = candidates;
     if (candidates.length === 1 && only) return { kind: 'one', meetId: only };

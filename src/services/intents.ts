@@ -1,0 +1,158 @@
+import { randomBytes } from 'node:crypto';
+import { AppError } from '../errors.js';
+import type { AppLogger } from '../logger.js';
+import type { IntentPatch, MeetingIntent, NewMeetingIntent, Store } from '../store/types.js';
+import type { Clock } from './clock.js';
+
+/**
+ * The journal of meeting creations (README.md, "Reliability"). A creation is written to the store before
+ * createMeeting and updated at each step; while a process works on it, it holds a short claim that a timer
+ * renews. When the process dies (kill -9, OOM, a lost machine), the claim lapses and any replica's recovery
+ * (intent-recovery.ts) takes the intent over and finishes it or tells the user.
+ */
+
+/** How long a claim lasts without renewal: how soon after a crash recovery may take an intent over. */
+export const INTENT_CLAIM_MS = 20_000;
+/** How often a live claim is renewed (well inside INTENT_CLAIM_MS, so a busy event loop keeps it). */
+export const INTENT_RENEW_MS = 5_000;
+/** Slack accepts posts to a response_url for 30 minutes; we stop using it a little earlier. */
+export const RESPONSE_URL_USABLE_MS = 29 * 60_000;
+
+/** The holder name of this process: unique per start, so a restarted process never inherits a dead claim. */
+export function newHolderId(prefix = 'replica'): string {
+  return `${prefix}:${process.pid}:${randomBytes(6).toString('hex')}`;
+}
+
+export function newIntentId(): string {
+  return randomBytes(12).toString('hex');
+}
+
+/** Another process took the intent over (this one stalled past its claim): it finishes it, not us. */
+export class IntentTakenOverError extends AppError {
+  constructor() {
+    super(
+      'slack_failed',
+      'This is taking longer than usual. I will post the meeting card (or tell you what happened) as soon as it is done.',
+    );
+    this.name = 'IntentTakenOverError';
+  }
+}
+
+/** One intent held by this process: steps are written only while we hold it; the claim is renewed meanwhile. */
+export class IntentHandle {
+  private timer: NodeJS.Timeout | null;
+  private current: MeetingIntent;
+
+  constructor(
+    intent: MeetingIntent,
+    private readonly journal: IntentJournal,
+  ) {
+    this.current = intent;
+    this.timer = setInterval(() => void this.renew(), INTENT_RENEW_MS);
+    this.timer.unref();
+  }
+
+  get id(): string {
+    return this.current.id;
+  }
+
+  get intent(): MeetingIntent {
+    return this.current;
+  }
+
+  private async renew(): Promise<void> {
+    const { store, clock, holder, logger } = this.journal.deps;
+    try {
+      if (!(await store.claimIntent(this.id, holder, INTENT_CLAIM_MS, clock.now()))) {
+        logger.warn({ intent: this.id }, 'lost the claim of a meeting creation in progress');
+      }
+    } catch (err) {
+      logger.warn({ err, intent: this.id }, 'could not renew the claim of a meeting creation');
+    }
+  }
+
+  /** Records a step; throws IntentTakenOverError when another process holds the intent now. */
+  async step(patch: IntentPatch): Promise<MeetingIntent> {
+    const { store, clock, holder } = this.journal.deps;
+    const updated = await store.updateIntent(this.id, holder, patch, clock.now());
+    if (!updated) {
+      this.close();
+      throw new IntentTakenOverError();
+    }
+    this.current = updated;
+    return updated;
+  }
+
+  /** The last step: done (or failed, the user told). Never throws: the outcome is logged if it cannot be stored. */
+  async finish(state: 'done' | 'failed', outcome: string): Promise<void> {
+    try {
+      await this.step({ state, outcome });
+    } catch (err) {
+      this.journal.deps.logger.warn({ err, intent: this.id, outcome }, 'could not mark the meeting creation');
+    } finally {
+      this.close();
+    }
+  }
+
+  close(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.journal.forget(this);
+  }
+}
+
+export interface IntentJournalDeps {
+  store: Store;
+  logger: AppLogger;
+  clock: Clock;
+  /** This process's claim holder name (newHolderId()). */
+  holder: string;
+}
+
+export class IntentJournal {
+  private readonly open = new Set<IntentHandle>();
+  private readonly waiters = new Set<() => void>();
+
+  constructor(readonly deps: IntentJournalDeps) {}
+
+  /** Records a new creation, claimed by this process. */
+  async begin(intent: NewMeetingIntent): Promise<IntentHandle> {
+    const { store, clock, holder } = this.deps;
+    return this.hold(await store.insertIntent(intent, holder, INTENT_CLAIM_MS, clock.now()));
+  }
+
+  /** Takes over an intent that recovery claimed. */
+  hold(intent: MeetingIntent): IntentHandle {
+    const handle = new IntentHandle(intent, this);
+    this.open.add(handle);
+    return handle;
+  }
+
+  /** Creations this process is working on. */
+  get inProgress(): number {
+    return this.open.size;
+  }
+
+  forget(handle: IntentHandle): void {
+    this.open.delete(handle);
+    if (this.open.size === 0) for (const w of this.waiters) w();
+  }
+
+  /** Resolves when no creation is in progress here, or at the deadline (epoch ms); true when idle. */
+  async idle(deadlineMs: number): Promise<boolean> {
+    while (this.open.size > 0) {
+      const left = deadlineMs - Date.now();
+      if (left <= 0) return false;
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          this.waiters.delete(done);
+          resolve();
+        };
+        const timer = setTimeout(done, left);
+        this.waiters.add(done);
+      });
+    }
+    return true;
+  }
+}
