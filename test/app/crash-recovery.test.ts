@@ -78,9 +78,10 @@ async function intentStates(db: TestDatabase): Promise<string[]> {
   );
 }
 
-/** Waits until every recorded creation is finished, then returns the meeting with its card's ts. */
+/** Waits until the meeting has its card's ts and every recorded creation is finished; returns the meeting. */
 async function recovered(world: World, meetId: string) {
   await eventually(async () => {
+    if (!(await world.store.findMeetingByMeetId(meetId))?.messageTs) return false;
     const states = await intentStates(world.db);
     return states.length > 0 && states.every((s) => s === 'done' || s === 'failed');
   }, RECOVERY_WAIT_MS);
