@@ -295,4 +295,26 @@ describe('faults', () => {
     await control(emu, 'POST', '/latency', { ms: 0 });
     expect(emu.state.latencyMs).toBe(0);
   });
+
+  test('answer latency: the operation is carried out at once, only its answer waits; other operations are not slowed', async () => {
+    const slow = await control(emu, 'POST', '/answer-latency', { operation: 'createMeeting', ms: 60_000 });
+    expect(slow.body).toEqual({ answerLatency: { createMeeting: 60_000 } });
+    const started = performance.now();
+    const answer = gql(emu, 'mutation { createMeeting(input: { meetingName: "Late answer" }) { result } }');
+    const settled = answer.then(
+      () => 'answered',
+      () => 'dropped',
+    );
+    // The meeting exists while its answer is still on its way.
+    for (let i = 0; i < 500 && emu.state.meetings.size === 0; i++)
+      await new Promise((r) => setTimeout(r, 10));
+    expect([...emu.state.meetings.values()].map((m) => m.name)).toEqual(['Late answer']);
+    expect((await gql(emu, MEETINGS)).status).toBe(200);
+    expect(performance.now() - started).toBeLessThan(30_000);
+    expect((await control(emu, 'POST', '/answer-latency', { operation: 'x', ms: -1 })).status).toBe(400);
+    await emu.close();
+    // close() drops the pending answer: the client sees the connection end, never the meeting ID.
+    expect(await settled).toBe('dropped');
+    emu = await startEmulator({ remuxDelayMs: 0 });
+  });
 });
