@@ -109,6 +109,8 @@ export class IntentTable {
     return row ? rowToIntent(row) : null;
   }
 
+  // jscpd:ignore-start
+  // A deliberate copy of claimRecording's statement (kysely-store.ts) on this table: the same proven claim.
   async claim(id: string, holder: string, ttlMs: number, now: Date): Promise<boolean> {
     const nowMs = now.getTime();
     const res = await this.db
@@ -127,6 +129,7 @@ export class IntentTable {
       .executeTakeFirst();
     return res.numUpdatedRows === 1n;
   }
+  // jscpd:ignore-end
 
   async release(id: string, holder: string, now: Date): Promise<void> {
     await this.db
