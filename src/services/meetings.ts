@@ -245,7 +245,10 @@ export class MeetingsService {
         CARD_SEARCH_DEPTH,
       );
     } catch (err) {
-      this.deps.logger.warn({ err, meetId: record.meetId }, 'could not look for the card of a recovered meeting');
+      this.deps.logger.warn(
+        { err, meetId: record.meetId },
+        'could not look for the card of a recovered meeting',
+      );
       return 'unsearchable';
     }
   }
