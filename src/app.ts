@@ -8,7 +8,7 @@ import { type AppLogger, boltLogger } from './logger.js';
 import { MegaMeetingClient } from './megameeting/client.js';
 import type { MegaMeetingApi } from './megameeting/types.js';
 import { type Clock, systemClock } from './services/clock.js';
-import { GuestsService } from './services/guests.js';
+import { GuestsService } from './services/guests/index.js';
 import { IdentityService } from './services/identity.js';
 import { IntentRecovery } from './services/intent-recovery.js';
 import { IntentJournal, newHolderId } from './services/intents.js';

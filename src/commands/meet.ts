@@ -2,7 +2,7 @@ import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt'
 import { MAX_TITLE_LENGTH } from '../domain/meeting.js';
 import type { AppLogger } from '../logger.js';
 import type { Clock } from '../services/clock.js';
-import type { GuestsService } from '../services/guests.js';
+import type { GuestsService } from '../services/guests/index.js';
 import type { IdentityService } from '../services/identity.js';
 import type { MeetingListService } from '../services/meeting-list.js';
 import type { MeetingsService } from '../services/meetings.js';

@@ -5,7 +5,7 @@ import { DEFAULT_GUEST_PERMISSIONS } from '../domain/meeting.js';
 import { isAppError } from '../errors.js';
 import type { AppLogger } from '../logger.js';
 import { GUEST_PERMISSIONS } from '../megameeting/types.js';
-import type { GuestsService } from '../services/guests.js';
+import type { GuestsService } from '../services/guests/index.js';
 import { userMessageFor } from '../services/user-messages.js';
 import type { SlackGateway } from '../slack/gateway.js';
 import type { buildGuestManagerModal } from '../views/guests.js';

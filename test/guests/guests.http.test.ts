@@ -3,7 +3,7 @@
  * registration, MegaMeeting failing halfway, and a final scan proving no personal link reached a channel or a log.
  */
 
-import { guestRef } from '../../src/services/guests.js';
+import { guestRef } from '../../src/services/guests/index.js';
 import type { MeetingRecord } from '../../src/store/types.js';
 import { permissionsActionId, removeActionId } from '../../src/views/guests.js';
 import { ACTIONS, GUEST_IDS, VIEWS } from '../../src/views/ids.js';

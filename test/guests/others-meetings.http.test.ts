@@ -5,7 +5,7 @@
  * guests stay as they were, and she is told she may not.
  */
 
-import { guestRef } from '../../src/services/guests.js';
+import { guestRef } from '../../src/services/guests/index.js';
 import type { MeetingRecord } from '../../src/store/types.js';
 import { permissionsActionId, removeActionId } from '../../src/views/guests.js';
 import { ACTIONS, GUEST_IDS, VIEWS } from '../../src/views/ids.js';
