@@ -16,11 +16,14 @@ export function summarize(values: readonly number[]): { p50: number; p95: number
   };
 }
 
+/** The middle value; the mean of the two middle ones for an even count (two repeats: their mean). */
 export function median(values: readonly number[]): number {
-  return percentile(
-    [...values].sort((a, b) => a - b),
-    50,
-  );
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 export function markdownTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
