@@ -40,7 +40,7 @@ const { values: flags } = parseArgs({
     repeat: { type: 'string', default: '2' },
     stores: { type: 'string', default: 'sqlite,postgres' },
     'max-rates': { type: 'string', default: '50,100,200,400,800,1600' },
-    'step-seconds': { type: 'string', default: '5' },
+    'step-seconds': { type: 'string', default: '30' },
     'no-max-rate': { type: 'boolean', default: false },
     'recordings-sizes': { type: 'string', default: '10,1000,10000' },
     'no-recordings': { type: 'boolean', default: false },
