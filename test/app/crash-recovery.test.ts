@@ -5,118 +5,36 @@
  * database must then finish the creation (the card posted exactly once, its ts stored so that ending the
  * meeting updates it) or tell the user it did not complete.
  */
-import { type Emulator, startEmulator } from '../../emulator/index.js';
-import { openStore } from '../../src/store/index.js';
-import type { Store } from '../../src/store/types.js';
-import { createTestDatabase, execSql, type TestDatabase, type TestDialect } from '../store/helpers.js';
-import { SlackStub } from '../support/slack-stub.js';
+import type { TestDatabase } from '../store/helpers.js';
 import { TEST_WORKSPACE } from '../support/slack-workspace.js';
-import { type ChildApp, spawnApp } from './child-app.js';
+import {
+  type CrashWorld,
+  cardsIn,
+  crashWorld,
+  intentStates,
+  killDuringCreate,
+  killHard,
+  RECOVERY_WAIT_MS,
+  recovered,
+  CRASH_TEST_TIMEOUT_MS as TEST_TIMEOUT_MS,
+} from './crash-world.js';
 import { eventually } from './harness.js';
 
-/** Start-up (tsx compiles), a dead claim lapsing (20 s), the next recovery sweep (10 s), and margin. */
-const RECOVERY_WAIT_MS = 90_000;
-const TEST_TIMEOUT_MS = 240_000;
-
-interface World {
-  emulator: Emulator;
-  slack: SlackStub;
-  db: TestDatabase;
-  store: Store;
-  apps: ChildApp[];
-  start(): Promise<ChildApp>;
-}
-
-async function world(dialect: TestDialect = 'sqlite'): Promise<World> {
-  const emulator = await startEmulator({ remuxDelayMs: 0 });
-  const slack = await SlackStub.start();
-  const db = await createTestDatabase(dialect);
-  emulator.state.addLogin({
-    email: TEST_WORKSPACE.userEmail,
-    fullName: TEST_WORKSPACE.userRealName,
-    roles: ['host'],
-  });
-  // Opened (and migrated) before any app: the apps then race only on their own work.
-  const store = await openStore(db.url);
-  const apps: ChildApp[] = [];
-  return {
-    emulator,
-    slack,
-    db,
-    store,
-    apps,
-    async start() {
-      const app = await spawnApp({ emulator, slack, databaseUrl: db.url });
-      apps.push(app);
-      return app;
-    },
-  };
-}
-
-async function teardown(w: World | undefined): Promise<void> {
-  if (!w) return;
-  for (const app of w.apps) app.kill('SIGKILL');
-  await Promise.all(w.apps.map((a) => a.exited));
-  await w.store.close();
-  await w.slack.close();
-  await w.emulator.close();
-  await w.db.drop();
-}
-
-async function killHard(app: ChildApp): Promise<void> {
-  app.kill('SIGKILL');
-  expect(await app.exited).toEqual({ code: null, signal: 'SIGKILL' });
-}
-
-const cardsIn = (slack: SlackStub) =>
-  slack.messagesIn(TEST_WORKSPACE.channelId).filter((m) => m.metadata?.event_type === 'megameeting_card');
-
-/** The states of every recorded meeting creation (raw SQL: fails, as it should, where there are none). */
-async function intentStates(db: TestDatabase): Promise<string[]> {
-  return (await execSql(db.url, ['SELECT state FROM meeting_intents ORDER BY created_at'])).map((r) =>
-    String(r.state),
-  );
-}
-
-/** Waits until the meeting has its card's ts and every recorded creation is finished; returns the meeting. */
-async function recovered(world: World, meetId: string) {
-  await eventually(async () => {
-    if (!(await world.store.findMeetingByMeetId(meetId))?.messageTs) return false;
-    const states = await intentStates(world.db);
-    return states.length > 0 && states.every((s) => s === 'done' || s === 'failed');
-  }, RECOVERY_WAIT_MS);
-  expect(await intentStates(world.db)).toEqual(['done']);
-  const stored = await world.store.findMeetingByMeetId(meetId);
-  if (!stored?.messageTs) throw new Error(`meeting ${meetId} has no stored card: ${JSON.stringify(stored)}`);
-  return { ...stored, messageTs: stored.messageTs };
-}
-
-let w: World | undefined;
+let w: CrashWorld | undefined;
 afterEach(async () => {
-  await teardown(w);
+  await w?.close();
   w = undefined;
 });
 
 test(
   'kill -9 during createMeeting: a fresh process adopts the meeting and posts its card once, with its ts stored',
   async () => {
-    w = await world();
+    w = await crashWorld();
     // MegaMeeting makes the meeting at once but answers late: the kill lands after the ack, before the app knew.
-    w.emulator.state.setAnswerLatency('createMeeting', 300_000);
-    const first = await w.start();
-    const responseUrl = w.slack.responseUrl();
-    expect(await first.command('Crash during create', responseUrl)).toBe(200);
-    const made = await eventually(
-      () => w?.emulator.state.snapshot().meetings.find((m) => m.name === 'Crash during create'),
-      30_000,
-    );
-    await killHard(first);
-    w.emulator.state.setAnswerLatency('createMeeting', 0);
-    expect(w.slack.calls('chat.postMessage')).toEqual([]);
-    expect(await w.store.findMeetingByMeetId(made.meetId)).toBeNull();
+    const meetId = await killDuringCreate(w, 'Crash during create');
 
     const second = await w.start();
-    const stored = await recovered(w, made.meetId);
+    const stored = await recovered(w, meetId);
     const posts = w.slack.calls('chat.postMessage');
     expect(posts).toHaveLength(1);
     expect(posts[0]?.response).toMatchObject({ ok: true, ts: stored.messageTs });
@@ -133,7 +51,7 @@ test(
     );
 
     // The stored ts is the card's: ending the meeting rewrites that very card.
-    expect(await second.command(`end ${made.meetId}`, w.slack.responseUrl())).toBe(200);
+    expect(await second.command(`end ${meetId}`, w.slack.responseUrl())).toBe(200);
     const update = await w.slack.waitForCall('chat.update', (c) => c.args.ts === stored.messageTs, 30_000);
     expect(JSON.stringify(update.args.blocks)).toContain('Ended');
     expect(w.slack.calls('chat.postMessage')).toHaveLength(1);
@@ -144,7 +62,7 @@ test(
 test(
   'kill -9 during the card post: a fresh process finds the posted card by its metadata and stores its ts, posting nothing',
   async () => {
-    w = await world();
+    w = await crashWorld();
     // Slack takes the message at once but answers late: the app dies without learning its ts.
     w.slack.setLatency('chat.postMessage', 300_000);
     const first = await w.start();
@@ -171,7 +89,7 @@ test(
 test(
   'kill -9 before MegaMeeting made the meeting: a fresh process tells the user through the response_url',
   async () => {
-    w = await world();
+    w = await crashWorld();
     const first = await w.start();
     // Every MegaMeeting request waits 3 s before it is carried out: the kill lands while createMeeting waits.
     w.emulator.state.setLatency(3000);
@@ -200,7 +118,7 @@ test(
 test(
   'SIGTERM while MegaMeeting is slow: the process lets the creation finish, and the card is posted before it exits',
   async () => {
-    w = await world();
+    w = await crashWorld();
     const app = await w.start();
     // Three MegaMeeting calls (logins, meetings, createMeeting) of 6 s each: 18 s of work after the ack, each call
     // well inside the client's 10-second timeout, more than a 15-second stop would wait.
