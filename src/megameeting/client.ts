@@ -1,3 +1,5 @@
+// Over 300 lines on purpose: the transport (auth, timeouts, retries that know which calls have side effects)
+// and the error mapping of one client.
 /**
  * The MegaMeeting GraphQL client: one typed method per documented operation (types.ts, `MegaMeetingApi`).
  *

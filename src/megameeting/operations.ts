@@ -1,3 +1,5 @@
+// Over 300 lines on purpose: one typed function per documented MegaMeeting operation, the API's whole surface
+// in one place.
 /**
  * The 20 documented MegaMeeting operations as graphql-js ASTs (design.md, reading 10).
  *

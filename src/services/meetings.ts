@@ -1,3 +1,5 @@
+// Over 300 lines on purpose: create and end share the MegaMeeting call with its recovery of lost answers, the
+// card and the reminders; /meet list is in meeting-list.ts.
 import type { KnownBlock } from '@slack/types';
 import { MAX_TITLE_LENGTH, validateTitle } from '../domain/meeting.js';
 import { AppError } from '../errors.js';

@@ -1,3 +1,6 @@
+// Over 300 lines on purpose: opening the scheduling and edit modals, creating what a form describes and
+// applying an edit share the user's zone, the modal inputs and the private replies; the form's validation is
+// already in src/views/schedule-form.ts.
 import type { KnownBlock } from '@slack/types';
 import type { GuestSpec } from '../domain/guest-spec.js';
 import { MAX_TITLE_LENGTH, PRESET_TYPES, SCHEDULE_TYPES, type SchedulePreset } from '../domain/meeting.js';

@@ -1,3 +1,5 @@
+// Over 300 lines on purpose: every Slack Web API call the app makes, with one error mapping and one retry
+// policy.
 import type { KnownBlock, View } from '@slack/types';
 import { type WebAPICallResult, WebClient, type WebClientOptions } from '@slack/web-api';
 import { z } from 'zod';

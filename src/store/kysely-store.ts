@@ -1,3 +1,5 @@
+// Over 300 lines on purpose: the one implementation of the Store interface for both dialects, checked by one
+// contract suite on SQLite and Postgres.
 /**
  * The one Store implementation: Kysely over better-sqlite3 (sqlite:<path>) or a pg Pool (postgres://…).
  * Every operation is a single SQL statement, so both engines give the same atomicity without transactions

@@ -1,3 +1,4 @@
+// Over 300 lines on purpose: an append-only list of migrations, read in order.
 /**
  * Versioned schema migrations, in code, run at open (see README.md).
  *

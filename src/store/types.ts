@@ -1,3 +1,5 @@
+// Over 300 lines on purpose: the Store interface and every record it returns, the contract both dialects
+// implement.
 /**
  * The store in the app's own terms. No SQL leaves src/store/. Every record is keyed by Slack team ID so that
  * several workspaces can share one deployment. Instants are JS Dates (stored as UTC); where the wall-clock

@@ -1,3 +1,5 @@
+// Over 300 lines on purpose: one grammar for plain-English times; its parts are tested together by the
+// 72-phrase table.
 /**
  * The `/meet <title> <when>` reader: finds a start time (and a length or an end) in plain English with
  * chrono-node, in the invoking user's IANA zone, and what remains is the title.

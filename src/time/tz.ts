@@ -1,3 +1,5 @@
+// Over 300 lines on purpose: the zone primitives (validation, offsets, abbreviations, wall time) every other
+// time module builds on.
 /**
  * Core IANA time-zone helpers: validation, UTC offsets, abbreviations and wall-clock ↔ instant conversion.
  *

@@ -1,3 +1,5 @@
+// Over 300 lines on purpose: every guest surface (manager modal, access request, personal link, invite
+// report) shares the guest rows and their wording.
 import type {
   ActionsBlock,
   Button,

@@ -1,3 +1,5 @@
+// Over 300 lines on purpose: the metadata, the state reader and the validation of one form belong together;
+// each part is a small pure function.
 /**
  * The scheduling and edit forms' data, pure: the private_metadata the modals carry, a zod reader for the
  * `view.state.values` Slack sends back (both modals share SCHEDULE_IDS, so one reader serves both), and the
