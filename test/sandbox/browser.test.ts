@@ -6,7 +6,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { Writable } from 'node:stream';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { SANDBOX_CHANNELS, SANDBOX_PEOPLE } from '../../sandbox/people.js';
 import { type Sandbox, startSandbox } from '../../sandbox/start.js';
 
@@ -86,6 +86,22 @@ async function type(page: Page, text: string): Promise<void> {
 }
 
 /** The card (a message from the app) whose header is `title`. */
+/**
+ * A screenshot of one element. The page redraws its timeline (and the modal) whenever anything in the sandbox
+ * changes, so the element may be replaced by its identical twin mid-capture ("not attached to the DOM"):
+ * take it again from the fresh element.
+ */
+async function screenshotOf(target: Locator, path: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await target.screenshot({ path });
+      return;
+    } catch (err) {
+      if (attempt >= 5 || !/not attached/i.test(String(err))) throw err;
+    }
+  }
+}
+
 function card(page: Page, title: string) {
   return page.locator('.msg.from-app', { has: page.locator('.bk-header', { hasText: title }) });
 }
@@ -106,7 +122,7 @@ describe('the sandbox in a browser', () => {
     designReviewId =
       (await designReview.getByRole('button', { name: 'End meeting' }).getAttribute('data-value')) ?? '';
     expect(designReviewId).toMatch(/^\d{7}$/);
-    await designReview.screenshot({ path: `${ARTIFACTS}/sandbox-card.png` });
+    await screenshotOf(designReview, `${ARTIFACTS}/sandbox-card.png`);
 
     const [meetingPage] = await Promise.all([
       context.waitForEvent('page'),
@@ -177,7 +193,7 @@ describe('the sandbox in a browser', () => {
     await zone.locator('.bk-search').fill('Tokyo');
     await zone.locator('.bk-options li', { hasText: 'Tokyo' }).first().click();
     expect(await zone.locator('.bk-value').inputValue()).toBe('Asia/Tokyo');
-    await modal.screenshot({ path: `${ARTIFACTS}/sandbox-schedule-modal.png` });
+    await screenshotOf(modal, `${ARTIFACTS}/sandbox-schedule-modal.png`);
     await modal.locator('.bk-submit').click();
     await page.locator('#modal-layer').waitFor({ state: 'hidden' });
 
