@@ -140,8 +140,16 @@ describe('one handling per event_id', () => {
     const gate = new Promise<void>((r) => {
       release = r;
     });
-    const first = deliver(mw, envelope('Ev1'), () => gate);
-    await new Promise((r) => setTimeout(r, 50));
+    let started: () => void = () => {};
+    const handling = new Promise<void>((r) => {
+      started = r;
+    });
+    const first = deliver(mw, envelope('Ev1'), () => {
+      started();
+      return gate;
+    });
+    // The first delivery holds its claim once its handler runs.
+    await handling;
     now = new Date(start.getTime() + 2 * MINUTE - 1);
     expect(await deliver(mw, envelope('Ev1'))).toBe(false);
     now = new Date(start.getTime() + 2 * MINUTE);
