@@ -59,7 +59,7 @@ describe('a reply Slack refuses once is followed by one saying what could not be
     const posts = await eventually(() => {
       const all = t.slack.responses(url);
       return all.length >= 2 && all;
-    });
+    }, 15_000);
     expect(posts.map((p) => p.status)).toEqual([500, 200]);
     expect(posts[1]?.body.text).toBe(`Slack refused a request (http_500), so I couldn't ${doing}.`);
   });
