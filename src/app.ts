@@ -266,7 +266,7 @@ export async function startApp(
       // No new recovery pass; the intents a running one holds are waited for below like any other.
       void services.recovery.stop();
       await inFlight.drain(SHUTDOWN_GRACE_MS);
-      const idle = await services.intents.idle(deadline);
+      const idle = await services.intents.idle(deadline - Date.now());
       if (inFlight.count > 0 || !idle) {
         logger.warn(
           { inFlight: inFlight.count, creations: services.intents.inProgress },

@@ -138,21 +138,21 @@ export class IntentJournal {
     if (this.open.size === 0) for (const w of this.waiters) w();
   }
 
-  /** Resolves when no creation is in progress here, or at the deadline (epoch ms); true when idle. */
-  async idle(deadlineMs: number): Promise<boolean> {
-    while (this.open.size > 0) {
-      const left = deadlineMs - Date.now();
-      if (left <= 0) return false;
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          clearTimeout(timer);
-          this.waiters.delete(done);
-          resolve();
-        };
-        const timer = setTimeout(done, left);
-        this.waiters.add(done);
-      });
-    }
-    return true;
+  /**
+   * Resolves when no creation is in progress here, or after `timeoutMs` of real time; true when idle.
+   * A real timer, not the clock: the shutdown grace is wall time even when tests drive the clock by hand.
+   */
+  async idle(timeoutMs: number): Promise<boolean> {
+    if (this.open.size === 0) return true;
+    if (timeoutMs <= 0) return false;
+    return new Promise<boolean>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.waiters.delete(done);
+        resolve(this.open.size === 0);
+      };
+      const timer = setTimeout(done, timeoutMs);
+      this.waiters.add(done);
+    });
   }
 }
