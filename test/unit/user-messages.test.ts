@@ -1,6 +1,6 @@
 import { AppError } from '../../src/errors.js';
 import { MegaMeetingError } from '../../src/megameeting/errors.js';
-import { userMessageFor } from '../../src/services/user-messages.js';
+import { shortReasonFor, userMessageFor } from '../../src/services/user-messages.js';
 import { SlackCallError } from '../../src/slack/gateway.js';
 
 const mm = (code: ConstructorParameters<typeof MegaMeetingError>[0]['code'], serverMessage?: string) =>
@@ -87,5 +87,39 @@ describe('userMessageFor, word for word', () => {
     expect(userMessageFor('a thrown string', 'open the form')).toMatch(
       /^Something went wrong and I couldn't open the form\./,
     );
+  });
+});
+
+describe('shortReasonFor (the guests not added, word for word)', () => {
+  test.each<[ConstructorParameters<typeof MegaMeetingError>[0]['code'], string]>([
+    ['unavailable', "MegaMeeting didn't answer"],
+    ['timeout', "MegaMeeting didn't answer"],
+    ['unauthorized', "MegaMeeting refused the app's token"],
+    ['forbidden', "MegaMeeting refused the app's token"],
+    ['not_found', 'MegaMeeting no longer knows this meeting'],
+    ['invalid_input', 'MegaMeeting refused it'],
+    ['unexpected_response', 'MegaMeeting answered something unexpected'],
+  ])('MegaMeeting %s', (code, expected) => {
+    expect(shortReasonFor(mm(code))).toBe(expected);
+  });
+
+  test("a refusal quotes MegaMeeting's reason, cut to 150 characters", () => {
+    expect(shortReasonFor(mm('invalid_input', 'Email is not valid'))).toBe(
+      'MegaMeeting refused it: Email is not valid',
+    );
+    expect(shortReasonFor(mm('invalid_input', `${'a'.repeat(150)}bcd`))).toBe(
+      `MegaMeeting refused it: ${'a'.repeat(150)}`,
+    );
+  });
+
+  test('domain errors, Slack refusals and anything else', () => {
+    expect(shortReasonFor(new AppError('not_allowed', 'Only the host can.'))).toBe('Only the host can.');
+    expect(shortReasonFor(new SlackCallError('users.info', 'user_not_found'))).toBe(
+      "Slack doesn't know this user",
+    );
+    expect(shortReasonFor(new SlackCallError('users.info', 'ratelimited'))).toBe(
+      'Slack refused a request (ratelimited)',
+    );
+    expect(shortReasonFor(new Error('secret internals'))).toBe('something went wrong');
   });
 });

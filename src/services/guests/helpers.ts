@@ -1,12 +1,10 @@
 /**
- * The guests service's small pure pieces: the opaque guest reference, spec conversions, the inviter's short
- * reasons, the Retry button's value schema and the names and lifetimes of the access-request claims.
+ * The guests service's small pure pieces: the opaque guest reference, spec conversions, the Retry button's
+ * value schema and the names and lifetimes of the access-request claims.
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { GuestSpec } from '../../domain/guest-spec.js';
-import { isAppError } from '../../errors.js';
-import { MegaMeetingError } from '../../megameeting/errors.js';
 import { GUEST_PERMISSIONS, type GuestPermission } from '../../megameeting/types.js';
 import { SlackCallError } from '../../slack/gateway.js';
 import type { GuestRecord } from '../../store/types.js';
@@ -77,31 +75,4 @@ export function specOf(g: GuestRecord): GuestSpec {
 
 export function reportGuest(g: GuestSpec): ReportGuest {
   return { name: g.name, slackUserId: g.slackUserId, email: g.email };
-}
-
-/** A short reason for the inviter, never carrying a key (MegaMeeting messages about adds hold none). */
-export function reasonFor(err: unknown): string {
-  if (isAppError(err)) return err.userMessage;
-  if (err instanceof MegaMeetingError) {
-    switch (err.code) {
-      case 'unavailable':
-      case 'timeout':
-        return "MegaMeeting didn't answer";
-      case 'invalid_input':
-        return `MegaMeeting refused it${err.serverMessage ? `: ${err.serverMessage.slice(0, 150)}` : ''}`;
-      case 'not_found':
-        return 'MegaMeeting no longer knows this meeting';
-      case 'unauthorized':
-      case 'forbidden':
-        return "MegaMeeting refused the app's token";
-      default:
-        return 'MegaMeeting answered something unexpected';
-    }
-  }
-  if (err instanceof SlackCallError) {
-    return err.code === 'user_not_found'
-      ? "Slack doesn't know this user"
-      : `Slack refused a request (${err.code})`;
-  }
-  return 'something went wrong';
 }

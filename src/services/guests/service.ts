@@ -31,7 +31,7 @@ import { userText } from '../../views/text.js';
 import type { Clock } from '../clock.js';
 import type { IdentityService } from '../identity.js';
 import type { MeetingsService } from '../meetings.js';
-import { userMessageFor } from '../user-messages.js';
+import { shortReasonFor, userMessageFor } from '../user-messages.js';
 import {
   DECIDED_TTL_MS,
   decisionLease,
@@ -41,7 +41,6 @@ import {
   LEGACY_PENDING_HOLDER,
   PENDING_REQUEST_TTL_MS,
   pendingRequestLease,
-  reasonFor,
   reportGuest,
   retrySchema,
   SEND_CLAIM_TTL_MS,
@@ -262,7 +261,7 @@ export class GuestsService {
           }
         }
       } catch (err) {
-        const reason = reasonFor(err);
+        const reason = shortReasonFor(err);
         result.failed.push({ guest: spec, reason });
         logger.warn(
           { err, meetId: record.meetId, slackUser: spec.slackUserId },
