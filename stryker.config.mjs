@@ -9,26 +9,33 @@
  */
 
 const SCOPES = {
-  logger: { mutate: ['src/logger.ts'], tests: ['test/unit/logger.test.ts'] },
-  config: { mutate: ['src/config.ts'], tests: ['test/unit/config.test.ts'] },
-  grammar: { mutate: ['src/commands/meet-grammar.ts'], tests: ['test/unit/meet-grammar.test.ts'] },
+  logger: { mutate: ['src/logger.ts'], tests: ['test/logger/logger.test.ts'] },
+  config: { mutate: ['src/config.ts'], tests: ['test/config/config.test.ts'] },
+  grammar: { mutate: ['src/commands/meet-grammar.ts'], tests: ['test/commands/meet-grammar.test.ts'] },
   commands: {
     mutate: ['src/commands/meet.ts'],
-    tests: ['test/app/meet-command.test.ts', 'test/app/meet-command-replies.test.ts'],
+    tests: ['test/app/meet-command.http.test.ts', 'test/app/meet-command-replies.http.test.ts'],
   },
   // The client's tests (test/megameeting/client.stub.test.ts) also reach operations.ts, but their retry timings
   // do not hold on a loaded machine, and the operations' own tests check every operation's text.
   operations: { mutate: ['src/megameeting/operations.ts'], tests: ['test/megameeting/operations.test.ts'] },
   slack: {
     mutate: ['src/slack/**/*.ts'],
-    tests: ['test/slack/*.test.ts', 'test/app/http-security.test.ts', 'test/app/event-retries.http.test.ts'],
+    tests: [
+      'test/slack/*.test.ts',
+      'test/app/http-security.http.test.ts',
+      'test/app/event-retries.http.test.ts',
+    ],
   },
   store: { mutate: ['src/store/**/*.ts'], tests: ['test/store/*.test.ts'] },
   // The pure part of the store: database URLs (the rest needs the contract suite on SQLite and Postgres).
   'store-url': { mutate: ['src/store/database-url.ts'], tests: ['test/store/database-url.test.ts'] },
   services: { mutate: ['src/services/**/*.ts'], tests: ['test/**/*.test.ts'] },
   // The services' pure part with its unit tests (the rest is driven by the HTTP-level tests).
-  'user-messages': { mutate: ['src/services/user-messages.ts'], tests: ['test/unit/user-messages.test.ts'] },
+  'user-messages': {
+    mutate: ['src/services/user-messages.ts'],
+    tests: ['test/services/user-messages.test.ts'],
+  },
   // Secrets at rest and the multi-workspace configuration (issue #17: "later the install/encryption code").
   secrets: {
     mutate: ['src/secrets/**/*.ts', 'src/config/multi-workspace.ts'],

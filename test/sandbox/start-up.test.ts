@@ -1,7 +1,7 @@
 /**
  * `npm start` chooses: no Slack and no MegaMeeting variable at all → the local sandbox; any one of them set → the
  * usual start-up rules (missing ones reported, nothing starts). Checked on the real process here; the function
- * itself in test/unit/config.test.ts.
+ * itself in test/config/config.test.ts.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
