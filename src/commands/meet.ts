@@ -61,6 +61,20 @@ export function makeMeetCommand(deps: MeetCommandDeps) {
       );
     }
 
+    /**
+     * The reply to an action that has already happened: if Slack refuses it, the action still stands, so the
+     * user must not be told it failed (the catch below would say "I couldn't …"); it is logged instead.
+     */
+    async function confirmDone(
+      what: string,
+      responseUrl: string,
+      message: { text: string; blocks?: unknown[] },
+    ): Promise<void> {
+      await reply(responseUrl, message).catch((err: unknown) =>
+        log.warn({ err, action: what }, 'done, but Slack refused the confirmation'),
+      );
+    }
+
     async function run(intent: MeetIntent): Promise<void> {
       switch (intent.kind) {
         case 'help':
@@ -80,7 +94,8 @@ export function makeMeetCommand(deps: MeetCommandDeps) {
         }
         case 'end': {
           const ended = await deps.meetings.end(teamId, intent.meetId, userId);
-          return reply(
+          return confirmDone(
+            '/meet end',
             command.response_url,
             textMessage(`Ended "${userText(ended.title, MAX_TITLE_LENGTH)}" (${ended.meetId}).`),
           );
@@ -107,7 +122,8 @@ export function makeMeetCommand(deps: MeetCommandDeps) {
         }
         case 'account_set': {
           const login = await deps.identity.setLink(teamId, userId, intent.slackUserId, intent.loginId);
-          return reply(
+          return confirmDone(
+            '/meet account',
             command.response_url,
             textMessage(
               `<@${intent.slackUserId}> is now linked to the MegaMeeting login \`${login.loginId}\` (${login.email}).`,

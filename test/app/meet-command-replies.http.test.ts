@@ -65,6 +65,35 @@ describe('a reply Slack refuses once is followed by one saying what could not be
   });
 });
 
+describe('an action that worked is never reported as failed when Slack refuses its confirmation', () => {
+  test('/meet end <id>: the meeting is ended and no "couldn\'t end" follows', async () => {
+    const meetId = await startMeeting('Review');
+    const url = t.slack.responseUrl();
+    t.slack.failResponseUrl(url, 500, 1);
+    await t.command(`end ${meetId}`, { response_url: url });
+    await eventually(() => t.logs.some((l) => l.includes('done, but Slack refused the confirmation')));
+    expect(t.emulator.state.meetings.get(meetId)?.endedAt).toBeTruthy();
+    expect(t.slack.responses(url).map((p) => [p.status, p.body.text])).toEqual([
+      [500, `Ended "Review" (${meetId}).`],
+    ]);
+  });
+
+  test('/meet account @user <loginId> by an admin: the link stands and no "couldn\'t link" follows', async () => {
+    const target = t.emulator.state.addLogin({ email: 'dana@corp.example', roles: ['host'] });
+    t.slack.addUser(DANA);
+    t.slack.addUser(ADMIN);
+    const url = t.slack.responseUrl();
+    t.slack.failResponseUrl(url, 500, 1);
+    await t.command(`account <@${DANA.id}> ${target.loginId}`, { user_id: ADMIN.id, response_url: url });
+    await eventually(() => t.logs.some((l) => l.includes('done, but Slack refused the confirmation')));
+    expect((await t.store.getUserLink(W.teamId, DANA.id))?.loginId).toBe(target.loginId);
+    const posts = t.slack.responses(url);
+    expect(posts).toHaveLength(1);
+    expect(posts[0]?.status).toBe(500);
+    expect(String(posts[0]?.body.text)).toContain('is now linked to the MegaMeeting login');
+  });
+});
+
 describe('MegaMeeting failing: the reply names what could not be done', () => {
   test('/meet end <id>', async () => {
     const meetId = await startMeeting('Retro');
