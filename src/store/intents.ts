@@ -4,6 +4,7 @@
  * among concurrent claimers on either engine exactly one wins.
  */
 import type { Kysely, Selectable, UpdateObject } from 'kysely';
+import { checkTtl, claimOpen } from './claims.js';
 import type { Database, MeetingIntentsTable } from './schema.js';
 import {
   FINISHED_INTENT_STATES,
@@ -15,12 +16,6 @@ import {
 } from './types.js';
 
 const FINISHED = [...FINISHED_INTENT_STATES];
-
-function positiveTtl(ttlMs: number): number {
-  if (!Number.isFinite(ttlMs) || ttlMs <= 0)
-    throw new RangeError(`store: ttlMs must be a positive number, got ${ttlMs}`);
-  return Math.round(ttlMs);
-}
 
 function rowToIntent(r: Selectable<MeetingIntentsTable>): MeetingIntent {
   return {
@@ -66,7 +61,7 @@ export class IntentTable {
         message_channel: null,
         message_ts: null,
         claimed_by: holder,
-        claim_expires_at: nowMs + positiveTtl(ttlMs),
+        claim_expires_at: nowMs + checkTtl(ttlMs),
         attempts: 0,
         outcome: null,
         created_at: nowMs,
@@ -109,27 +104,18 @@ export class IntentTable {
     return row ? rowToIntent(row) : null;
   }
 
-  // jscpd:ignore-start
-  // A deliberate copy of claimRecording's statement (kysely-store.ts) on this table: the same proven claim.
+  /** The claim rule of claims.ts, as for recordings. */
   async claim(id: string, holder: string, ttlMs: number, now: Date): Promise<boolean> {
     const nowMs = now.getTime();
     const res = await this.db
       .updateTable('meeting_intents')
-      .set({ claimed_by: holder, claim_expires_at: nowMs + positiveTtl(ttlMs), updated_at: nowMs })
+      .set({ claimed_by: holder, claim_expires_at: nowMs + checkTtl(ttlMs), updated_at: nowMs })
       .where('id', '=', id)
       .where('state', 'not in', FINISHED)
-      .where((eb) =>
-        eb.or([
-          eb('claimed_by', 'is', null),
-          eb('claim_expires_at', 'is', null),
-          eb('claim_expires_at', '<=', nowMs),
-          eb('claimed_by', '=', holder),
-        ]),
-      )
+      .where(claimOpen(nowMs, holder))
       .executeTakeFirst();
     return res.numUpdatedRows === 1n;
   }
-  // jscpd:ignore-end
 
   async release(id: string, holder: string, now: Date): Promise<void> {
     await this.db
@@ -146,13 +132,7 @@ export class IntentTable {
       .selectFrom('meeting_intents')
       .selectAll()
       .where('state', 'not in', FINISHED)
-      .where((eb) =>
-        eb.or([
-          eb('claimed_by', 'is', null),
-          eb('claim_expires_at', 'is', null),
-          eb('claim_expires_at', '<=', nowMs),
-        ]),
-      )
+      .where(claimOpen(nowMs))
       .orderBy('created_at')
       .orderBy('id')
       .limit(Math.max(0, Math.floor(limit)))

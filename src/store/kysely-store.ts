@@ -19,6 +19,7 @@ import {
   type UpdateObject,
 } from 'kysely';
 import type pg from 'pg';
+import { checkTtl, claimOpen } from './claims.js';
 import { parseDatabaseUrl, redactDatabaseUrl } from './database-url.js';
 import { describeError, isUniqueViolation, type StoreLogger, StoreOpenError } from './errors.js';
 import { IntentTable } from './intents.js';
@@ -197,12 +198,6 @@ const toMsOrNull = (d: Date | null | undefined): number | null => (d == null ? n
 /** Number() as well: a BIGINT may arrive as a string or bigint from a driver configured differently. */
 const toDate = (v: number | string | bigint): Date => new Date(Number(v));
 const toDateOrNull = (v: number | string | bigint | null): Date | null => (v == null ? null : toDate(v));
-
-function checkTtl(ttlMs: number): number {
-  if (!Number.isFinite(ttlMs) || ttlMs <= 0)
-    throw new RangeError(`store: ttlMs must be a positive number, got ${ttlMs}`);
-  return Math.round(ttlMs);
-}
 
 function remindersToJson(reminders: ScheduledReminder[]): string {
   return JSON.stringify(
@@ -739,14 +734,7 @@ class KyselyStore implements Store {
       .set({ claimed_by: holder, claim_expires_at: nowMs + checkTtl(ttlMs), updated_at: nowMs })
       .where('rec_id', '=', recId)
       .where('state', 'not in', FINISHED_STATES)
-      .where((eb) =>
-        eb.or([
-          eb('claimed_by', 'is', null),
-          eb('claim_expires_at', 'is', null),
-          eb('claim_expires_at', '<=', nowMs),
-          eb('claimed_by', '=', holder),
-        ]),
-      )
+      .where(claimOpen(nowMs, holder))
       .executeTakeFirst();
     return res.numUpdatedRows === 1n;
   }
