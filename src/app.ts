@@ -7,6 +7,7 @@ import * as listeners from './listeners/index.js';
 import { type AppLogger, boltLogger } from './logger.js';
 import { MegaMeetingClient } from './megameeting/client.js';
 import type { MegaMeetingApi } from './megameeting/types.js';
+import { AppLoginService } from './services/app-login.js';
 import { type Clock, systemClock } from './services/clock.js';
 import { GuestsService } from './services/guests/index.js';
 import { IdentityService } from './services/identity.js';
@@ -39,6 +40,8 @@ export interface Services {
   megameeting: MegaMeetingApi;
   slack: SlackGateway;
   identity: IdentityService;
+  /** Which MegaMeeting login is the app's own (its token's): never deleted, demoted or revoked from Slack. */
+  appLogin: AppLoginService;
   meetings: MeetingsService;
   /** Meeting creations in progress, recorded in the store (crash recovery). */
   intents: IntentJournal;
@@ -109,6 +112,7 @@ export function buildServices(
     logger: logger.child({ component: 'megameeting' }),
   });
   const identity = new IdentityService({ store, megameeting, slack, logger, clock });
+  const appLogin = new AppLoginService({ megameeting, apiToken: config.megameeting.apiToken, logger, clock });
   const intents = new IntentJournal({ store, logger, clock, holder: newHolderId() });
   const reminders = new RemindersService({
     store,
@@ -176,6 +180,7 @@ export function buildServices(
     megameeting,
     slack,
     identity,
+    appLogin,
     meetings,
     intents,
     recovery,

@@ -98,6 +98,27 @@ const userInfoSchema = z.object({
   }),
 });
 
+const usersListSchema = z.object({
+  members: z.array(userInfoSchema.shape.user).default([]),
+  response_metadata: z.object({ next_cursor: z.string().optional() }).optional(),
+});
+/** users.list pages read at most (200 members each): 10,000 members. */
+const USERS_LIST_MAX_PAGES = 50;
+
+function toSlackUser(u: z.infer<typeof userInfoSchema>['user']): SlackUser {
+  return {
+    id: u.id,
+    name: u.name ?? u.id,
+    realName: u.real_name || u.profile?.real_name || u.profile?.display_name || u.name || u.id,
+    email: u.profile?.email ? u.profile.email.toLowerCase() : null,
+    tz: u.tz ?? null,
+    isAdmin: Boolean(u.is_admin),
+    isOwner: Boolean(u.is_owner || u.is_primary_owner),
+    isBot: Boolean(u.is_bot),
+    deleted: Boolean(u.deleted),
+  };
+}
+
 const postSchema = z.object({ channel: z.string(), ts: z.string() });
 const openSchema = z.object({ channel: z.object({ id: z.string() }) });
 const scheduleSchema = z.object({ scheduled_message_id: z.string() });
@@ -471,20 +492,31 @@ export class SlackGateway {
     const cached = this.userCache.get(userId);
     if (cached && this.clock.now().getTime() - cached.at < maxAgeMs) return cached.user;
     const res = userInfoSchema.parse(await this.call('users.info', { user: userId }));
-    const u = res.user;
-    const user: SlackUser = {
-      id: u.id,
-      name: u.name ?? u.id,
-      realName: u.real_name || u.profile?.real_name || u.profile?.display_name || u.name || u.id,
-      email: u.profile?.email ? u.profile.email.toLowerCase() : null,
-      tz: u.tz ?? null,
-      isAdmin: Boolean(u.is_admin),
-      isOwner: Boolean(u.is_owner || u.is_primary_owner),
-      isBot: Boolean(u.is_bot),
-      deleted: Boolean(u.deleted),
-    };
+    const user = toSlackUser(res.user);
     this.userCache.set(userId, { user, at: this.clock.now().getTime() });
     return user;
+  }
+
+  /**
+   * Every member of the workspace (users.list, all pages), read fresh: for finding the workspace's admins and
+   * owners. Each profile also refreshes the users.info cache.
+   */
+  async listUsers(): Promise<SlackUser[]> {
+    const users: SlackUser[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < USERS_LIST_MAX_PAGES; page++) {
+      const res = usersListSchema.parse(
+        await this.call('users.list', { limit: 200, ...(cursor ? { cursor } : {}) }),
+      );
+      for (const u of res.members) {
+        const user = toSlackUser(u);
+        users.push(user);
+        this.userCache.set(user.id, { user, at: this.clock.now().getTime() });
+      }
+      cursor = res.response_metadata?.next_cursor || undefined;
+      if (!cursor) break;
+    }
+    return users;
   }
 
   /** POST to a response_url (slash commands and actions). Not a Web API call: it goes to the absolute URL. */

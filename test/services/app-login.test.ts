@@ -1,0 +1,68 @@
+/** The app's own MegaMeeting login: found by its token (compared, never shown), against the emulator. */
+import { Writable } from 'node:stream';
+import { type Emulator, startEmulator } from '../../emulator/index.js';
+import { createLogger } from '../../src/logger.js';
+import { MegaMeetingClient } from '../../src/megameeting/client.js';
+import { AppLoginService, isAdminLogin } from '../../src/services/app-login.js';
+
+let emu: Emulator;
+beforeEach(async () => {
+  emu = await startEmulator({ remuxDelayMs: 0 });
+});
+afterEach(async () => {
+  await emu.close();
+});
+
+function service(token: string, logs: string[] = []) {
+  const destination = new Writable({
+    write(chunk, _enc, cb) {
+      logs.push(String(chunk));
+      cb();
+    },
+  });
+  const megameeting = new MegaMeetingClient({ baseUrl: emu.url, apiToken: token, retryBaseDelayMs: 1 });
+  let now = Date.now();
+  const clock = { now: () => new Date(now) };
+  const svc = new AppLoginService({
+    megameeting,
+    apiToken: token,
+    logger: createLogger({ level: 'debug', secrets: [], destination }),
+    clock,
+  });
+  return { svc, advance: (ms: number) => (now += ms) };
+}
+
+test("the admin token's login is the app's own; other admins and hosts are not", async () => {
+  const other = emu.state.addLogin({ email: 'boss@example.com', roles: ['admin'] });
+  const host = emu.state.addLogin({ email: 'ana@example.com', roles: ['host'] });
+  const logs: string[] = [];
+  const { svc } = service(emu.adminToken, logs);
+  expect(await svc.loginId()).toBe(emu.adminLoginId);
+  expect(await svc.isAppLogin(emu.adminLoginId)).toBe(true);
+  expect(await svc.isAppLogin(other.loginId)).toBe(false);
+  expect(await svc.isAppLogin(host.loginId)).toBe(false);
+  expect(logs.join('\n')).not.toContain(emu.adminToken);
+});
+
+test('a second admin token makes that admin the app login', async () => {
+  const other = emu.state.addLogin({ email: 'boss@example.com', roles: ['admin'] });
+  const { svc } = service(other.apiToken);
+  expect(await svc.loginId()).toBe(other.loginId);
+  expect(await svc.isAppLogin(emu.adminLoginId)).toBe(false);
+});
+
+test('the answer is cached, and a login without a token is never the app login', async () => {
+  const { svc } = service(emu.adminToken);
+  await svc.loginId();
+  emu.state.clearRequests();
+  expect(await svc.isAppLogin(emu.adminLoginId)).toBe(true);
+  expect(emu.state.requests()).toHaveLength(0);
+  expect(isAdminLogin({ roles: ['host'] })).toBe(false);
+  expect(isAdminLogin({ roles: ['owner'] })).toBe(true);
+});
+
+test('MegaMeeting down: the check fails rather than answer "not the app login"', async () => {
+  const { svc } = service(emu.adminToken);
+  emu.state.injectFaults('status503', 10);
+  await expect(svc.isAppLogin(emu.adminLoginId)).rejects.toThrow();
+});
