@@ -19,6 +19,7 @@ import {
   type UpdateObject,
 } from 'kysely';
 import type pg from 'pg';
+import { AdminRequestTable } from './admin-requests.js';
 import { checkTtl, claimOpen } from './claims.js';
 import { parseDatabaseUrl, redactDatabaseUrl } from './database-url.js';
 import { describeError, isUniqueViolation, type StoreLogger, StoreOpenError } from './errors.js';
@@ -26,6 +27,9 @@ import { IntentTable } from './intents.js';
 import { type MigrateOptions, type MigrationResult, type MigrationTarget, migrate } from './migrations.js';
 import type { Database, GuestsTable, MeetingsTable, RecordingsTable, UserLinksTable } from './schema.js';
 import {
+  type AdminMessageRef,
+  type AdminRequest,
+  type AdminRequestDecision,
   type CardDelivery,
   type GuestRecord,
   type GuestRole,
@@ -37,6 +41,7 @@ import {
   type MeetingPatch,
   type MeetingRecord,
   type MeetingStatus,
+  type NewAdminRequest,
   type NewMeeting,
   type NewMeetingIntent,
   type NewRecording,
@@ -299,11 +304,13 @@ class KyselyStore implements Store {
   private readonly db: Kysely<Database>;
   private closing: Promise<void> | null = null;
   private readonly intents: IntentTable;
+  private readonly adminRequests: AdminRequestTable;
 
   constructor(private readonly conn: Connection) {
     this.dialect = conn.target.dialect;
     this.db = conn.target.db;
     this.intents = new IntentTable(this.db);
+    this.adminRequests = new AdminRequestTable(this.db);
   }
 
   // --- User links -----------------------------------------------------------------------------------------
@@ -943,6 +950,37 @@ class KyselyStore implements Store {
 
   pruneIntents(before: Date): Promise<number> {
     return this.intents.prune(before);
+  }
+
+  // --- Admin requests (admin-requests.ts) ----------------------------------------------------------------
+
+  openAdminRequest(req: NewAdminRequest, now: Date): Promise<{ request: AdminRequest; created: boolean }> {
+    return this.adminRequests.open(req, now);
+  }
+
+  getAdminRequest(id: string): Promise<AdminRequest | null> {
+    return this.adminRequests.get(id);
+  }
+
+  setAdminRequestMessages(id: string, messages: AdminMessageRef[]): Promise<void> {
+    return this.adminRequests.setMessages(id, messages);
+  }
+
+  claimAdminRequest(id: string, holder: string, ttlMs: number, now: Date): Promise<boolean> {
+    return this.adminRequests.claim(id, holder, ttlMs, now);
+  }
+
+  finishAdminRequest(
+    id: string,
+    holder: string,
+    decision: AdminRequestDecision,
+    now: Date,
+  ): Promise<AdminRequest | null> {
+    return this.adminRequests.finish(id, holder, decision, now);
+  }
+
+  releaseAdminRequest(id: string, holder: string): Promise<void> {
+    return this.adminRequests.release(id, holder);
   }
 
   /** Idempotent. */

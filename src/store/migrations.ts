@@ -210,6 +210,33 @@ export const MIGRATIONS: readonly Migration[] = [
         .compile(),
     ],
   },
+  {
+    version: 5,
+    name: 'admin requests (login requests, offboarding)',
+    statements: (db) => [
+      db.schema
+        .createTable('admin_requests')
+        .addColumn('id', 'text', (c) => c.notNull().unique())
+        .addColumn('team_id', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('subject_user_id', 'text', (c) => c.notNull())
+        .addColumn('subject_name', 'text', (c) => c.notNull())
+        .addColumn('subject_email', 'text')
+        .addColumn('login_id', 'text')
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('outcome', 'text')
+        .addColumn('decided_by', 'text')
+        .addColumn('decided_at', 'bigint')
+        .addColumn('messages', 'text', (c) => c.notNull())
+        .addColumn('claimed_by', 'text')
+        .addColumn('claim_expires_at', 'bigint')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        // One current request per person and kind: a new one replaces it only once decided or expired.
+        .addPrimaryKeyConstraint('admin_requests_pkey', ['team_id', 'kind', 'subject_user_id'])
+        .compile(),
+    ],
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = Math.max(...MIGRATIONS.map((m) => m.version));

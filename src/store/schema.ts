@@ -117,6 +117,28 @@ export interface MeetingIntentsTable {
   updated_at: EpochMs;
 }
 
+export interface AdminRequestsTable {
+  id: string;
+  team_id: string;
+  /** 'access' | 'offboarding' */
+  kind: string;
+  subject_user_id: string;
+  subject_name: string;
+  subject_email: string | null;
+  login_id: string | null;
+  /** 'open' | 'done' */
+  state: string;
+  outcome: string | null;
+  decided_by: string | null;
+  decided_at: EpochMs | null;
+  /** JSON: AdminMessageRef[] (the admins' DMs). */
+  messages: string;
+  claimed_by: string | null;
+  claim_expires_at: EpochMs | null;
+  created_at: EpochMs;
+  expires_at: EpochMs;
+}
+
 export interface SchemaMigrationsTable {
   version: number;
   name: string;
@@ -131,5 +153,6 @@ export interface Database {
   leases: LeasesTable;
   slack_events: SlackEventsTable;
   meeting_intents: MeetingIntentsTable;
+  admin_requests: AdminRequestsTable;
   schema_migrations: SchemaMigrationsTable;
 }

@@ -216,6 +216,53 @@ export type IntentPatch = Partial<
   Pick<MeetingIntent, 'state' | 'meetId' | 'messageChannel' | 'messageTs' | 'outcome' | 'attempts'>
 >;
 
+/** What admins are asked: a person's login request, or a deactivated member's login to offboard. */
+export type AdminRequestKind = 'access' | 'offboarding';
+
+/** A DM sent to one admin about a request (updated when someone decides). */
+export interface AdminMessageRef {
+  userId: string;
+  channel: string;
+  ts: string;
+}
+
+/**
+ * A question put to a workspace's MegaMeeting admins, answered by the first admin to act. At most one per person
+ * and kind is open (and unexpired) at a time.
+ */
+export interface AdminRequest {
+  id: string;
+  teamId: string;
+  kind: AdminRequestKind;
+  /** The Slack user it is about (who asked for a login; who was deactivated). */
+  subjectUserId: string;
+  subjectName: string;
+  subjectEmail: string | null;
+  /** The login concerned: the one created or linked (access), the person's login (offboarding). */
+  loginId: string | null;
+  state: 'open' | 'done';
+  /** How it ended, a short word: created, linked, declined (access); revoked, deleted, kept (offboarding). */
+  outcome: string | null;
+  decidedBy: string | null;
+  decidedAt: Date | null;
+  messages: AdminMessageRef[];
+  claimedBy: string | null;
+  claimExpiresAt: Date | null;
+  createdAt: Date;
+  expiresAt: Date;
+}
+
+export type NewAdminRequest = Pick<
+  AdminRequest,
+  'id' | 'teamId' | 'kind' | 'subjectUserId' | 'subjectName' | 'subjectEmail' | 'loginId'
+> & { ttlMs: number };
+
+export interface AdminRequestDecision {
+  outcome: string;
+  decidedBy: string;
+  loginId?: string | null;
+}
+
 export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
 
@@ -347,6 +394,26 @@ export interface Store {
   listRecoverableIntents(now: Date, limit: number): Promise<MeetingIntent[]>;
   /** Deletes finished intents last updated before `before`; returns how many went. */
   pruneIntents(before: Date): Promise<number>;
+
+  // Admin requests (login requests, offboarding): admin-requests.ts
+  /**
+   * Opens a request unless the person already has an open, unexpired one of that kind (then returns it with
+   * `created: false`). Exactly one of concurrent openers creates.
+   */
+  openAdminRequest(req: NewAdminRequest, now: Date): Promise<{ request: AdminRequest; created: boolean }>;
+  getAdminRequest(id: string): Promise<AdminRequest | null>;
+  setAdminRequestMessages(id: string, messages: AdminMessageRef[]): Promise<void>;
+  /** Claims an open, unexpired request for deciding until `now + ttlMs`: exactly one of concurrent claimers wins. */
+  claimAdminRequest(id: string, holder: string, ttlMs: number, now: Date): Promise<boolean>;
+  /** Records the decision (state done); only the claim's holder may. Null when it may not. */
+  finishAdminRequest(
+    id: string,
+    holder: string,
+    decision: AdminRequestDecision,
+    now: Date,
+  ): Promise<AdminRequest | null>;
+  /** Gives a claim back undecided (the action failed); holder only. */
+  releaseAdminRequest(id: string, holder: string): Promise<void>;
 
   close(): Promise<void>;
 }

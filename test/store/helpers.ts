@@ -84,6 +84,7 @@ const DATA_TABLES = [
   'leases',
   'slack_events',
   'meeting_intents',
+  'admin_requests',
 ] as const;
 
 /** Empties every data table (keeps the schema and schema_migrations). */
