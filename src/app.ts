@@ -2,12 +2,14 @@ import type { App } from '@slack/bolt';
 import * as commands from './commands/index.js';
 import type { Config } from './config.js';
 import { createHttpServer, listen } from './http/server.js';
+import { startCallsSweep } from './jobs/calls-sweep.js';
 import { startReminderSweep } from './jobs/reminder-sweep.js';
 import * as listeners from './listeners/index.js';
 import { type AppLogger, boltLogger } from './logger.js';
 import { MegaMeetingClient } from './megameeting/client.js';
 import type { MegaMeetingApi } from './megameeting/types.js';
 import { AppLoginService } from './services/app-login.js';
+import { CallsService } from './services/calls.js';
 import { type Clock, systemClock } from './services/clock.js';
 import { GuestsService } from './services/guests/index.js';
 import { IdentityService } from './services/identity.js';
@@ -47,6 +49,8 @@ export interface Services {
   intents: IntentJournal;
   recovery: IntentRecovery;
   reminders: RemindersService;
+  /** Slack calls on meeting cards. */
+  calls: CallsService;
   scheduling: SchedulingService;
   meetingList: MeetingListService;
   guests: GuestsService;
@@ -88,6 +92,8 @@ export interface Tuning {
   slackTimeoutMs?: number;
   /** Pause between a send's lost answer and looking it up in Slack (default 1 s). */
   slackLookupDelayMs?: number;
+  /** How long a card waits for calls.add before going out without the call (default 2.5 s). */
+  callAddWaitMs?: number;
 }
 
 export function buildServices(
@@ -122,6 +128,15 @@ export function buildServices(
     reminderMinutes: config.reminderMinutes,
     megameetingUrl: config.megameeting.url,
   });
+  const calls = new CallsService({
+    store,
+    slack,
+    logger,
+    clock,
+    megameetingUrl: config.megameeting.url,
+    reminderMinutes: config.reminderMinutes,
+    ...(tuning.callAddWaitMs !== undefined ? { addWaitMs: tuning.callAddWaitMs } : {}),
+  });
   const meetings = new MeetingsService({
     store,
     intents,
@@ -133,6 +148,7 @@ export function buildServices(
     clock,
     megameetingUrl: config.megameeting.url,
     defaultTimeZone: config.defaultTimeZone,
+    calls,
   });
   const guests = new GuestsService({
     store,
@@ -155,8 +171,17 @@ export function buildServices(
     clock,
     defaultTimeZone: config.defaultTimeZone,
     guests,
+    calls,
   });
-  const meetingList = new MeetingListService({ store, megameeting, meetings, reminders, logger, clock });
+  const meetingList = new MeetingListService({
+    store,
+    megameeting,
+    meetings,
+    reminders,
+    logger,
+    clock,
+    calls,
+  });
   const recordings = new RecordingsService({
     store,
     megameeting,
@@ -185,6 +210,7 @@ export function buildServices(
     intents,
     recovery,
     reminders,
+    calls,
     scheduling,
     meetingList,
     guests,
@@ -248,6 +274,7 @@ export async function startApp(
   if (startPoller) services.poller.start();
   const stopReminderSweep =
     (opts.startPoller ?? true) && config.reminderMinutes > 0 ? startReminderSweep(services) : null;
+  const stopCallsSweep = (opts.startPoller ?? true) ? startCallsSweep(services) : null;
   // Any replica, at start-up and then periodically: creations interrupted by a crash are finished or reported.
   if (opts.recovery ?? true) services.recovery.start();
   logger.info({ port, mode: config.slack.mode, store: store.dialect }, 'MegaMeeting for Slack is running');
@@ -262,6 +289,7 @@ export async function startApp(
       logger.info('stopping: no new requests; finishing work in flight');
       await services.poller.stop();
       stopReminderSweep?.();
+      stopCallsSweep?.();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       // Listeners run on after their ack (a /meet waiting on a slow createMeeting): let them, and the meeting

@@ -32,6 +32,7 @@
  *   timeout),
  *   `failHttpNext` (an HTTP error page from a proxy, with or without the call taking effect) and `goOffline`
  *   (connections refused for a while: a call that provably never reached Slack).
+ * - Calls API (`calls.add`, `calls.info`, `calls.update`, `calls.end`): `stub.slackCalls`, see calls.ts.
  * - Unknown methods answer `{ok:false, error:"unknown_method"}`.
  *
  * Users: `users.info`, `users.lookupByEmail`, `conversations.open`, `chat.postEphemeral` and posting to a user
@@ -65,6 +66,7 @@ import {
 import type { AddressInfo } from 'node:net';
 import type { Block, KnownBlock, MessageAttachment, MessageMetadata, View } from '@slack/types';
 import { type BlockKitIssue, homeTabIssues, messageBlocksIssues, modalIssues } from './block-kit.js';
+import { StubCalls } from './calls.js';
 import { type OAuthApp, SlackOAuthStandIn } from './oauth.js';
 import { TEST_WORKSPACE } from './workspace.js';
 
@@ -442,6 +444,8 @@ export class SlackStub {
   socketModeUrl: string | null = null;
   /** The OAuth token endpoint, when `options.oauth` is set: issue codes with `stub.oauth.issueCode(grant)`. */
   readonly oauth: SlackOAuthStandIn | undefined;
+  /** Slack calls (calls.add/info/update/end) and their state: see calls.ts. */
+  readonly slackCalls = new StubCalls({ now: () => this.now(), knowsUser: (id) => this.users.has(id) });
 
   private users = new Map<string, StubUser>();
   private channels = new Map<string, StubChannelInput>();
@@ -550,6 +554,7 @@ export class SlackStub {
     this.responseLog = [];
     this.responseUses.clear();
     this.responseFailures.clear();
+    this.slackCalls.reset();
     this.seed();
   }
 
@@ -1338,7 +1343,7 @@ export class SlackStub {
     if (this.options.validateBlocks === false || blocks === undefined) return undefined;
     if (Array.isArray(blocks) && blocks.length === 0) return undefined;
     const issues = messageBlocksIssues(blocks, { actionIdScope: 'block' });
-    if (issues.length === 0) return undefined;
+    if (issues.length === 0) return this.slackCalls.unknownCallBlock(blocks);
     return fail('invalid_blocks', { response_metadata: { messages: errorMessages(issues, '') } });
   }
 
@@ -1837,6 +1842,8 @@ export class SlackStub {
       this.homeViews.set(userId, view.id);
       return { ok: true, view: clone(view) };
     },
+
+    ...this.slackCalls.handlers(),
   };
 }
 

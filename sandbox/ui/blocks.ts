@@ -315,6 +315,9 @@ export function blockHtml(block: unknown, ctx: RenderContext, errors: Json = {})
       return `${open('bk-header')}${plain(block.text)}</div>`;
     case 'divider':
       return `${open('bk-divider')}<hr></div>`;
+    case 'call':
+      // Slack draws the call itself (Join, who is in it, then "ended" with its duration).
+      return `${open('bk-context')}<span>📞 Slack call ${escapeHtml(str(block.call_id))}</span></div>`;
     case 'section': {
       const text = block.text ? `<div class="bk-text">${textObjectHtml(block.text, ctx)}</div>` : '';
       const fields = list(block.fields);

@@ -33,6 +33,10 @@ export function meetingCardData(
     timeZone: record.timeZone,
     joinUrl: meetingJoinUrl(megameetingUrl, record),
     endedAt: record.endedAt,
+    callId:
+      record.callState === 'added' || record.callState === 'ending' || record.callState === 'ended'
+        ? record.callId
+        : null,
     ...extra,
   };
 }

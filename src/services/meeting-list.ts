@@ -7,6 +7,7 @@ import type { AppLogger } from '../logger.js';
 import type { MegaMeetingApi } from '../megameeting/types.js';
 import type { MeetingRecord, Store } from '../store/types.js';
 import type { ListItem } from '../views/messages.js';
+import type { CallsService } from './calls.js';
 import type { Clock } from './clock.js';
 import type { MeetingsService } from './meetings.js';
 import type { RemindersService } from './reminders.js';
@@ -24,6 +25,8 @@ export interface MeetingListDeps {
   reminders: Pick<RemindersService, 'cancel'>;
   logger: AppLogger;
   clock: Clock;
+  /** Ends the meeting's Slack call (absent: no calls). */
+  calls?: Pick<CallsService, 'end'>;
 }
 
 export class MeetingListService {
@@ -124,7 +127,7 @@ export class MeetingListService {
       );
       if (ended) {
         const cleared = await deps.reminders.cancel(ended);
-        await deps.meetings.refreshCard(cleared);
+        await deps.meetings.refreshCard(deps.calls ? await deps.calls.end(cleared) : cleared);
       }
       return true;
     } catch (err) {

@@ -13,6 +13,7 @@ import { toMegaMeetingSchedule } from '../time/megameeting-time.js';
 import { buildInvitation } from '../views/invitation.js';
 import { buildMeetingCard, cardFallbackText, type MeetingCardData } from '../views/meeting-card.js';
 import { userText } from '../views/text.js';
+import type { CallsService } from './calls.js';
 import type { Clock } from './clock.js';
 import type { IdentityService } from './identity.js';
 import { type IntentHandle, type IntentJournal, newIntentId } from './intents.js';
@@ -51,6 +52,8 @@ export interface MeetingsDeps {
   clock: Clock;
   megameetingUrl: string;
   defaultTimeZone: string;
+  /** Slack calls on cards (absent: cards without calls). */
+  calls?: Pick<CallsService, 'attachToNewCard' | 'end'>;
 }
 
 export interface CreateMeetingRequest {
@@ -354,8 +357,10 @@ export class MeetingsService {
   }
 
   /** Post the card with chat.postMessage (so it can be updated); where the bot cannot post, use response_url. */
-  async postCard(record: MeetingRecord, responseUrl?: string): Promise<MeetingRecord> {
+  async postCard(meeting: MeetingRecord, responseUrl?: string): Promise<MeetingRecord> {
     const { deps } = this;
+    // An instant meeting's card carries its Slack call (none when Calls fails: see calls.ts).
+    const record = deps.calls && meeting.channelId ? await deps.calls.attachToNewCard(meeting) : meeting;
     const content = { text: cardFallbackText(this.cardData(record)), blocks: await this.cardBlocks(record) };
     if (!record.channelId) return record;
     try {
@@ -500,8 +505,9 @@ export class MeetingsService {
       ({ ...record, status: 'ended', endedAt: now } as MeetingRecord);
     deps.logger.info({ meetId, by: actorUserId }, 'meeting ended');
     const withoutReminders = await deps.reminders.cancel(ended);
-    await this.refreshCard(withoutReminders, actorUserId);
-    return withoutReminders;
+    const callEnded = deps.calls ? await deps.calls.end(withoutReminders) : withoutReminders;
+    await this.refreshCard(callEnded, actorUserId);
+    return callEnded;
   }
 
   /** A user's meetings that have not ended, soonest first. */

@@ -26,6 +26,7 @@ import {
 } from '../views/schedule-form.js';
 import { buildEditModal, buildScheduleModal, DEFAULT_DURATION_MINUTES } from '../views/schedule-modal.js';
 import { escapeMrkdwn, userText } from '../views/text.js';
+import type { CallsService } from './calls.js';
 import type { Clock } from './clock.js';
 import type { IdentityService } from './identity.js';
 import type { MeetingsService } from './meetings.js';
@@ -57,6 +58,8 @@ export interface SchedulingDeps {
   defaultTimeZone: string;
   /** Adds a secure meeting's verified guests (the guests service). */
   guests: GuestInviter;
+  /** Renames the meeting's Slack call (absent: no calls). */
+  calls?: Pick<CallsService, 'rename'>;
 }
 
 /** The guests service's method that adds verified guests (src/services/guests.ts). */
@@ -339,6 +342,7 @@ export class SchedulingService {
         timeZone: form.timeZone,
       })) ?? { ...record, title: form.title, startAt: form.start, endAt: form.end, timeZone: form.timeZone };
       deps.logger.info({ meetId: record.meetId, by: ctx.userId }, 'meeting edited');
+      await deps.calls?.rename(updated);
       const withReminders = await deps.reminders.reschedule(updated);
       await deps.meetings.refreshCard(withReminders);
       await this.tell(

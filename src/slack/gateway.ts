@@ -150,6 +150,7 @@ const scheduledListSchema = z.object({
     )
     .default([]),
 });
+const callAddSchema = z.object({ call: z.object({ id: z.string().min(1) }) });
 const authTestSchema = z.object({ user_id: z.string().optional(), bot_id: z.string().optional() });
 
 /** Calls with an effect that a second copy would repeat: never re-sent unless provably not sent. */
@@ -159,6 +160,8 @@ const SEND_METHODS: ReadonlySet<string> = new Set([
   'chat.scheduleMessage',
   'views.open',
   'views.push',
+  // Not idempotent, and a call cannot be looked up by its external_unique_id (calls.info takes the R… id only).
+  'calls.add',
 ]);
 /** Pauses before re-sending a call that never left (connection refused): about 4 s in all. */
 const NOT_SENT_RETRY_DELAYS_MS = [250, 500, 1000, 2000];
@@ -485,6 +488,55 @@ export class SlackGateway {
 
   async pushView(triggerId: string, view: View): Promise<void> {
     await this.call('views.push', { trigger_id: triggerId, view });
+  }
+
+  /**
+   * Registers a Slack call (calls.add) and returns its `R…` id. A send: never re-sent after an ambiguous failure
+   * (Slack offers no look-up by external_unique_id), so a lost answer is a SlackCallError with delivery `maybe`.
+   */
+  async addCall(args: {
+    externalUniqueId: string;
+    joinUrl: string;
+    title: string;
+    createdBy: string;
+    dateStart: Date;
+    externalDisplayId?: string;
+  }): Promise<string> {
+    const res = await this.call('calls.add', {
+      external_unique_id: args.externalUniqueId,
+      join_url: args.joinUrl,
+      title: args.title,
+      created_by: args.createdBy,
+      date_start: Math.floor(args.dateStart.getTime() / 1000),
+      ...(args.externalDisplayId ? { external_display_id: args.externalDisplayId } : {}),
+    });
+    return callAddSchema.parse(res).call.id;
+  }
+
+  /** calls.update: the fields Slack lets change (title, join_url). Idempotent. */
+  async updateCall(id: string, fields: { title?: string; joinUrl?: string }): Promise<void> {
+    await this.call('calls.update', {
+      id,
+      ...(fields.title !== undefined ? { title: fields.title } : {}),
+      ...(fields.joinUrl !== undefined ? { join_url: fields.joinUrl } : {}),
+    });
+  }
+
+  /**
+   * calls.end with the duration in seconds. Idempotent: a call Slack already ended answers `inactive_call`, which
+   * counts as done here.
+   */
+  async endCall(id: string, durationSeconds?: number): Promise<void> {
+    try {
+      // Slack's reference shows `{ok: true, error: "inactive_call"}` for an already-ended call: ok, so done.
+      await this.call('calls.end', {
+        id,
+        ...(durationSeconds !== undefined ? { duration: durationSeconds } : {}),
+      });
+    } catch (err) {
+      if (err instanceof SlackCallError && err.code === 'inactive_call') return;
+      throw err;
+    }
   }
 
   /** A user's profile, cached for `maxAgeMs` (permission checks ask for a fresher copy than display does). */

@@ -36,6 +36,7 @@ import {
   type IntentPatch,
   type Lease,
   type LinkSource,
+  type MeetingCallState,
   type MeetingIntent,
   type MeetingKind,
   type MeetingPatch,
@@ -256,6 +257,8 @@ function rowToMeeting(r: Selectable<MeetingsTable>): MeetingRecord {
     updatedAt: toDate(r.updated_at),
     endedAt: toDateOrNull(r.ended_at),
     absentSince: toDateOrNull(r.absent_since),
+    callId: r.call_id,
+    callState: r.call_state as MeetingCallState | null,
   };
 }
 
@@ -454,6 +457,8 @@ class KyselyStore implements Store {
     if (patch.endedAt !== undefined) set.ended_at = toMsOrNull(patch.endedAt);
     else if (patch.status === 'ended') set.ended_at = sql<number>`coalesce(ended_at, ${nowMs})`;
     if (patch.absentSince !== undefined) set.absent_since = toMsOrNull(patch.absentSince);
+    if (patch.callId !== undefined) set.call_id = patch.callId;
+    if (patch.callState !== undefined) set.call_state = patch.callState;
 
     const row = await this.db
       .updateTable('meetings')
@@ -483,17 +488,72 @@ class KyselyStore implements Store {
     return rows.map(rowToMeeting);
   }
 
-  async listMeetingsWithoutReminder(from: Date, to: Date, limit: number): Promise<MeetingRecord[]> {
-    const rows = await this.db
+  /** Meetings starting after `from` and at or before `to`, soonest first, at most `limit` (callers narrow it). */
+  private meetingsStartingBetween(from: Date, to: Date, limit: number) {
+    return this.db
       .selectFrom('meetings')
       .selectAll()
+      .where('start_at', '>', toMs(from))
+      .where('start_at', '<=', toMs(to))
+      .orderBy('start_at')
+      .orderBy('meet_id')
+      .limit(limit);
+  }
+
+  async listMeetingsWithoutReminder(from: Date, to: Date, limit: number): Promise<MeetingRecord[]> {
+    const rows = await this.meetingsStartingBetween(from, to, limit)
       .where('status', '=', 'scheduled')
       .where('reminders', '=', remindersToJson([]))
       .where('channel_id', 'is not', null)
       .where('card_delivery', '!=', 'response_url')
-      .where('start_at', '>', toMs(from))
-      .where('start_at', '<=', toMs(to))
-      .orderBy('start_at')
+      .execute();
+    return rows.map(rowToMeeting);
+  }
+
+  async moveMeetingCall(
+    teamId: string,
+    meetId: string,
+    from: MeetingCallState | null,
+    patch: { callState: MeetingCallState; callId?: string | null },
+    now: Date,
+  ): Promise<MeetingRecord | null> {
+    const set: UpdateObject<Database, 'meetings'> = { updated_at: toMs(now), call_state: patch.callState };
+    if (patch.callId !== undefined) set.call_id = patch.callId;
+    const row = await this.db
+      .updateTable('meetings')
+      .set(set)
+      .where('team_id', '=', teamId)
+      .where('meet_id', '=', meetId)
+      .where('call_state', from === null ? 'is' : '=', from)
+      .returningAll()
+      .executeTakeFirst();
+    return row ? rowToMeeting(row) : null;
+  }
+
+  async listMeetingsDueForCall(from: Date, to: Date, limit: number): Promise<MeetingRecord[]> {
+    const rows = await this.meetingsStartingBetween(from, to, limit)
+      .where('kind', '=', 'scheduled')
+      .where('status', '!=', 'ended')
+      .where('call_state', 'is', null)
+      .where('channel_id', 'is not', null)
+      .where('card_delivery', '=', 'chat')
+      .execute();
+    return rows.map(rowToMeeting);
+  }
+
+  async listMeetingsWithCallToEnd(staleBefore: Date, limit: number): Promise<MeetingRecord[]> {
+    const rows = await this.db
+      .selectFrom('meetings')
+      .selectAll()
+      .where('status', '=', 'ended')
+      .where('call_id', 'is not', null)
+      .where((eb) =>
+        eb.or([
+          eb('call_state', '=', 'added'),
+          eb.and([eb('call_state', '=', 'ending'), eb('updated_at', '<', toMs(staleBefore))]),
+        ]),
+      )
+      .orderBy('updated_at')
       .orderBy('meet_id')
       .limit(limit)
       .execute();

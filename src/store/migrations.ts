@@ -237,6 +237,21 @@ export const MIGRATIONS: readonly Migration[] = [
         .compile(),
     ],
   },
+  {
+    version: 6,
+    name: 'slack calls of meetings',
+    statements: (db) => [
+      // The Slack call (calls.add) of a meeting's card: its R… id and where it stands (see MeetingCallState).
+      db.schema.alterTable('meetings').addColumn('call_id', 'text').compile(),
+      db.schema.alterTable('meetings').addColumn('call_state', 'text').compile(),
+      // The calls sweep: calls still to end (state 'added' or a stale 'ending').
+      db.schema
+        .createIndex('meetings_call_state_idx')
+        .on('meetings')
+        .columns(['call_state', 'status'])
+        .compile(),
+    ],
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = Math.max(...MIGRATIONS.map((m) => m.version));

@@ -44,6 +44,10 @@ export interface MeetingsTable {
   ended_at: EpochMs | null;
   /** First time MegaMeeting's `meetings` answer left the meeting out (since it was last listed). */
   absent_since: EpochMs | null;
+  /** The Slack call's id (calls.add), once Slack gave one. */
+  call_id: string | null;
+  /** null: no call asked for yet; adding, added, ending, ended, failed, none (see MeetingCallState). */
+  call_state: string | null;
 }
 
 export interface GuestsTable {

@@ -32,6 +32,13 @@ export interface ScheduledReminder {
   postAt: Date;
 }
 
+/**
+ * Where a meeting's Slack call stands: null (none asked for yet), `adding` (calls.add claimed or in flight: never
+ * sent again, its answer may be lost), `added` (callId set, live in Slack), `ending` (calls.end claimed),
+ * `ended`, `failed` (Calls refused or timed out: the card went without it), `none` (never gets one).
+ */
+export type MeetingCallState = 'adding' | 'added' | 'ending' | 'ended' | 'failed' | 'none';
+
 export interface MeetingRecord {
   teamId: string;
   meetId: string;
@@ -58,9 +65,15 @@ export interface MeetingRecord {
    * asked yet). A meeting counts as ended elsewhere only when it is still left out minutes later.
    */
   absentSince: Date | null;
+  /** The Slack call (calls.add `call.id`, `R…`) shown in the card, once Slack gave one. */
+  callId: string | null;
+  callState: MeetingCallState | null;
 }
 
-export type NewMeeting = Omit<MeetingRecord, 'createdAt' | 'updatedAt' | 'endedAt' | 'absentSince'> & {
+export type NewMeeting = Omit<
+  MeetingRecord,
+  'createdAt' | 'updatedAt' | 'endedAt' | 'absentSince' | 'callId' | 'callState'
+> & {
   createdAt?: Date;
 };
 
@@ -79,6 +92,8 @@ export type MeetingPatch = Partial<
     | 'options'
     | 'endedAt'
     | 'absentSince'
+    | 'callId'
+    | 'callState'
   >
 >;
 
@@ -298,6 +313,28 @@ export interface Store {
   listMeetingsWithoutReminder(from: Date, to: Date, limit: number): Promise<MeetingRecord[]>;
   /** All of a team's meetings in `statuses` (admins' views, reconciliation), soonest first. */
   listMeetings(teamId: string, statuses: MeetingStatus[]): Promise<MeetingRecord[]>;
+  /**
+   * Moves a meeting's call from state `from` (null: none yet) to `patch.callState` (and `callId` when given) in one
+   * conditional statement: the record when it moved, null when the call was not in `from` (someone else moved it
+   * first). Of several callers from the same state, exactly one wins.
+   */
+  moveMeetingCall(
+    teamId: string,
+    meetId: string,
+    from: MeetingCallState | null,
+    patch: { callState: MeetingCallState; callId?: string | null },
+    now: Date,
+  ): Promise<MeetingRecord | null>;
+  /**
+   * Scheduled meetings (kind `scheduled`) of every team starting after `from` and at or before `to`, not ended,
+   * whose card is a message we can update, and with no call asked for yet: soonest first.
+   */
+  listMeetingsDueForCall(from: Date, to: Date, limit: number): Promise<MeetingRecord[]>;
+  /**
+   * Ended meetings of every team whose call is still live in Slack: `added`, or `ending` claimed before
+   * `staleBefore` (its ender crashed). Oldest update first.
+   */
+  listMeetingsWithCallToEnd(staleBefore: Date, limit: number): Promise<MeetingRecord[]>;
 
   // Verified guests and registrants
   /** Insert or update by (teamId, meetId, guestKey). */

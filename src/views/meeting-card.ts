@@ -24,6 +24,8 @@ export interface MeetingCardData {
   guestCount?: number;
   endedBy?: string | null;
   endedAt?: Date | null;
+  /** The Slack call (calls.add `R…` id) the card shows, live or ended; null or absent: none. */
+  callId?: string | null;
 }
 
 export const KIND_LABELS: Record<MeetingKind, string> = {
@@ -59,6 +61,14 @@ function button(text: string, actionId: string, value: string, extra: Partial<Bu
   };
 }
 
+/**
+ * The Calls API's block (Slack renders the call: join, participants, then "ended" with its duration). @slack/types
+ * has no type for it, hence the cast.
+ */
+export function callBlock(callId: string): KnownBlock {
+  return { type: 'call', call_id: callId } as unknown as KnownBlock;
+}
+
 /** The channel card: title, host, time every reader sees in their own zone, meeting ID, and buttons. */
 export function buildMeetingCard(card: MeetingCardData): KnownBlock[] {
   const ended = card.status === 'ended';
@@ -90,6 +100,8 @@ export function buildMeetingCard(card: MeetingCardData): KnownBlock[] {
     fields.push(`*Registered*\n${card.registrantCount}`);
   }
   blocks.push({ type: 'section', fields: fields.map((text) => ({ type: 'mrkdwn', text })) });
+  // The call stays on the ended card: Slack shows it ended, with its duration.
+  if (card.callId) blocks.push(callBlock(card.callId));
 
   if (card.kind !== 'instant' && !ended) {
     blocks.push({

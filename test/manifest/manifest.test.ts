@@ -38,6 +38,9 @@ describe('manifest.yml', () => {
         'channels:history',
         'groups:history',
         'mpim:history',
+        // Slack calls on meeting cards.
+        'calls:read',
+        'calls:write',
       ]),
     );
   });

@@ -195,7 +195,15 @@ describe.each(DIALECTS)('Store contract on %s', (dialect) => {
   describe('meetings', () => {
     test('insert and read back every field exactly (ms precision, zone, JSON fields)', async () => {
       const inserted = await store.insertMeeting(meeting());
-      const expected = { ...meeting(), createdAt: T0, updatedAt: T0, endedAt: null, absentSince: null };
+      const expected = {
+        ...meeting(),
+        createdAt: T0,
+        updatedAt: T0,
+        endedAt: null,
+        absentSince: null,
+        callId: null,
+        callState: null,
+      };
       expect(inserted).toEqual(expected);
       expect(await store.getMeeting(TEAM, '1001')).toEqual(expected);
       expect(await other.getMeeting(TEAM, '1001')).toEqual(expected);
@@ -278,6 +286,8 @@ describe.each(DIALECTS)('Store contract on %s', (dialect) => {
         updatedAt: at(500),
         endedAt: null,
         absentSince: null,
+        callId: null,
+        callState: null,
       });
       expect(await store.getMeeting(TEAM, '1001')).toEqual(updated);
 
@@ -881,6 +891,8 @@ describe.each(DIALECTS)('Store contract on %s', (dialect) => {
           updatedAt: T0,
           endedAt: null,
           absentSince: null,
+          callId: null,
+          callState: null,
         });
         expect(await second.getGuestByKey(TEAM, '1001', 'key-secret-1')).toEqual(guest());
         expect(await second.getRecording('R1')).toMatchObject({ claimedBy: 'A', claimExpiresAt: at(60_000) });
@@ -961,6 +973,8 @@ describe.each(DIALECTS)('migrations on %s', (dialect) => {
         timeZone: 'Asia/Tokyo',
         status: 'live',
         absentSince: null,
+        callId: null,
+        callState: null,
       });
       expect(await s.claimRecording('old-rec', 'B', at(1), 1000)).toBe(false);
       expect(await s.claimRecording('old-rec', 'B', at(60_000), 1000)).toBe(true);

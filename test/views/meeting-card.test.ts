@@ -42,6 +42,19 @@ describe('channel card', () => {
     expect(actionIds(blocks)).toEqual([ACTIONS.join, ACTIONS.edit, ACTIONS.end]);
   });
 
+  test('with a Slack call: the call block after the details, live and still there once ended', () => {
+    const live = buildMeetingCard({ ...base, kind: 'instant', status: 'live', callId: 'R0000042' });
+    assertValidMessageBlocks(live);
+    expect((live as Block[]).map((b) => b.type)).toEqual(['header', 'section', 'call', 'actions']);
+    expect(live[2]).toEqual({ type: 'call', call_id: 'R0000042' });
+    const ended = buildMeetingCard({ ...base, kind: 'instant', status: 'ended', callId: 'R0000042' });
+    assertValidMessageBlocks(ended);
+    expect(ended).toContainEqual({ type: 'call', call_id: 'R0000042' });
+    expect(actionIds(ended)).toEqual([]);
+    // No call id, no call block.
+    expect(JSON.stringify(buildMeetingCard({ ...base, callId: null }))).not.toContain('"call"');
+  });
+
   test('an instant meeting has Join and End, no Edit', () => {
     const blocks = buildMeetingCard({ ...base, kind: 'instant', status: 'live' });
     assertValidMessageBlocks(blocks);
