@@ -23,7 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { TEST_WORKSPACE as W } from '../../sandbox/slack/workspace.js';
 import { sendOpenLoop } from './loadgen.js';
-import { freePort, hasTaskset, rssOf, startNode } from './processes.js';
+import { cpuMsOf, freePort, hasTaskset, rssOf, startNode } from './processes.js';
 import { benchRecordings, recordingsTable } from './recordings.js';
 import { startStandIns } from './standins.js';
 import { markdownTable, mb, median, ms, ratio, summarize } from './stats.js';
@@ -157,6 +157,8 @@ interface Segment {
   missingCards: number;
   rssStart: number;
   rssAfter: number;
+  /** CPU time the target used from the first command until its last card (ms, user + system). */
+  cpuMs: number;
 }
 
 async function runSegment(kind: Kind, store: BenchStore, run: string): Promise<Segment> {
@@ -170,6 +172,7 @@ async function runSegment(kind: Kind, store: BenchStore, run: string): Promise<S
   try {
     await new Promise((r) => setTimeout(r, 1000));
     const rssStart = rssOf(target.started.pid);
+    const cpuStart = cpuMsOf(target.started.pid);
     const sent = await sendOpenLoop({
       url: `http://127.0.0.1:${target.port}/slack/events`,
       signingSecret: W.signingSecret,
@@ -197,6 +200,7 @@ async function runSegment(kind: Kind, store: BenchStore, run: string): Promise<S
     }
     await new Promise((r) => setTimeout(r, 1000));
     const rssAfter = rssOf(target.started.pid);
+    const cpuMs = cpuMsOf(target.started.pid) - cpuStart;
     return {
       kind,
       store,
@@ -206,6 +210,7 @@ async function runSegment(kind: Kind, store: BenchStore, run: string): Promise<S
       missingCards,
       rssStart,
       rssAfter,
+      cpuMs,
     };
   } finally {
     await target.started.stop();
@@ -293,6 +298,7 @@ async function main(): Promise<void> {
         const a = summarize(s.ackMs);
         log(
           `  ack p50 ${ms(a.p50)} p95 ${ms(a.p95)} p99 ${ms(a.p99)}; RSS ${mb(s.rssStart)} → ${mb(s.rssAfter)}` +
+            `; CPU ${ms(s.cpuMs / COMMANDS)} per command` +
             (kind !== 'bare' ? `; card p95 ${ms(summarize(s.cardMs).p95)}, ${s.missingCards} missing` : '') +
             (s.failed ? `; ${s.failed} not answered 200` : ''),
         );
@@ -329,6 +335,7 @@ async function main(): Promise<void> {
       (k) => `+${ms(median(per(k, card)) - LATENCY_MS)} over MM`,
       '≤ +50 ms',
     );
+    metric('CPU time per command', (s) => s.cpuMs / COMMANDS, ms, '');
     metric('RSS at start', (s) => s.rssStart, mb, '≤ 1.5×');
     metric(`RSS after ${COMMANDS} commands`, (s) => s.rssAfter, mb, '');
     const growth = (s: Segment) => (s.rssAfter / s.rssStart - 1) * 100;

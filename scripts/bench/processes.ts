@@ -33,6 +33,22 @@ export function rssOf(pid: number): number {
   }
 }
 
+/**
+ * CPU time a process has used so far (user + system, /proc/<pid>/stat at 100 ticks a second), in ms; NaN
+ * elsewhere. On a shared machine this is the fair measure of work per command: wall time includes waiting
+ * for the core, CPU time does not.
+ */
+export function cpuMsOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may contain spaces, so split after its closing parenthesis).
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 const running = new Set<ChildProcess>();
 let handlersInstalled = false;
 

@@ -79,8 +79,8 @@ export class IntentHandle {
       this.close();
       throw new IntentTakenOverError();
     }
-    this.current = updated;
-    return updated;
+    this.current = { ...this.current, ...updated };
+    return this.current;
   }
 
   /** The last step: done (or failed, the user told). Never throws: the outcome is logged if it cannot be stored. */

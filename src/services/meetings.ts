@@ -18,6 +18,7 @@ import type { Clock } from './clock.js';
 import type { IdentityService } from './identity.js';
 import { type IntentHandle, type IntentJournal, newIntentId } from './intents.js';
 import { meetingCardData, meetingJoinUrl } from './meeting-card-data.js';
+import { MeetingSnapshots } from './meeting-snapshot.js';
 import type { RemindersService } from './reminders.js';
 
 export const INSTANT_DURATION_MINUTES = 60;
@@ -80,6 +81,9 @@ function booleanOptions(options: CreateMeetingRequest['options']): Record<string
 }
 
 export class MeetingsService {
+  /** The lists of meeting IDs taken before creates, shared by concurrent creates (meeting-snapshot.ts). */
+  readonly snapshots = new MeetingSnapshots(() => this.meetingIdsNow());
+
   constructor(private readonly deps: MeetingsDeps) {}
 
   joinUrl(record: Pick<MeetingRecord, 'meetId' | 'kind'>): string | null {
@@ -112,7 +116,7 @@ export class MeetingsService {
       ...toMegaMeetingSchedule(start, end, timeZone),
       ...req.options,
     };
-    const before = await this.meetingIdsNow();
+    const before = await this.snapshots.beforeCreate();
     // Written before createMeeting: a crash from here on leaves what recovery needs (intent-recovery.ts).
     const intent = await deps.intents.begin({
       id: newIntentId(),
@@ -272,7 +276,7 @@ export class MeetingsService {
    * The IDs of every meeting on the account, read just before a createMeeting: what a lost answer's
    * candidates are compared against. Null when MegaMeeting cannot list them (then nothing can be adopted).
    */
-  async meetingIdsNow(): Promise<Set<string> | null> {
+  async meetingIdsNow(): Promise<ReadonlySet<string> | null> {
     try {
       return new Set((await this.deps.megameeting.meetings()).map((m) => m.meetId));
     } catch (err) {
@@ -286,7 +290,10 @@ export class MeetingsService {
    * exist anyway: it is adopted instead of leaving an orphan that a retry would duplicate, but only when it can
    * be nobody else's (see findCreatedMeeting). Otherwise the lost answer's error goes to the user as it is.
    */
-  private async createOnMegaMeeting(input: CreateMeetingInput, before: Set<string> | null): Promise<string> {
+  private async createOnMegaMeeting(
+    input: CreateMeetingInput,
+    before: ReadonlySet<string> | null,
+  ): Promise<string> {
     try {
       return (await this.deps.megameeting.createMeeting(input)).meetId;
     } catch (err) {
@@ -309,7 +316,7 @@ export class MeetingsService {
    */
   async findCreatedMeeting(
     meetingName: string,
-    before: Set<string> | null,
+    before: ReadonlySet<string> | null,
   ): Promise<{ kind: 'one'; meetId: string } | { kind: 'none' } | { kind: 'unknown'; lookupFailed?: true }> {
     if (!before) return { kind: 'unknown' };
     const candidates: string[] = [];

@@ -9,6 +9,7 @@ import type { Database, MeetingIntentsTable } from './schema.js';
 import {
   FINISHED_INTENT_STATES,
   type IntentPatch,
+  type IntentProgress,
   type IntentRequest,
   type IntentState,
   type MeetingIntent,
@@ -16,6 +17,35 @@ import {
 } from './types.js';
 
 const FINISHED = [...FINISHED_INTENT_STATES];
+
+/** The columns an update can change (IntentTable.update reads back only these). */
+const PROGRESS_COLUMNS = [
+  'state',
+  'meet_id',
+  'message_channel',
+  'message_ts',
+  'claimed_by',
+  'claim_expires_at',
+  'attempts',
+  'outcome',
+  'updated_at',
+] as const;
+
+type ProgressRow = Pick<Selectable<MeetingIntentsTable>, (typeof PROGRESS_COLUMNS)[number]>;
+
+function rowToProgress(r: ProgressRow): IntentProgress {
+  return {
+    state: r.state as IntentState,
+    meetId: r.meet_id,
+    messageChannel: r.message_channel,
+    messageTs: r.message_ts,
+    claimedBy: r.claimed_by,
+    claimExpiresAt: r.claim_expires_at == null ? null : new Date(Number(r.claim_expires_at)),
+    attempts: Number(r.attempts),
+    outcome: r.outcome,
+    updatedAt: new Date(Number(r.updated_at)),
+  };
+}
 
 function rowToIntent(r: Selectable<MeetingIntentsTable>): MeetingIntent {
   return {
@@ -27,16 +57,8 @@ function rowToIntent(r: Selectable<MeetingIntentsTable>): MeetingIntent {
     request: JSON.parse(r.request) as IntentRequest,
     responseUrl: r.response_url,
     beforeIds: r.before_ids === null ? null : (JSON.parse(r.before_ids) as string[]),
-    state: r.state as IntentState,
-    meetId: r.meet_id,
-    messageChannel: r.message_channel,
-    messageTs: r.message_ts,
-    claimedBy: r.claimed_by,
-    claimExpiresAt: r.claim_expires_at == null ? null : new Date(Number(r.claim_expires_at)),
-    attempts: Number(r.attempts),
-    outcome: r.outcome,
     createdAt: new Date(Number(r.created_at)),
-    updatedAt: new Date(Number(r.updated_at)),
+    ...rowToProgress(r),
   };
 }
 
@@ -45,7 +67,8 @@ export class IntentTable {
 
   async insert(intent: NewMeetingIntent, holder: string, ttlMs: number, now: Date): Promise<MeetingIntent> {
     const nowMs = now.getTime();
-    const row = await this.db
+    const claimExpiresAt = nowMs + checkTtl(ttlMs);
+    await this.db
       .insertInto('meeting_intents')
       .values({
         id: intent.id,
@@ -61,15 +84,27 @@ export class IntentTable {
         message_channel: null,
         message_ts: null,
         claimed_by: holder,
-        claim_expires_at: nowMs + checkTtl(ttlMs),
+        claim_expires_at: claimExpiresAt,
         attempts: 0,
         outcome: null,
         created_at: nowMs,
         updated_at: nowMs,
       })
-      .returningAll()
       .executeTakeFirstOrThrow();
-    return rowToIntent(row);
+    // What was written, without reading back and parsing the list taken before the create (hundreds of IDs).
+    return {
+      ...intent,
+      state: 'creating',
+      meetId: null,
+      messageChannel: null,
+      messageTs: null,
+      claimedBy: holder,
+      claimExpiresAt: new Date(claimExpiresAt),
+      attempts: 0,
+      outcome: null,
+      createdAt: new Date(nowMs),
+      updatedAt: new Date(nowMs),
+    };
   }
 
   async get(id: string): Promise<MeetingIntent | null> {
@@ -81,7 +116,7 @@ export class IntentTable {
     return row ? rowToIntent(row) : null;
   }
 
-  async update(id: string, holder: string, patch: IntentPatch, now: Date): Promise<MeetingIntent | null> {
+  async update(id: string, holder: string, patch: IntentPatch, now: Date): Promise<IntentProgress | null> {
     const set: UpdateObject<Database, 'meeting_intents'> = { updated_at: now.getTime() };
     if (patch.state !== undefined) set.state = patch.state;
     if (patch.meetId !== undefined) set.meet_id = patch.meetId;
@@ -99,9 +134,10 @@ export class IntentTable {
       .where('id', '=', id)
       .where('claimed_by', '=', holder)
       .where('state', 'not in', FINISHED)
-      .returningAll()
+      // Not before_ids and request: they never change, and before_ids can be hundreds of IDs at every step.
+      .returning(PROGRESS_COLUMNS)
       .executeTakeFirst();
-    return row ? rowToIntent(row) : null;
+    return row ? rowToProgress(row) : null;
   }
 
   /** The claim rule of claims.ts, as for recordings. */

@@ -26,6 +26,7 @@ import { describeError, isUniqueViolation, type StoreLogger, StoreOpenError } fr
 import { IntentTable } from './intents.js';
 import { type MigrateOptions, type MigrationResult, type MigrationTarget, migrate } from './migrations.js';
 import type { Database, GuestsTable, MeetingsTable, RecordingsTable, UserLinksTable } from './schema.js';
+import { configureSqlite, withStatementCache } from './sqlite-connection.js';
 import {
   type AdminMessageRef,
   type AdminRequest,
@@ -34,6 +35,7 @@ import {
   type GuestRecord,
   type GuestRole,
   type IntentPatch,
+  type IntentProgress,
   type Lease,
   type LinkSource,
   type MeetingCallState,
@@ -61,8 +63,7 @@ export interface OpenStoreOptions {
   poolSize?: number;
 }
 
-/** SQLite: how long a statement waits for another process's write lock before failing. */
-export const SQLITE_BUSY_TIMEOUT_MS = 5000;
+export { SQLITE_BUSY_TIMEOUT_MS } from './sqlite-connection.js';
 
 /** States from which a recording is finished with: never claimed again, not listed as open. */
 const FINISHED_STATES: RecordingState[] = ['notified', 'skipped'];
@@ -104,17 +105,14 @@ async function connect(databaseUrl: string, opts: OpenStoreOptions): Promise<Con
       });
     }
     try {
-      // busy_timeout first: switching to WAL itself may wait for another process.
-      raw.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
-      raw.pragma('journal_mode = WAL');
-      raw.pragma('foreign_keys = ON');
+      configureSqlite(raw);
     } catch (err) {
       raw.close();
       throw new StoreOpenError(`cannot open the SQLite database ${file}: ${describeError(err)}`, {
         cause: err,
       });
     }
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(raw) }) });
     return {
       target: { dialect: 'sqlite', db, raw },
       where: `sqlite:${file}`,
@@ -992,7 +990,7 @@ class KyselyStore implements Store {
     return this.intents.get(id);
   }
 
-  updateIntent(id: string, holder: string, patch: IntentPatch, now: Date): Promise<MeetingIntent | null> {
+  updateIntent(id: string, holder: string, patch: IntentPatch, now: Date): Promise<IntentProgress | null> {
     return this.intents.update(id, holder, patch, now);
   }
 

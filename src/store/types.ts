@@ -227,6 +227,23 @@ export type NewMeetingIntent = Pick<
   'id' | 'teamId' | 'channelId' | 'userId' | 'meetingName' | 'request' | 'responseUrl' | 'beforeIds'
 >;
 
+/**
+ * What an intent's update can change, as stored after it: the rest (the request, the list taken before the
+ * create, which can be hundreds of IDs) never changes and is not read back at every step.
+ */
+export type IntentProgress = Pick<
+  MeetingIntent,
+  | 'state'
+  | 'meetId'
+  | 'messageChannel'
+  | 'messageTs'
+  | 'claimedBy'
+  | 'claimExpiresAt'
+  | 'attempts'
+  | 'outcome'
+  | 'updatedAt'
+>;
+
 export type IntentPatch = Partial<
   Pick<MeetingIntent, 'state' | 'meetId' | 'messageChannel' | 'messageTs' | 'outcome' | 'attempts'>
 >;
@@ -418,9 +435,9 @@ export interface Store {
   getIntent(id: string): Promise<MeetingIntent | null>;
   /**
    * Applies `patch` only while `holder` holds the claim (even expired, as long as nobody took it over); a
-   * finished state clears the claim. Null when the claim was lost (or the intent is unknown).
+   * finished state clears the claim. Null when the claim was lost (or the intent is unknown); else what changes.
    */
-  updateIntent(id: string, holder: string, patch: IntentPatch, now: Date): Promise<MeetingIntent | null>;
+  updateIntent(id: string, holder: string, patch: IntentPatch, now: Date): Promise<IntentProgress | null>;
   /**
    * Claim (or, for its holder, renew) an unfinished intent until `now + ttlMs`: when unclaimed, expired, or
    * already `holder`'s. Exactly one of concurrent callers wins; finished intents are never claimed.

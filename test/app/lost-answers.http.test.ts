@@ -165,3 +165,45 @@ test("our own host's twin made while the answer was lost (a load balancer retryi
   expect(t.slack.calls('chat.postMessage')).toHaveLength(0);
   expect(t.logs.filter((l) => l.includes('adopted'))).toEqual([]);
 });
+
+describe('creates at the same moment share the list taken before them (meeting-snapshot.ts)', () => {
+  const listings = () => emulator.state.requests().filter((r) => r.fields.includes('meetings')).length;
+
+  test('one list for all of them, and the one whose answer was lost adopts its own meeting', async () => {
+    // The list takes a while: the three creates start while it is on its way.
+    emulator.state.setAnswerLatency('meetings', 800);
+    emulator.state.clearRequests();
+    garbleCreate = 1;
+    const titles = ['Alpha sync', 'Beta sync', 'Gamma sync'];
+    await Promise.all(titles.map((title) => t.command(title)));
+    const posts = await t.slack.waitForCalls('chat.postMessage', 3);
+    // One list before the three creates, one look-up after the lost answer (four without sharing).
+    expect(listings()).toBe(2);
+    const meetings = emulator.state.snapshot().meetings;
+    expect(meetings.map((m) => m.name).sort()).toEqual(titles);
+    for (const m of meetings) {
+      const card = posts.filter((p) => JSON.stringify(p.args.blocks).includes(m.meetId));
+      expect(card).toHaveLength(1);
+      expect(JSON.stringify(card[0]?.args.blocks)).toContain(m.name);
+      expect(await t.store.getMeeting(W.teamId, m.meetId)).toMatchObject({ title: m.name });
+    }
+    expect(t.logs.filter((l) => l.includes('adopted the meeting'))).toHaveLength(1);
+  });
+
+  test("a list whose answer arrived before a create started is not reused: another host's meeting made in between is never adopted", async () => {
+    const zoe = emulator.state.addLogin({ email: 'zoe@example.com', fullName: 'Zoe', roles: ['host'] });
+    await t.command('Earlier meeting');
+    await t.slack.waitForCall('chat.postMessage');
+    t.slack.clearCalls();
+    const theirs = emulator.state.addMeeting({ name: 'Weekly sync', loginId: zoe.loginId });
+    emulator.state.clearRequests();
+    garbleCreate = 1;
+    dropCreate = true;
+    const res = await t.command('Weekly sync');
+    const reply = await t.slack.waitForResponse(res.responseUrl);
+    expect(reply.body.text).toContain('may not have managed to create the meeting');
+    expect(listings()).toBe(2);
+    expect(await t.store.findMeetingByMeetId(theirs.meetId)).toBeNull();
+    expect(t.slack.calls('chat.postMessage')).toHaveLength(0);
+  });
+});

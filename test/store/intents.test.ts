@@ -77,6 +77,24 @@ describe.each(DIALECTS)('meeting intents on %s', (dialect) => {
     expect((await store.getIntent('i-1'))?.state).toBe('created');
   });
 
+  test('an update reads back only what it can change, never the list taken before the create', async () => {
+    const ids = Array.from({ length: 500 }, (_, i) => String(1_000_000 + i));
+    await store.insertIntent(intent({ beforeIds: ids }), 'A', 20_000, T0);
+    const updated = await store.updateIntent('i-1', 'A', { state: 'created', meetId: '200' }, at(10));
+    expect(updated).toEqual({
+      state: 'created',
+      meetId: '200',
+      messageChannel: null,
+      messageTs: null,
+      claimedBy: 'A',
+      claimExpiresAt: at(20_000),
+      attempts: 0,
+      outcome: null,
+      updatedAt: at(10),
+    });
+    expect((await store.getIntent('i-1'))?.beforeIds).toEqual(ids);
+  });
+
   test('a finished intent clears its claim and is never claimed, listed or updated again', async () => {
     await store.insertIntent(intent(), 'A', 1_000, T0);
     const done = await store.updateIntent(
