@@ -159,6 +159,8 @@ interface Segment {
   rssAfter: number;
   /** CPU time the target used from the first command until its last card (ms, user + system). */
   cpuMs: number;
+  /** MegaMeeting `meetings` queries (lists of the account's meetings) during the segment. */
+  meetingLists: number;
 }
 
 async function runSegment(kind: Kind, store: BenchStore, run: string): Promise<Segment> {
@@ -201,6 +203,7 @@ async function runSegment(kind: Kind, store: BenchStore, run: string): Promise<S
     await new Promise((r) => setTimeout(r, 1000));
     const rssAfter = rssOf(target.started.pid);
     const cpuMs = cpuMsOf(target.started.pid) - cpuStart;
+    const meetingLists = standIns.megameetingCalls().get('meetings') ?? 0;
     return {
       kind,
       store,
@@ -211,6 +214,7 @@ async function runSegment(kind: Kind, store: BenchStore, run: string): Promise<S
       rssStart,
       rssAfter,
       cpuMs,
+      meetingLists,
     };
   } finally {
     await target.started.stop();
@@ -299,6 +303,7 @@ async function main(): Promise<void> {
         log(
           `  ack p50 ${ms(a.p50)} p95 ${ms(a.p95)} p99 ${ms(a.p99)}; RSS ${mb(s.rssStart)} → ${mb(s.rssAfter)}` +
             `; CPU ${ms(s.cpuMs / COMMANDS)} per command` +
+            (kind !== 'bare' ? `; ${s.meetingLists} meetings lists` : '') +
             (kind !== 'bare' ? `; card p95 ${ms(summarize(s.cardMs).p95)}, ${s.missingCards} missing` : '') +
             (s.failed ? `; ${s.failed} not answered 200` : ''),
         );
@@ -336,6 +341,18 @@ async function main(): Promise<void> {
       '≤ +50 ms',
     );
     metric('CPU time per command', (s) => s.cpuMs / COMMANDS, ms, '');
+    row(
+      `MegaMeeting meetings lists (${COMMANDS} commands)`,
+      (k) =>
+        k === 'bare'
+          ? '–'
+          : range(
+              per(k, (s) => s.meetingLists),
+              String,
+            ),
+      () => '',
+      '',
+    );
     metric('RSS at start', (s) => s.rssStart, mb, '≤ 1.5×');
     metric(`RSS after ${COMMANDS} commands`, (s) => s.rssAfter, mb, '');
     const growth = (s: Segment) => (s.rssAfter / s.rssStart - 1) * 100;

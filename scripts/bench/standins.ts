@@ -12,6 +12,8 @@ export interface StandIns {
   slack: SlackStub;
   /** When each `chat.postMessage` carrying a bench title arrived (title → epoch ms). */
   cardTimes(): Map<string, number>;
+  /** MegaMeeting API requests so far, by top-level field (`meetings`, `createMeeting`, …). */
+  megameetingCalls(): Map<string, number>;
   close(): Promise<void>;
 }
 
@@ -67,9 +69,21 @@ export async function startStandIns(latencyMs: number, liveMeetings = 0): Promis
       }
     }, 200);
   }
+  // The emulator keeps only its last 10,000 requests: tally them as they come.
+  const calls = new Map<string, number>();
+  const tally = () => {
+    for (const r of emulator.state.requests())
+      for (const f of r.fields) calls.set(f, (calls.get(f) ?? 0) + 1);
+    emulator.state.clearRequests();
+  };
+  const tallier = setInterval(tally, 500);
   return {
     emulator,
     slack,
+    megameetingCalls() {
+      tally();
+      return new Map(calls);
+    },
     cardTimes() {
       const times = new Map<string, number>();
       for (const call of slack.calls('chat.postMessage')) {
@@ -80,6 +94,7 @@ export async function startStandIns(latencyMs: number, liveMeetings = 0): Promis
     },
     async close() {
       if (ender) clearInterval(ender);
+      clearInterval(tallier);
       await slack.close();
       await emulator.close();
     },
