@@ -17,6 +17,7 @@ import { IntentRecovery } from './services/intent-recovery.js';
 import { IntentJournal, newHolderId } from './services/intents.js';
 import { MeetingListService } from './services/meeting-list.js';
 import { MeetingsService } from './services/meetings.js';
+import { PeopleAdminService } from './services/people-admin.js';
 import { RecordingsPoller, RecordingsService } from './services/recordings/index.js';
 import { RemindersService } from './services/reminders.js';
 import { SchedulingService } from './services/scheduling.js';
@@ -56,6 +57,7 @@ export interface Services {
   guests: GuestsService;
   recordings: RecordingsService;
   poller: RecordingsPoller;
+  peopleAdmin: PeopleAdminService;
   logger: AppLogger;
   clock: Clock;
   config: Config;
@@ -192,6 +194,15 @@ export function buildServices(
     megameetingUrl: config.megameeting.url,
     autoRemux: config.autoRemux,
   });
+  const peopleAdmin = new PeopleAdminService({
+    store,
+    megameeting,
+    identity,
+    appLogin,
+    slack,
+    logger,
+    clock,
+  });
   const recovery = new IntentRecovery({ store, meetings, intents, slack, logger, clock });
   const poller = new RecordingsPoller({
     recordings,
@@ -216,6 +227,7 @@ export function buildServices(
     guests,
     recordings,
     poller,
+    peopleAdmin,
     logger,
     clock,
     config,

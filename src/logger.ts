@@ -31,11 +31,16 @@ const SECRET_PATTERNS: Array<[RegExp, string]> = [
   [/([?&]token=)[^&\s"'<>|]+/gi, '$1[redacted]'],
 ];
 
-export function makeScrubber(secrets: Array<string | undefined>): (text: string) => string {
+export function makeScrubber(
+  secrets: Array<string | undefined>,
+  /** Secrets learnt while running (see `scrubFromLogs`), read at each call. */
+  later: ReadonlySet<string> = new Set(),
+): (text: string) => string {
   const literals = secrets.filter((s): s is string => typeof s === 'string' && s.length >= 6);
   return (text: string) => {
     let out = text;
     for (const secret of literals) out = out.split(secret).join('[redacted]');
+    for (const secret of later) out = out.split(secret).join('[redacted]');
     for (const [pattern, replacement] of SECRET_PATTERNS) out = out.replace(pattern, replacement);
     return out;
   };
@@ -63,9 +68,30 @@ export interface LoggerOptions {
   destination?: NodeJS.WritableStream;
 }
 
+/** Where a logger keeps the secrets added by `scrubFromLogs` (child loggers inherit it from their parent). */
+const LATER_SECRETS = Symbol('laterSecrets');
+/** Bounded: the oldest is forgotten first (secrets learnt while running are rare: a token shown once). */
+const LATER_SECRETS_MAX = 200;
+
+/**
+ * From now on, `secret` is scrubbed from every line of this logger, its parent and its children (all share the
+ * root's list): for a secret the app learns while running, such as an API token shown once to an admin, which
+ * Slack's WebClient would otherwise print in its debug lines of the view that shows it.
+ */
+export function scrubFromLogs(logger: AppLogger, secret: string): void {
+  const set = (logger as unknown as { [LATER_SECRETS]?: Set<string> })[LATER_SECRETS];
+  if (!set || secret.length < 6) return;
+  for (const variant of [secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)]) {
+    set.delete(variant);
+    set.add(variant);
+  }
+  while (set.size > LATER_SECRETS_MAX) set.delete(set.values().next().value as string);
+}
+
 export function createLogger(opts: LoggerOptions): AppLogger {
-  const scrub = makeScrubber(opts.secrets);
-  return pino(
+  const later = new Set<string>();
+  const scrub = makeScrubber(opts.secrets, later);
+  const logger = pino(
     {
       level: opts.level,
       base: { service: 'megameeting-slack' },
@@ -95,6 +121,8 @@ export function createLogger(opts: LoggerOptions): AppLogger {
     },
     opts.destination ?? process.stdout,
   );
+  Object.defineProperty(logger, LATER_SECRETS, { value: later });
+  return logger;
 }
 
 const BOLT_TO_PINO: Record<LogLevel, string> = {

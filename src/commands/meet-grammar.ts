@@ -13,6 +13,8 @@ export type MeetIntent =
   | { kind: 'guests'; meetId: string }
   | { kind: 'account' }
   | { kind: 'account_set'; slackUserId: string; loginId: string }
+  /** People admin (MegaMeeting admins): logins, links, roles, API tokens. Only the bare word counts. */
+  | { kind: 'admin' }
   | { kind: 'schedule'; preset: SchedulePreset; title: string }
   /** An instant or (when the text names a time) scheduled meeting; the caller reads the time. */
   | { kind: 'create'; title: string; mentions: string[] };
@@ -68,6 +70,9 @@ export function parseMeetCommand(rawText: string): MeetIntent {
       }
       break;
     }
+    case 'admin':
+      if (args.length === 0) return { kind: 'admin' };
+      break;
     case 'schedule':
     case 'webinar':
     case 'secure': {

@@ -6,6 +6,7 @@ import type { GuestsService } from '../services/guests/index.js';
 import type { IdentityService } from '../services/identity.js';
 import type { MeetingListService } from '../services/meeting-list.js';
 import type { MeetingsService } from '../services/meetings.js';
+import type { PeopleAdminService } from '../services/people-admin.js';
 import type { RecordingsService } from '../services/recordings/index.js';
 import type { SchedulingService } from '../services/scheduling.js';
 import { userMessageFor } from '../services/user-messages.js';
@@ -22,6 +23,7 @@ export interface MeetCommandDeps {
   scheduling: SchedulingService;
   guests: GuestsService;
   recordings: RecordingsService;
+  peopleAdmin: Pick<PeopleAdminService, 'open'>;
   slack: SlackGateway;
   logger: AppLogger;
   clock: Clock;
@@ -37,6 +39,7 @@ const DOING: Record<MeetIntent['kind'], string> = {
   guests: 'open the guest list',
   account: 'look up your MegaMeeting login',
   account_set: 'link that account',
+  admin: 'open the people admin',
   schedule: 'open the scheduling form',
   create: 'create the meeting',
 };
@@ -130,6 +133,8 @@ export function makeMeetCommand(deps: MeetCommandDeps) {
             ),
           );
         }
+        case 'admin':
+          return deps.peopleAdmin.open({ triggerId: command.trigger_id, teamId, userId });
         case 'create':
           return create(intent);
       }

@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import * as guests from './guests.js';
 import * as meetingActions from './meeting-actions.js';
+import * as peopleAdmin from './people-admin.js';
 import * as recordings from './recordings.js';
 import * as scheduling from './scheduling.js';
 
@@ -8,7 +9,8 @@ import * as scheduling from './scheduling.js';
 export type ListenerDeps = meetingActions.MeetingActionsDeps &
   scheduling.SchedulingListenersDeps &
   guests.GuestListenersDeps &
-  recordings.RecordingListenersDeps;
+  recordings.RecordingListenersDeps &
+  peopleAdmin.PeopleAdminListenersDeps;
 
 /** Block actions and view submissions, one file per feature, each handed only what it uses. Slash commands live in src/commands/. */
 export function register(app: App, deps: ListenerDeps): void {
@@ -16,4 +18,5 @@ export function register(app: App, deps: ListenerDeps): void {
   scheduling.register(app, deps);
   guests.register(app, deps);
   recordings.register(app, deps);
+  peopleAdmin.register(app, deps);
 }

@@ -486,8 +486,10 @@ export class SlackGateway {
     await this.call('views.update', { view_id: viewId, view, ...(hash ? { hash } : {}) });
   }
 
-  async pushView(triggerId: string, view: View): Promise<void> {
-    await this.call('views.push', { trigger_id: triggerId, view });
+  /** Pushes a modal onto the open one; returns its view ID (to update it in place later). */
+  async pushView(triggerId: string, view: View): Promise<{ viewId: string; hash: string | null }> {
+    const res = viewSchema.parse(await this.call('views.push', { trigger_id: triggerId, view }));
+    return { viewId: res.view.id, hash: res.view.hash ?? null };
   }
 
   /**

@@ -21,6 +21,7 @@ export const HELP_TEXT = [
   '`/meet guests <meeting ID>` manage verified guests (host or admin)',
   '`/meet recordings` your recent recordings',
   '`/meet account` which MegaMeeting login you are linked to (admins: `/meet account @user <loginId>`)',
+  '`/meet admin` manage MegaMeeting logins and API tokens (MegaMeeting admins)',
   '`/meet help` this help',
 ].join('\n');
 

@@ -16,6 +16,8 @@ describe('/meet grammar', () => {
       'account <@U123ABC|ana> 5bf55555ac033142f8457264',
       { kind: 'account_set', slackUserId: 'U123ABC', loginId: '5bf55555ac033142f8457264' },
     ],
+    ['admin', { kind: 'admin' }],
+    ['  ADMIN  ', { kind: 'admin' }],
     ['schedule', { kind: 'schedule', preset: 'meeting', title: '' }],
     ['schedule Quarterly planning', { kind: 'schedule', preset: 'meeting', title: 'Quarterly planning' }],
     ['webinar Launch day', { kind: 'schedule', preset: 'webinar', title: 'Launch day' }],
@@ -34,6 +36,8 @@ describe('/meet grammar', () => {
     ['account review', 'account review'],
     ['account <@U1> not a login id!', 'account not a login id!'],
     ['recordings review', 'recordings review'],
+    ['admin sync', 'admin sync'],
+    ['admin ana@example.com', 'admin ana@example.com'],
   ])('a subcommand word whose arguments do not fit is a title: %j', (text, title) => {
     const intent = parseMeetCommand(text);
     expect(intent.kind).toBe('create');

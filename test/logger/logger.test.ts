@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { LogLevel } from '@slack/bolt';
-import { boltLogger, createLogger, makeScrubber } from '../../src/logger.js';
+import { boltLogger, createLogger, makeScrubber, scrubFromLogs } from '../../src/logger.js';
 
 function capture() {
   const lines: string[] = [];
@@ -67,6 +67,33 @@ describe('logger', () => {
     expect(out).not.toContain('SUPERSECRETTOKEN123');
     expect(out).not.toContain('abcdef123456');
     expect(JSON.parse(lines[0] ?? '{}').msg).toBe('boom [redacted] https://x/meeting/?key=[redacted]');
+  });
+});
+
+describe('secrets learnt while running (scrubFromLogs)', () => {
+  test('a secret added through a child is scrubbed from the root, that child and the Bolt logger', () => {
+    const { lines, destination } = capture();
+    const logger = createLogger({ level: 'debug', secrets: [], destination });
+    const child = logger.child({ component: 'people-admin' });
+    logger.info('before: TOKENLEARNT7788');
+    scrubFromLogs(child, 'TOKENLEARNT7788');
+    logger.info('root: TOKENLEARNT7788');
+    child.info({ view: { text: 'shown once: TOKENLEARNT7788' } }, 'child');
+    boltLogger(logger).debug('http request body: {"view":"TOKENLEARNT7788"}');
+    expect(lines[0]).toContain('TOKENLEARNT7788');
+    const after = lines.slice(1).join('');
+    expect(lines).toHaveLength(4);
+    expect(after).not.toContain('TOKENLEARNT7788');
+    expect(after).toContain('[redacted]');
+  });
+
+  test('short values are ignored and the list is bounded (the oldest forgotten first)', () => {
+    const { lines, destination } = capture();
+    const logger = createLogger({ level: 'info', secrets: [], destination });
+    scrubFromLogs(logger, 'abc');
+    for (let i = 0; i < 250; i++) scrubFromLogs(logger, `SECRET-${String(i).padStart(4, '0')}`);
+    logger.info('abc SECRET-0000 SECRET-0249');
+    expect(JSON.parse(lines[0] ?? '{}').msg).toBe('abc SECRET-0000 [redacted]');
   });
 });
 
