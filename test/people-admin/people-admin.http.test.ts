@@ -3,6 +3,7 @@
  * HTTP, against the MegaMeeting emulator and the Slack stand-in. The app uses the token of an admin login that is not
  * the account owner, so the emulator itself would let it be demoted: the app's own refusal is what is tested.
  */
+import { jest } from '@jest/globals';
 import { type Emulator, startEmulator } from '../../emulator/index.js';
 import { PEOPLE_ADMIN_IDS as IDS, PEOPLE_PAGE_SIZE } from '../../src/views/people-admin.js';
 import { eventually, startTestApp, type TestApp } from '../app/harness.js';
