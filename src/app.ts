@@ -10,8 +10,10 @@ import { MegaMeetingClient } from './megameeting/client.js';
 import type { MegaMeetingApi } from './megameeting/types.js';
 import { AppLoginService } from './services/app-login.js';
 import { CallsService } from './services/calls.js';
+import { ChangeFeed } from './services/changes.js';
 import { type Clock, systemClock } from './services/clock.js';
 import { GuestsService } from './services/guests/index.js';
+import { HomeService } from './services/home.js';
 import { IdentityService } from './services/identity.js';
 import { IntentRecovery } from './services/intent-recovery.js';
 import { IntentJournal, newHolderId } from './services/intents.js';
@@ -21,6 +23,7 @@ import { PeopleAdminService } from './services/people-admin.js';
 import { RecordingsPoller, RecordingsService } from './services/recordings/index.js';
 import { RemindersService } from './services/reminders.js';
 import { SchedulingService } from './services/scheduling.js';
+import { SignInService } from './services/sign-in.js';
 import { createBolt, describeSlackStartupError } from './slack/bolt-app.js';
 import { eventDedupe } from './slack/event-dedupe.js';
 import { createSlackWebClient, SlackGateway } from './slack/gateway.js';
@@ -58,6 +61,10 @@ export interface Services {
   recordings: RecordingsService;
   poller: RecordingsPoller;
   peopleAdmin: PeopleAdminService;
+  /** What changed for whom (meetings, recordings): App Home listens. */
+  changes: ChangeFeed;
+  home: HomeService;
+  signIn: SignInService;
   logger: AppLogger;
   clock: Clock;
   config: Config;
@@ -96,6 +103,8 @@ export interface Tuning {
   slackLookupDelayMs?: number;
   /** How long a card waits for calls.add before going out without the call (default 2.5 s). */
   callAddWaitMs?: number;
+  /** How long App Home waits for a burst of changes to settle before republishing (default 750 ms). */
+  homeDebounceMs?: number;
 }
 
 export function buildServices(
@@ -121,6 +130,7 @@ export function buildServices(
   });
   const identity = new IdentityService({ store, megameeting, slack, logger, clock });
   const appLogin = new AppLoginService({ megameeting, apiToken: config.megameeting.apiToken, logger, clock });
+  const changes = new ChangeFeed(logger);
   const intents = new IntentJournal({ store, logger, clock, holder: newHolderId() });
   const reminders = new RemindersService({
     store,
@@ -151,6 +161,7 @@ export function buildServices(
     megameetingUrl: config.megameeting.url,
     defaultTimeZone: config.defaultTimeZone,
     calls,
+    changes,
   });
   const guests = new GuestsService({
     store,
@@ -174,6 +185,7 @@ export function buildServices(
     defaultTimeZone: config.defaultTimeZone,
     guests,
     calls,
+    changes,
   });
   const meetingList = new MeetingListService({
     store,
@@ -183,6 +195,7 @@ export function buildServices(
     logger,
     clock,
     calls,
+    changes,
   });
   const recordings = new RecordingsService({
     store,
@@ -193,6 +206,7 @@ export function buildServices(
     clock,
     megameetingUrl: config.megameeting.url,
     autoRemux: config.autoRemux,
+    changes,
   });
   const peopleAdmin = new PeopleAdminService({
     store,
@@ -203,6 +217,21 @@ export function buildServices(
     logger,
     clock,
   });
+  const home = new HomeService({
+    identity,
+    meetingList,
+    recordings,
+    meetings,
+    scheduling,
+    appLogin,
+    slack,
+    changes,
+    logger,
+    clock,
+    connection: { accountUrl: config.megameeting.url },
+    ...(tuning.homeDebounceMs !== undefined ? { debounceMs: tuning.homeDebounceMs } : {}),
+  });
+  const signIn = new SignInService({ identity, megameeting, slack, logger });
   const recovery = new IntentRecovery({ store, meetings, intents, slack, logger, clock });
   const poller = new RecordingsPoller({
     recordings,
@@ -228,6 +257,9 @@ export function buildServices(
     recordings,
     poller,
     peopleAdmin,
+    changes,
+    home,
+    signIn,
     logger,
     clock,
     config,
@@ -311,6 +343,7 @@ export async function startApp(
       // No new recovery pass; the intents a running one holds are waited for below like any other.
       void services.recovery.stop();
       await inFlight.drain(SHUTDOWN_GRACE_MS);
+      await services.home.stop();
       const idle = await services.intents.idle(deadline - Date.now());
       if (inFlight.count > 0 || !idle) {
         logger.warn(

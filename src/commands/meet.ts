@@ -13,6 +13,7 @@ import { userMessageFor } from '../services/user-messages.js';
 import type { SlackGateway } from '../slack/gateway.js';
 import { parseMeetingText } from '../time/plain-english.js';
 import { buildHelp, buildMeetingList, textMessage } from '../views/messages.js';
+import { withOpenMegaMeeting } from '../views/sign-in.js';
 import { userText } from '../views/text.js';
 import { type MeetIntent, parseMeetCommand } from './meet-grammar.js';
 
@@ -120,7 +121,7 @@ export function makeMeetCommand(deps: MeetCommandDeps) {
               : `matched by your email ${host.link.email ?? ''}`.trim();
           return reply(
             command.response_url,
-            textMessage(`You are linked to the MegaMeeting login \`${host.loginId}\` (${how}).`),
+            withOpenMegaMeeting(`You are linked to the MegaMeeting login \`${host.loginId}\` (${how}).`),
           );
         }
         case 'account_set': {

@@ -1,5 +1,6 @@
 import type { App } from '@slack/bolt';
 import * as guests from './guests.js';
+import * as home from './home.js';
 import * as meetingActions from './meeting-actions.js';
 import * as peopleAdmin from './people-admin.js';
 import * as recordings from './recordings.js';
@@ -10,7 +11,8 @@ export type ListenerDeps = meetingActions.MeetingActionsDeps &
   scheduling.SchedulingListenersDeps &
   guests.GuestListenersDeps &
   recordings.RecordingListenersDeps &
-  peopleAdmin.PeopleAdminListenersDeps;
+  peopleAdmin.PeopleAdminListenersDeps &
+  home.HomeListenersDeps;
 
 /** Block actions and view submissions, one file per feature, each handed only what it uses. Slash commands live in src/commands/. */
 export function register(app: App, deps: ListenerDeps): void {
@@ -19,4 +21,5 @@ export function register(app: App, deps: ListenerDeps): void {
   guests.register(app, deps);
   recordings.register(app, deps);
   peopleAdmin.register(app, deps);
+  home.register(app, deps);
 }

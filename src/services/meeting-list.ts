@@ -8,6 +8,7 @@ import type { MegaMeetingApi } from '../megameeting/types.js';
 import type { MeetingRecord, Store } from '../store/types.js';
 import type { ListItem } from '../views/messages.js';
 import type { CallsService } from './calls.js';
+import type { ChangeFeed } from './changes.js';
 import type { Clock } from './clock.js';
 import type { MeetingsService } from './meetings.js';
 import type { RemindersService } from './reminders.js';
@@ -27,6 +28,8 @@ export interface MeetingListDeps {
   clock: Clock;
   /** Ends the meeting's Slack call (absent: no calls). */
   calls?: Pick<CallsService, 'end'>;
+  /** Told when a meeting is found ended in MegaMeeting (App Home republishes). */
+  changes?: Pick<ChangeFeed, 'notify'>;
 }
 
 export class MeetingListService {
@@ -128,6 +131,11 @@ export class MeetingListService {
       if (ended) {
         const cleared = await deps.reminders.cancel(ended);
         await deps.meetings.refreshCard(deps.calls ? await deps.calls.end(cleared) : cleared);
+        deps.changes?.notify({
+          teamId: ended.teamId,
+          slackUserIds: [ended.hostSlackUserId],
+          what: 'meeting_ended',
+        });
       }
       return true;
     } catch (err) {

@@ -14,6 +14,7 @@ import { buildInvitation } from '../views/invitation.js';
 import { buildMeetingCard, cardFallbackText, type MeetingCardData } from '../views/meeting-card.js';
 import { userText } from '../views/text.js';
 import type { CallsService } from './calls.js';
+import type { ChangeFeed } from './changes.js';
 import type { Clock } from './clock.js';
 import type { IdentityService } from './identity.js';
 import { type IntentHandle, type IntentJournal, newIntentId } from './intents.js';
@@ -55,6 +56,8 @@ export interface MeetingsDeps {
   defaultTimeZone: string;
   /** Slack calls on cards (absent: cards without calls). */
   calls?: Pick<CallsService, 'attachToNewCard' | 'end'>;
+  /** Told when a meeting is created or ended (App Home republishes). */
+  changes?: Pick<ChangeFeed, 'notify'>;
 }
 
 export interface CreateMeetingRequest {
@@ -237,6 +240,11 @@ export class MeetingsService {
     const invitees = from === 'posted' ? [] : intent.intent.request.invitees;
     if (invitees.length) await this.inviteByDm(withReminders, invitees);
     await intent.finish('done', current.cardDelivery === 'none' ? 'no_card' : 'posted');
+    deps.changes?.notify({
+      teamId: current.teamId,
+      slackUserIds: [current.hostSlackUserId],
+      what: 'meeting_created',
+    });
     return withReminders;
   }
 
@@ -514,6 +522,11 @@ export class MeetingsService {
     const withoutReminders = await deps.reminders.cancel(ended);
     const callEnded = deps.calls ? await deps.calls.end(withoutReminders) : withoutReminders;
     await this.refreshCard(callEnded, actorUserId);
+    deps.changes?.notify({
+      teamId,
+      slackUserIds: [record.hostSlackUserId, actorUserId],
+      what: 'meeting_ended',
+    });
     return callEnded;
   }
 

@@ -27,6 +27,7 @@ import {
 import { buildEditModal, buildScheduleModal, DEFAULT_DURATION_MINUTES } from '../views/schedule-modal.js';
 import { escapeMrkdwn, userText } from '../views/text.js';
 import type { CallsService } from './calls.js';
+import type { ChangeFeed } from './changes.js';
 import type { Clock } from './clock.js';
 import type { IdentityService } from './identity.js';
 import type { MeetingsService } from './meetings.js';
@@ -60,6 +61,8 @@ export interface SchedulingDeps {
   guests: GuestInviter;
   /** Renames the meeting's Slack call (absent: no calls). */
   calls?: Pick<CallsService, 'rename'>;
+  /** Told when a meeting is edited (App Home republishes). */
+  changes?: Pick<ChangeFeed, 'notify'>;
 }
 
 /** The guests service's method that adds verified guests (src/services/guests.ts). */
@@ -345,6 +348,11 @@ export class SchedulingService {
       await deps.calls?.rename(updated);
       const withReminders = await deps.reminders.reschedule(updated);
       await deps.meetings.refreshCard(withReminders);
+      deps.changes?.notify({
+        teamId: ctx.teamId,
+        slackUserIds: [record.hostSlackUserId],
+        what: 'meeting_edited',
+      });
       await this.tell(
         form.channelId ?? record.channelId,
         ctx.userId,

@@ -486,6 +486,14 @@ export class SlackGateway {
     await this.call('views.update', { view_id: viewId, view, ...(hash ? { hash } : {}) });
   }
 
+  /** A user's Home tab. With `hash` (of the tab we last saw), Slack refuses with `hash_conflict` if it changed since. */
+  async publishHome(userId: string, view: View, hash?: string): Promise<{ hash: string | null }> {
+    const res = viewSchema.parse(
+      await this.call('views.publish', { user_id: userId, view, ...(hash ? { hash } : {}) }),
+    );
+    return { hash: res.view.hash ?? null };
+  }
+
   /** Pushes a modal onto the open one; returns its view ID (to update it in place later). */
   async pushView(triggerId: string, view: View): Promise<{ viewId: string; hash: string | null }> {
     const res = viewSchema.parse(await this.call('views.push', { trigger_id: triggerId, view }));

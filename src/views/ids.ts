@@ -17,17 +17,34 @@ export const ACTIONS = {
   play: 'recording_play',
   retryRemux: 'recording_retry',
   openSchedule: 'schedule_open',
+  /** "Open MegaMeeting" (App Home, `/meet account`, the recording DM): a one-time sign-in link, privately. */
+  openMegaMeeting: 'megameeting_open',
+  /** The sign-in modal's link button (a URL button: Slack reports the press, the listener only acknowledges). */
+  signInLink: 'megameeting_sign_in_link',
+  /** App Home: start a meeting now (a modal with a channel picker) and schedule one (the scheduling modal). */
+  homeStartNow: 'home_start_now',
+  homeSchedule: 'home_schedule',
 } as const;
 
 export const VIEWS = {
   schedule: 'schedule_meeting',
   edit: 'edit_meeting',
   guests: 'manage_guests',
+  /** App Home's "Start a meeting now" modal. */
+  startNow: 'home_start_meeting',
+  /** The modal that shows a one-time MegaMeeting sign-in link to the user who asked for it. */
+  signIn: 'megameeting_sign_in',
 } as const;
 
 export const BLOCKS = {
   cardActions: 'meeting_actions',
   listItem: (meetId: string) => `list_${meetId}`,
+} as const;
+
+/** App Home's "Start a meeting now" modal: block_id → action_id pairs. */
+export const START_NOW_IDS = {
+  title: { block: 'start_title', action: 'start_title_input' },
+  channel: { block: 'start_channel', action: 'start_channel_select' },
 } as const;
 
 /** The scheduling and edit modals: block_id → action_id pairs (one action_id per block, unique per view). */

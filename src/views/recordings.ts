@@ -2,6 +2,7 @@ import type { Button, KnownBlock } from '@slack/types';
 import { MAX_TITLE_LENGTH } from '../domain/meeting.js';
 import { slackDateToken } from '../time/slack-date.js';
 import { ACTIONS, suffixedActionId } from './ids.js';
+import { openMegaMeetingButton } from './sign-in.js';
 import { escapeMrkdwn, userText } from './text.js';
 
 /**
@@ -105,7 +106,12 @@ export function buildRecordingReadyMessage(data: RecordingMessageData): SlackMes
           text: `:movie_camera: Your recording of *${titleOf(data)}* from ${recordingDateText(data)} is ready.`,
         },
       },
-      { type: 'actions', block_id: 'recording_links', elements: linkButtons(data, false) },
+      {
+        type: 'actions',
+        block_id: 'recording_links',
+        // "Open MegaMeeting" asks for the host's own sign-in link only when pressed (never put in the DM).
+        elements: [...linkButtons(data, false), openMegaMeetingButton()],
+      },
       {
         type: 'context',
         elements: [{ type: 'mrkdwn', text: `Meeting ID ${escapeMrkdwn(data.meetId)}` }],
@@ -167,6 +173,33 @@ const STATUS_TEXT: Record<RecordingListStatus, string> = {
   unknown: ':grey_question: Status unknown',
 };
 
+/**
+ * One recording of a list (`/meet recordings`, App Home): its title, date and state, and its buttons (Download and
+ * Play when ready, "Try again" for its host when processing failed). One or two blocks.
+ */
+export function recordingItemBlocks(item: RecordingListItem): KnownBlock[] {
+  const blocks: KnownBlock[] = [
+    {
+      type: 'section',
+      block_id: `rec_${item.recId}`.slice(0, 255),
+      text: {
+        type: 'mrkdwn',
+        text: `*${titleOf(item)}*\n${recordingDateText(item)} · ${STATUS_TEXT[item.status]}`,
+      },
+    },
+  ];
+  const elements: Button[] =
+    item.status === 'ready'
+      ? linkButtons(item, true)
+      : item.status === 'failed' && item.canRetry
+        ? [retryButton(item.recId, true)]
+        : [];
+  if (elements.length > 0) {
+    blocks.push({ type: 'actions', block_id: `rec_actions_${item.recId}`.slice(0, 255), elements });
+  }
+  return blocks;
+}
+
 /** `/meet recordings`: the user's recent recordings, newest first (at most RECORDING_LIST_MAX). */
 export function buildRecordingList(items: RecordingListItem[]): SlackMessage {
   if (items.length === 0) {
@@ -178,25 +211,7 @@ export function buildRecordingList(items: RecordingListItem[]): SlackMessage {
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: 'Your recent recordings' } },
   ];
-  for (const item of shown) {
-    blocks.push({
-      type: 'section',
-      block_id: `rec_${item.recId}`.slice(0, 255),
-      text: {
-        type: 'mrkdwn',
-        text: `*${titleOf(item)}*\n${recordingDateText(item)} · ${STATUS_TEXT[item.status]}`,
-      },
-    });
-    const elements: Button[] =
-      item.status === 'ready'
-        ? linkButtons(item, true)
-        : item.status === 'failed' && item.canRetry
-          ? [retryButton(item.recId, true)]
-          : [];
-    if (elements.length > 0) {
-      blocks.push({ type: 'actions', block_id: `rec_actions_${item.recId}`.slice(0, 255), elements });
-    }
-  }
+  for (const item of shown) blocks.push(...recordingItemBlocks(item));
   if (items.length > shown.length) {
     blocks.push({
       type: 'context',

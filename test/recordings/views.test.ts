@@ -33,6 +33,7 @@ describe('recording views', () => {
     expect(buttons.map((b) => [b.action_id, b.url])).toEqual([
       [ACTIONS.download, data.downloadUrl],
       [ACTIONS.play, data.playUrl],
+      [ACTIONS.openMegaMeeting, undefined],
     ]);
     expect(m.text).toContain(data.downloadUrl);
   });

@@ -18,8 +18,16 @@ export interface ListDeps extends LookupDeps {
   megameeting: Pick<MegaMeetingApi, 'recordings'>;
 }
 
-/** The user's recent recordings with buttons (ready ones) or their processing state. */
-export async function listRecordings(deps: ListDeps, teamId: string, userId: string): Promise<SlackMessage> {
+/**
+ * The user's recent recordings, newest first (at most `limit`), with their state; `total` counts them all. Shared by
+ * `/meet recordings` and App Home.
+ */
+export async function recentRecordings(
+  deps: ListDeps,
+  teamId: string,
+  userId: string,
+  limit = LIST_LIMIT,
+): Promise<{ items: RecordingListItem[]; total: number }> {
   const { store, identity } = deps;
   const { loginId } = await identity.resolveHost(teamId, userId);
   const mine = await store.listRecordingsByHost(teamId, userId, 200);
@@ -30,7 +38,7 @@ export async function listRecordings(deps: ListDeps, teamId: string, userId: str
     .sort((a, b) => (b.recCreateDateTime?.getTime() ?? 0) - (a.recCreateDateTime?.getTime() ?? 0));
   const cache = newPassCache();
   const items: RecordingListItem[] = [];
-  for (const rec of remote.slice(0, LIST_LIMIT)) {
+  for (const rec of remote.slice(0, limit)) {
     const stored = byId.get(rec.recId) ?? (await store.getRecording(rec.recId));
     const status: RecordingListStatus =
       rec.remuxStatus === 'completed'
@@ -49,7 +57,13 @@ export async function listRecordings(deps: ListDeps, teamId: string, userId: str
       canRetry: status === 'failed' && stored?.state === 'failed' && stored.hostSlackUserId === userId,
     });
   }
+  return { items, total: remote.length };
+}
+
+/** `/meet recordings`: the user's recent recordings with buttons (ready ones) or their processing state. */
+export async function listRecordings(deps: ListDeps, teamId: string, userId: string): Promise<SlackMessage> {
+  const { items, total } = await recentRecordings(deps, teamId, userId);
   const message = buildRecordingList(items);
-  if (remote.length > LIST_LIMIT) message.text += ` Showing the ${LIST_LIMIT} most recent.`;
+  if (total > LIST_LIMIT) message.text += ` Showing the ${LIST_LIMIT} most recent.`;
   return message;
 }

@@ -51,11 +51,13 @@ import { sleep } from '../../util/async.js';
 import {
   buildRecordingFailedMessage,
   buildRecordingReadyMessage,
+  type RecordingListItem,
   type SlackMessage,
 } from '../../views/recordings.js';
+import type { ChangeFeed } from '../changes.js';
 import type { Clock } from '../clock.js';
 import type { IdentityService } from '../identity.js';
-import { listRecordings } from './list.js';
+import { listRecordings, recentRecordings } from './list.js';
 import { type Host, messageData, newPassCache, type PassCache, resolveHost } from './lookup.js';
 import { retryRemux } from './retry.js';
 
@@ -89,6 +91,8 @@ export interface RecordingsDeps {
   claimTtlMs?: number;
   /** Recordings worked on at a time within one pass (default 4). */
   concurrency?: number;
+  /** Told when a recording's host got its ready DM (App Home republishes). */
+  changes?: Pick<ChangeFeed, 'notify'>;
 }
 
 /** What one pass did (the poller's tick report, logs and tests). */
@@ -393,6 +397,13 @@ export class RecordingsService {
       },
       recovered ? 'found the recording DM sent before a crash; marked it' : 'sent the recording DM',
     );
+    if (host.teamId) {
+      this.deps.changes?.notify({
+        teamId: host.teamId,
+        slackUserIds: [host.slackUserId],
+        what: kind === 'ready' ? 'recording_ready' : 'recording_failed',
+      });
+    }
     if (recovered) return 'recovered';
     return kind === 'ready' ? 'notifiedReady' : 'notifiedFailed';
   }
@@ -519,5 +530,14 @@ export class RecordingsService {
   /** `/meet recordings` (list.ts). */
   listForUser(teamId: string, userId: string): Promise<SlackMessage> {
     return listRecordings(this.deps, teamId, userId);
+  }
+
+  /** The user's recent recordings as data (App Home). */
+  recent(
+    teamId: string,
+    userId: string,
+    limit: number,
+  ): Promise<{ items: RecordingListItem[]; total: number }> {
+    return recentRecordings(this.deps, teamId, userId, limit);
   }
 }

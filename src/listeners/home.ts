@@ -1,0 +1,109 @@
+import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import { z } from 'zod';
+import type { AppLogger } from '../logger.js';
+import type { HomeService } from '../services/home.js';
+import type { SignInService } from '../services/sign-in.js';
+import { userMessageFor } from '../services/user-messages.js';
+import type { SlackGateway } from '../slack/gateway.js';
+import { ACTIONS, VIEWS } from '../views/ids.js';
+import { readStartNowForm } from '../views/start-now.js';
+import { buttonContext, teamOf } from './payload.js';
+
+/**
+ * App Home (`app_home_opened` → the Home tab), its buttons (start now, schedule) and the "Start a meeting now"
+ * modal; "Open MegaMeeting" (Home, `/meet account`, the recording DM) and its one-time sign-in link.
+ */
+export interface HomeListenersDeps {
+  home: Pick<HomeService, 'opened' | 'openStartNow' | 'openSchedule' | 'startNow'>;
+  signIn: Pick<SignInService, 'openModal'>;
+  slack: Pick<SlackGateway, 'tellPrivately'>;
+  logger: AppLogger;
+}
+
+const responseUrlsSchema = z
+  .array(z.object({ response_url: z.string().url(), channel_id: z.string().optional() }))
+  .optional()
+  .catch(undefined);
+
+const homeOpenedSchema = z.object({
+  user: z.string().min(1),
+  tab: z.string().optional(),
+  view: z.object({ hash: z.string().optional() }).passthrough().nullish(),
+});
+
+export function register(app: App, deps: HomeListenersDeps): void {
+  const { home, signIn, slack, logger } = deps;
+
+  const tellFailure = (channelId: string | null, userId: string, err: unknown, doing: string) =>
+    slack
+      .tellPrivately(channelId, userId, { text: userMessageFor(err, doing) })
+      .catch((e) => logger.error({ err: e, userId }, `could not tell the user we could not ${doing}`));
+
+  // Events are acknowledged by Bolt before this runs.
+  app.event('app_home_opened', async ({ event, body }) => {
+    const parsed = homeOpenedSchema.safeParse(event);
+    if (!parsed.success || parsed.data.tab !== 'home') return;
+    const teamId = (body as { team_id?: string }).team_id ?? '';
+    await home.opened(teamId, parsed.data.user, parsed.data.view?.hash);
+  });
+
+  app.action<BlockAction<ButtonAction>>(ACTIONS.homeStartNow, async ({ ack, body }) => {
+    await ack();
+    try {
+      await home.openStartNow(body.trigger_id);
+    } catch (err) {
+      logger.warn({ err, userId: body.user.id }, 'could not open the start-now modal');
+      await tellFailure(null, body.user.id, err, 'open the meeting form');
+    }
+  });
+
+  app.action<BlockAction<ButtonAction>>(ACTIONS.homeSchedule, async ({ ack, body }) => {
+    await ack();
+    try {
+      await home.openSchedule({ triggerId: body.trigger_id, teamId: teamOf(body), userId: body.user.id });
+    } catch (err) {
+      logger.warn({ err, userId: body.user.id }, 'could not open the scheduling modal from Home');
+      await tellFailure(null, body.user.id, err, 'open the scheduling form');
+    }
+  });
+
+  app.view(VIEWS.startNow, async ({ ack, body, view }) => {
+    const form = readStartNowForm(view.state.values);
+    if (!form.ok) {
+      await ack({ response_action: 'errors', errors: form.errors });
+      return;
+    }
+    await ack();
+    const userId = body.user.id;
+    const urls = responseUrlsSchema.parse((body as { response_urls?: unknown }).response_urls);
+    const responseUrl = urls?.find((u) => !u.channel_id || u.channel_id === form.channelId)?.response_url;
+    try {
+      await home.startNow({
+        teamId: teamOf(body),
+        userId,
+        title: form.title,
+        channelId: form.channelId,
+        ...(responseUrl ? { responseUrl } : {}),
+      });
+    } catch (err) {
+      logger.warn({ err, userId }, 'starting a meeting from Home failed');
+      await tellFailure(form.channelId, userId, err, 'start the meeting');
+    }
+  });
+
+  app.action<BlockAction<ButtonAction>>(ACTIONS.openMegaMeeting, async ({ ack, body, action }) => {
+    await ack();
+    const { teamId, userId, channelId } = buttonContext(body, action);
+    try {
+      await signIn.openModal({ triggerId: body.trigger_id, teamId, userId });
+    } catch (err) {
+      logger.warn({ err, userId }, 'could not show the sign-in modal');
+      await tellFailure(channelId, userId, err, 'open MegaMeeting for you');
+    }
+  });
+
+  // The link button in the sign-in modal opens the URL itself; Slack still reports the press.
+  app.action(ACTIONS.signInLink, async ({ ack }) => {
+    await ack();
+  });
+}
