@@ -39,12 +39,13 @@ export function register(app: App, deps: HomeListenersDeps): void {
       .tellPrivately(channelId, userId, { text: userMessageFor(err, doing) })
       .catch((e) => logger.error({ err: e, userId }, `could not tell the user we could not ${doing}`));
 
-  // Events are acknowledged by Bolt before this runs.
+  // Events are acknowledged by Bolt before this runs. The publish is queued, not awaited: the event is handled
+  // once it is queued (a slow MegaMeeting must not hold the event's claim), and the Home service logs failures.
   app.event('app_home_opened', async ({ event, body }) => {
     const parsed = homeOpenedSchema.safeParse(event);
     if (!parsed.success || parsed.data.tab !== 'home') return;
     const teamId = (body as { team_id?: string }).team_id ?? '';
-    await home.opened(teamId, parsed.data.user, parsed.data.view?.hash);
+    void home.opened(teamId, parsed.data.user, parsed.data.view?.hash);
   });
 
   app.action<BlockAction<ButtonAction>>(ACTIONS.homeStartNow, async ({ ack, body }) => {
