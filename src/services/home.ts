@@ -95,6 +95,14 @@ export class HomeService {
     }
   }
 
+  /** Resolves once no publish is waiting or running (tests, and anything that must see Home settled). */
+  async idle(): Promise<void> {
+    while (this.timers.size > 0 || this.chains.size > 0) {
+      await Promise.allSettled([...this.chains.values()]);
+      if (this.timers.size > 0) await new Promise((r) => setTimeout(r, this.debounceMs));
+    }
+  }
+
   /** No new publishes; waits for those running. */
   async stop(): Promise<void> {
     this.stopped = true;
