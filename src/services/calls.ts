@@ -25,6 +25,8 @@ import { meetingJoinUrl } from './meeting-card-data.js';
 export const CALL_ADD_WAIT_MS = 2500;
 /** A scheduled meeting that started longer ago than this gets no call any more (it was missed). */
 export const CALL_MISSED_AFTER_MS = 2 * 60 * 60_000;
+/** A call whose meeting nobody ended is ended this long after the meeting's planned end. */
+export const CALL_OVER_AFTER_MS = 2 * 60 * 60_000;
 /** A calls.end claimed longer ago than this without finishing (its process died) is tried again. */
 export const CALL_ENDING_STALE_MS = 5 * 60_000;
 const SWEEP_LIMIT = 100;
@@ -182,7 +184,9 @@ export class CallsService {
       now,
     );
     if (!claimed) return (await deps.store.getMeeting(record.teamId, record.meetId)) ?? record;
-    const endedAt = record.endedAt ?? now;
+    // Never ended but long over (see sweep): it lasted as planned.
+    const plannedEnd = record.status !== 'ended' && record.endAt && record.endAt < now ? record.endAt : null;
+    const endedAt = record.endedAt ?? plannedEnd ?? now;
     const duration = Math.max(0, Math.round((endedAt.getTime() - record.startAt.getTime()) / 1000));
     try {
       await deps.slack.endCall(record.callId, duration);
@@ -220,7 +224,8 @@ export class CallsService {
 
   /**
    * One pass of the calls sweep: scheduled meetings whose reminder time (or start) has come get their call, and
-   * `refreshCard` shows it; ended meetings whose call is still live get it ended. Returns what it did.
+   * `refreshCard` shows it; calls still live on meetings that ended (or whose planned end is CALL_OVER_AFTER_MS
+   * past) are ended. Returns what it did.
    */
   async sweep(
     refreshCard: (record: MeetingRecord) => Promise<void>,
@@ -242,8 +247,11 @@ export class CallsService {
         await refreshCard(after);
       }
     }
+    // A meeting nobody ended (MegaMeeting keeps it listed) still gets its call ended once its planned end is
+    // long past: a call card left "live" forever was hackclub/slash-z's bug.
     const live = await deps.store.listMeetingsWithCallToEnd(
       new Date(now - CALL_ENDING_STALE_MS),
+      new Date(now - CALL_OVER_AFTER_MS),
       SWEEP_LIMIT,
     );
     for (const meeting of live) {

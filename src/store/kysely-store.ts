@@ -539,11 +539,15 @@ class KyselyStore implements Store {
     return rows.map(rowToMeeting);
   }
 
-  async listMeetingsWithCallToEnd(staleBefore: Date, limit: number): Promise<MeetingRecord[]> {
+  async listMeetingsWithCallToEnd(
+    staleBefore: Date,
+    overBefore: Date,
+    limit: number,
+  ): Promise<MeetingRecord[]> {
     const rows = await this.db
       .selectFrom('meetings')
       .selectAll()
-      .where('status', '=', 'ended')
+      .where((eb) => eb.or([eb('status', '=', 'ended'), eb('end_at', '<', toMs(overBefore))]))
       .where('call_id', 'is not', null)
       .where((eb) =>
         eb.or([

@@ -348,10 +348,11 @@ export interface Store {
    */
   listMeetingsDueForCall(from: Date, to: Date, limit: number): Promise<MeetingRecord[]>;
   /**
-   * Ended meetings of every team whose call is still live in Slack: `added`, or `ending` claimed before
-   * `staleBefore` (its ender crashed). Oldest update first.
+   * Meetings of every team whose call is still live in Slack although the meeting is over (ended, or its planned
+   * end before `overBefore`): call `added`, or `ending` claimed before `staleBefore` (its ender crashed). Oldest
+   * update first.
    */
-  listMeetingsWithCallToEnd(staleBefore: Date, limit: number): Promise<MeetingRecord[]>;
+  listMeetingsWithCallToEnd(staleBefore: Date, overBefore: Date, limit: number): Promise<MeetingRecord[]>;
 
   // Verified guests and registrants
   /** Insert or update by (teamId, meetId, guestKey). */

@@ -6,6 +6,7 @@
  */
 import type { ModalView } from '@slack/types';
 import { callsSweepRun } from '../../src/jobs/calls-sweep.js';
+import { CALL_OVER_AFTER_MS } from '../../src/services/calls.js';
 import { ABSENCE_CONFIRM_MS } from '../../src/services/meeting-list.js';
 import type { MeetingRecord } from '../../src/store/types.js';
 import { ACTIONS, VIEWS } from '../../src/views/ids.js';
@@ -166,6 +167,25 @@ describe('instant meetings', () => {
     await sweep();
     expect(t.slack.calls('calls.end')).toHaveLength(1);
     expect(await t.store.getMeeting(W.teamId, record.meetId)).toMatchObject({ callState: 'ended' });
+  });
+
+  test('a meeting nobody ends: its call is ended once, lasting as planned, two hours after its planned end', async () => {
+    const { record } = await instant('Forgotten');
+    clock.advance(60 * MIN + CALL_OVER_AFTER_MS - 1000);
+    await sweep();
+    expect(t.slack.calls('calls.end')).toHaveLength(0);
+    clock.advance(2000);
+    await sweep();
+    const end = await t.slack.waitForCall('calls.end');
+    expect(end.args).toEqual({ id: record.callId, duration: String(60 * 60) });
+    expect(t.slack.slackCalls.get(record.callId ?? '')).toMatchObject({ ended: true, duration: 3600 });
+    await sweep();
+    expect(t.slack.calls('calls.end')).toHaveLength(1);
+    // The meeting itself is left alone: only MegaMeeting or its host ends it.
+    expect(await t.store.getMeeting(W.teamId, record.meetId)).toMatchObject({
+      status: 'live',
+      callState: 'ended',
+    });
   });
 
   test('a retry or a second replica attaching the same meeting adds one call, never two', async () => {

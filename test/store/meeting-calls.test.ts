@@ -134,12 +134,15 @@ describe.each(DIALECTS)('meeting calls on %s', (dialect) => {
     await add('ending-now', 'ending', 9 * MIN);
     await add('done', 'ended', 1 * MIN);
     await add('adding', 'adding', 1 * MIN);
-    // Not ended: its call stays.
+    // Not ended: its call stays while its planned end (90 min) is not before `overBefore`...
     await store.insertMeeting(meeting({ meetId: 'live', status: 'live', kind: 'instant' }));
     await store.updateMeeting('T1', 'live', { callId: 'R-live', callState: 'added' }, at(1 * MIN));
 
-    const toEnd = await other.listMeetingsWithCallToEnd(at(5 * MIN), 10);
+    const toEnd = await other.listMeetingsWithCallToEnd(at(5 * MIN), at(90 * MIN), 10);
     expect(toEnd.map((m) => m.meetId)).toEqual(['stuck', 'added']);
+    // ... and is ended once it is (nobody ended the meeting, but it is long over).
+    const over = await other.listMeetingsWithCallToEnd(at(5 * MIN), at(90 * MIN + 1), 10);
+    expect(over.map((m) => m.meetId)).toEqual(['live', 'stuck', 'added']);
   });
 
   test(`two instances claiming the same call: exactly one wins, ${ROUNDS} rounds`, async () => {
