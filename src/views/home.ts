@@ -2,6 +2,7 @@ import type { Button, HomeView, KnownBlock } from '@slack/types';
 import { MAX_TITLE_LENGTH, type MeetingKind, type MeetingStatus } from '../domain/meeting.js';
 import { slackDateToken } from '../time/slack-date.js';
 import { ACTIONS, suffixedActionId } from './ids.js';
+import { PEOPLE_ADMIN_IDS } from './people-admin.js';
 import { type RecordingListItem, recordingItemBlocks } from './recordings.js';
 import { openMegaMeetingButton } from './sign-in.js';
 import { escapeMrkdwn, plainText, userText } from './text.js';
@@ -307,6 +308,19 @@ export function connectionSection(data: HomeData): FixedSection | null {
       context(
         'Set from the environment (`MEGAMEETING_URL`, `MEGAMEETING_API_TOKEN`): change it there and restart the app.',
       ),
+      // People admin (the same modal as `/meet admin`; its handler re-checks admin rights).
+      {
+        type: 'actions',
+        block_id: 'home_people_admin',
+        elements: [
+          {
+            type: 'button',
+            text: plainText('Manage people'),
+            action_id: PEOPLE_ADMIN_IDS.openFromHome,
+            value: 'open',
+          },
+        ],
+      },
     ],
   };
 }

@@ -132,6 +132,9 @@ describe('App Home view', () => {
     expect(text).toContain('https://acme.megameeting.com');
     expect(text).toContain('owner@acme.example');
     expect(text).toContain('MEGAMEETING_API_TOKEN');
+    // People admin from Home: the same modal as `/meet admin`.
+    expect(text).toContain('"action_id":"pa_open_home"');
+    expect(text).toContain('Manage people');
   });
 
   test.each([
