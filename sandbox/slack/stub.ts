@@ -1837,6 +1837,9 @@ export class SlackStub {
       const existing = existingId ? this.viewRecords.get(existingId) : undefined;
       if (existing && args.hash !== undefined && str(args.hash) !== existing.view.hash)
         return fail('hash_conflict');
+      // Slack documents duplicate_external_id for views.publish too: an external_id another view already has.
+      if (this.duplicateExternalId((args.view as unknown as JsonObject).external_id, existing?.view.id))
+        return fail('duplicate_external_id');
       const view = this.makeView(args.view as unknown as JsonObject, existing?.view);
       this.viewRecords.set(view.id, { view, kind: 'home', userId });
       this.homeViews.set(userId, view.id);

@@ -396,6 +396,36 @@ describe('views', () => {
       'invalid_arguments',
     );
   });
+
+  test('views.publish: a stale hash → hash_conflict, 101 blocks → invalid_arguments, a taken external_id', async () => {
+    const home = { type: 'home' as const, blocks: [section('One')] };
+    const first = await client.views.publish({ user_id: TEST_WORKSPACE.userId, view: home });
+    expect(
+      await apiError(client.views.publish({ user_id: TEST_WORKSPACE.userId, view: home, hash: 'stale.1' })),
+    ).toBe('hash_conflict');
+    await client.views.publish({ user_id: TEST_WORKSPACE.userId, view: home, hash: first.view?.hash ?? '' });
+    const tooMany = {
+      type: 'home' as const,
+      blocks: Array.from({ length: 101 }, (_, i) => section(`b${i}`)),
+    };
+    expect(await apiError(client.views.publish({ user_id: TEST_WORKSPACE.userId, view: tooMany }))).toBe(
+      'invalid_arguments',
+    );
+    await client.views.open({
+      trigger_id: stub.issueTriggerId(),
+      view: {
+        type: 'modal',
+        title: { type: 'plain_text', text: 'M' },
+        blocks: [section('m')],
+        external_id: 'ext-1',
+      },
+    });
+    expect(
+      await apiError(
+        client.views.publish({ user_id: TEST_WORKSPACE.userId, view: { ...home, external_id: 'ext-1' } }),
+      ),
+    ).toBe('duplicate_external_id');
+  });
 });
 
 describe('fault injection', () => {
