@@ -18,6 +18,8 @@ let garbleCreate = 0;
 let dropCreate = false;
 /** Runs when a garbled createMeeting has reached MegaMeeting (e.g. someone else creates a meeting meanwhile). */
 let onCreate: (() => void) | null = null;
+/** When set, a `meetings` list waits for it before reaching MegaMeeting (creates that must start meanwhile). */
+let holdLists: Promise<void> | null = null;
 /** The Slack user's MegaMeeting login. */
 let hostLoginId = '';
 let t: TestApp;
@@ -26,6 +28,7 @@ beforeEach(async () => {
   garbleCreate = 0;
   dropCreate = false;
   onCreate = null;
+  holdLists = null;
   emulator = await startEmulator();
   hostLoginId = emulator.state.addLogin({
     email: W.userEmail,
@@ -36,6 +39,7 @@ beforeEach(async () => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const body = Buffer.concat(chunks).toString('utf8');
+    if (holdLists && /\bmeetings\b/.test(body)) await holdLists;
     const garbled = body.includes('createMeeting') && garbleCreate > 0;
     if (garbled) garbleCreate--;
     if (garbled && dropCreate) {
@@ -170,8 +174,20 @@ describe('creates at the same moment share the list taken before them (meeting-s
   const listings = () => emulator.state.requests().filter((r) => r.fields.includes('meetings')).length;
 
   test('one list for all of them, and the one whose answer was lost adopts its own meeting', async () => {
-    // The list takes a while: the three creates start while it is on its way.
-    emulator.state.setAnswerLatency('meetings', 800);
+    // The first list is held until all three creates have asked for one, so they start while it is on its
+    // way whatever the machine's load (no timing luck).
+    const snapshots = t.running.services.meetings.snapshots;
+    const takeList = snapshots.beforeCreate.bind(snapshots);
+    let asked = 0;
+    let allAsked: () => void = () => {};
+    holdLists = new Promise<void>((resolve) => {
+      allAsked = resolve;
+    });
+    snapshots.beforeCreate = () => {
+      const list = takeList();
+      if (++asked === 3) allAsked();
+      return list;
+    };
     emulator.state.clearRequests();
     garbleCreate = 1;
     const titles = ['Alpha sync', 'Beta sync', 'Gamma sync'];
