@@ -188,6 +188,15 @@ export class CallsService {
     const plannedEnd = record.status !== 'ended' && record.endAt && record.endAt < now ? record.endAt : null;
     const endedAt = record.endedAt ?? plannedEnd ?? now;
     const duration = Math.max(0, Math.round((endedAt.getTime() - record.startAt.getTime()) / 1000));
+    // The claimed `ending` settles as `ended`, or back to `added` for the sweep to retry.
+    const settle = async (to: 'ended' | 'added') =>
+      (await deps.store.moveMeetingCall(
+        record.teamId,
+        record.meetId,
+        'ending',
+        { callState: to },
+        deps.clock.now(),
+      )) ?? claimed;
     try {
       await deps.slack.endCall(record.callId, duration);
       deps.logger.info({ meetId: record.meetId, callId: record.callId, duration }, 'Slack call ended');
@@ -199,27 +208,9 @@ export class CallsService {
           ? 'Slack no longer knows the call; counting it ended'
           : 'could not end the Slack call; will retry',
       );
-      if (!gone) {
-        return (
-          (await deps.store.moveMeetingCall(
-            record.teamId,
-            record.meetId,
-            'ending',
-            { callState: 'added' },
-            deps.clock.now(),
-          )) ?? claimed
-        );
-      }
+      if (!gone) return settle('added');
     }
-    return (
-      (await deps.store.moveMeetingCall(
-        record.teamId,
-        record.meetId,
-        'ending',
-        { callState: 'ended' },
-        deps.clock.now(),
-      )) ?? claimed
-    );
+    return settle('ended');
   }
 
   /**

@@ -3,9 +3,8 @@
  * returns the open one; a decided or expired one is replaced), claims where exactly one of several admins wins,
  * and decisions only by the claim's holder.
  */
-import { openStore } from '../../src/store/index.js';
 import type { NewAdminRequest, Store } from '../../src/store/types.js';
-import { createTestDatabase, resetTestStore, type TestDatabase, type TestDialect } from './helpers.js';
+import { type TestDialect, useStorePair } from './helpers.js';
 
 const DIALECTS: TestDialect[] = ['sqlite', 'postgres'];
 const T0 = new Date('2026-03-01T10:00:00Z');
@@ -28,23 +27,10 @@ function req(over: Partial<NewAdminRequest> = {}): NewAdminRequest {
 }
 
 describe.each(DIALECTS)('admin requests on %s', (dialect) => {
-  let db: TestDatabase;
   let store: Store;
+  /** A second instance on the same database: its own connection (SQLite) or pool (Postgres). */
   let other: Store;
-
-  beforeAll(async () => {
-    db = await createTestDatabase(dialect);
-    store = await openStore(db.url);
-    other = await openStore(db.url);
-  });
-  afterAll(async () => {
-    await store?.close();
-    await other?.close();
-    await db?.drop();
-  });
-  beforeEach(async () => {
-    await resetTestStore(db);
-  });
+  useStorePair(dialect, (pair) => ({ store, other } = pair));
 
   test('a request is recorded whole and read back by another instance', async () => {
     const { request, created } = await store.openAdminRequest(req(), T0);

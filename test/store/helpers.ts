@@ -10,6 +10,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach } from '@jest/globals';
 import Sqlite from 'better-sqlite3';
 import pg from 'pg';
 import { openStore } from '../../src/store/index.js';
@@ -145,4 +146,36 @@ async function endPool(url: string): Promise<void> {
   const pool = pools.get(url);
   pools.delete(url);
   if (pool && !pool.ended) await pool.end();
+}
+
+/** Two stores on one fresh database: `other` is a second replica (its own connection or pool). */
+export interface StorePair {
+  db: TestDatabase;
+  store: Store;
+  other: Store;
+}
+
+/**
+ * For a describe block: opens a StorePair once, empties its tables before each test, closes and drops it after.
+ * `onOpen` receives the pair once open (assign it to the block's variables).
+ *
+ *   let store: Store;
+ *   let other: Store;
+ *   useStorePair(dialect, (pair) => ({ store, other } = pair));
+ */
+export function useStorePair(dialect: TestDialect, onOpen: (pair: StorePair) => void): void {
+  let pair: Partial<StorePair> = {};
+  beforeAll(async () => {
+    const db = await createTestDatabase(dialect);
+    pair = { db, store: await openStore(db.url), other: await openStore(db.url) };
+    onOpen(pair as StorePair);
+  });
+  afterAll(async () => {
+    await pair.store?.close();
+    await pair.other?.close();
+    await pair.db?.drop();
+  });
+  beforeEach(async () => {
+    if (pair.db) await resetTestStore(pair.db);
+  });
 }

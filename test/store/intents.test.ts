@@ -1,7 +1,6 @@
 /** The meeting_intents part of the store, on both engines: recording, updates under a claim, and claim races. */
-import { openStore } from '../../src/store/index.js';
 import type { NewMeetingIntent, Store } from '../../src/store/types.js';
-import { createTestDatabase, resetTestStore, type TestDatabase, type TestDialect } from './helpers.js';
+import { type TestDialect, useStorePair } from './helpers.js';
 
 const DIALECTS: TestDialect[] = ['sqlite', 'postgres'];
 const T0 = new Date('2026-03-01T10:00:00Z');
@@ -30,23 +29,10 @@ function intent(over: Partial<NewMeetingIntent> = {}): NewMeetingIntent {
 }
 
 describe.each(DIALECTS)('meeting intents on %s', (dialect) => {
-  let db: TestDatabase;
   let store: Store;
+  /** A second instance on the same database: its own connection (SQLite) or pool (Postgres). */
   let other: Store;
-
-  beforeAll(async () => {
-    db = await createTestDatabase(dialect);
-    store = await openStore(db.url);
-    other = await openStore(db.url);
-  });
-  afterAll(async () => {
-    await store?.close();
-    await other?.close();
-    await db?.drop();
-  });
-  beforeEach(async () => {
-    await resetTestStore(db);
-  });
+  useStorePair(dialect, (pair) => ({ store, other } = pair));
 
   test('an intent is recorded whole, claimed by its writer, and read back by another instance', async () => {
     const written = await store.insertIntent(intent(), 'A', 20_000, T0);

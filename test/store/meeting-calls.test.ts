@@ -2,9 +2,8 @@
  * The Slack-call part of the store, on both engines: a meeting's call moves between states by compare-and-set
  * (so a retry or a second replica never adds or ends a call twice), and the calls sweep's two look-ups.
  */
-import { openStore } from '../../src/store/index.js';
 import type { NewMeeting, Store } from '../../src/store/types.js';
-import { createTestDatabase, resetTestStore, type TestDatabase, type TestDialect } from './helpers.js';
+import { type TestDialect, useStorePair } from './helpers.js';
 
 const DIALECTS: TestDialect[] = ['sqlite', 'postgres'];
 const ROUNDS = 30;
@@ -35,23 +34,10 @@ function meeting(over: Partial<NewMeeting> = {}): NewMeeting {
 }
 
 describe.each(DIALECTS)('meeting calls on %s', (dialect) => {
-  let db: TestDatabase;
   let store: Store;
+  /** A second instance on the same database: its own connection (SQLite) or pool (Postgres). */
   let other: Store;
-
-  beforeAll(async () => {
-    db = await createTestDatabase(dialect);
-    store = await openStore(db.url);
-    other = await openStore(db.url);
-  });
-  afterAll(async () => {
-    await store?.close();
-    await other?.close();
-    await db?.drop();
-  });
-  beforeEach(async () => {
-    await resetTestStore(db);
-  });
+  useStorePair(dialect, (pair) => ({ store, other } = pair));
 
   test('a new meeting has no call; the call moves only from the state the caller read', async () => {
     const m = await store.insertMeeting(meeting());

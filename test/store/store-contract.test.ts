@@ -23,13 +23,7 @@ import {
   StoreConflictError,
   type UserLink,
 } from '../../src/store/types.js';
-import {
-  createTestDatabase,
-  execSql,
-  resetTestStore,
-  type TestDatabase,
-  type TestDialect,
-} from './helpers.js';
+import { createTestDatabase, execSql, type TestDatabase, type TestDialect, useStorePair } from './helpers.js';
 
 const DIALECTS: TestDialect[] = ['sqlite', 'postgres'];
 const ROUNDS = 50;
@@ -121,20 +115,7 @@ describe.each(DIALECTS)('Store contract on %s', (dialect) => {
   let store: Store;
   /** A second instance on the same database: its own connection (SQLite) or pool (Postgres). */
   let other: Store;
-
-  beforeAll(async () => {
-    db = await createTestDatabase(dialect);
-    store = await openStore(db.url);
-    other = await openStore(db.url);
-  });
-  afterAll(async () => {
-    await store?.close();
-    await other?.close();
-    await db?.drop();
-  });
-  beforeEach(async () => {
-    await resetTestStore(db);
-  });
+  useStorePair(dialect, (pair) => ({ db, store, other } = pair));
 
   test('reports its dialect', () => {
     expect(store.dialect).toBe(dialect);
