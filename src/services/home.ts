@@ -8,7 +8,6 @@
  */
 import { AppError, isAppError } from '../errors.js';
 import type { AppLogger } from '../logger.js';
-import type { Login } from '../megameeting/types.js';
 import { SlackCallError, type SlackGateway } from '../slack/gateway.js';
 import { LruCache } from '../util/lru.js';
 import {
@@ -139,20 +138,22 @@ export class HomeService {
    */
   private async publish(teamId: string, userId: string, seenHash?: string): Promise<void> {
     const key = `${teamId}:${userId}`;
-    const hash = seenHash ?? this.hashes.get(key);
-    const view = buildHomeView(await this.gather(teamId, userId));
-    try {
-      const res = await this.deps.slack.publishHome(userId, view, hash);
-      if (res.hash) this.hashes.set(key, res.hash);
-    } catch (err) {
-      if (!(err instanceof SlackCallError && err.code === 'hash_conflict')) throw err;
-      this.log.info({ teamId, userId }, 'the Home tab changed meanwhile; publishing fresh data over it');
-      this.hashes.delete(key);
-      const fresh = buildHomeView(await this.gather(teamId, userId));
-      const res = await this.deps.slack.publishHome(userId, fresh);
-      if (res.hash) this.hashes.set(key, res.hash);
+    let hash = seenHash ?? this.hashes.get(key);
+    for (;;) {
+      const view = buildHomeView(await this.gather(teamId, userId));
+      try {
+        const res = await this.deps.slack.publishHome(userId, view, hash);
+        if (res.hash) this.hashes.set(key, res.hash);
+        this.log.debug({ teamId, userId, blocks: view.blocks.length }, 'published the Home tab');
+        return;
+      } catch (err) {
+        // Without a hash Slack cannot answer hash_conflict: at most one retry.
+        if (hash === undefined || !(err instanceof SlackCallError && err.code === 'hash_conflict')) throw err;
+        this.log.info({ teamId, userId }, 'the Home tab changed meanwhile; publishing fresh data over it');
+        this.hashes.delete(key);
+        hash = undefined;
+      }
     }
-    this.log.debug({ teamId, userId, blocks: view.blocks.length }, 'published the Home tab');
   }
 
   /** What the user's Home tab shows. Each part that cannot be read says so on the page; nothing here throws. */
@@ -241,36 +242,24 @@ export class HomeService {
 
   /** The account URL, whether MegaMeeting answers, and which login's API token the app uses. */
   async connection(): Promise<HomeConnection> {
-    const { accountUrl } = this.deps.connection;
-    const base = { accountUrl, source: 'environment' as const };
-    let logins: Login[];
+    const base = { accountUrl: this.deps.connection.accountUrl, source: 'environment' as const };
     try {
-      logins = await this.deps.identity.logins();
-    } catch (err) {
-      this.log.warn({ err }, 'Home: MegaMeeting did not answer the connection check');
-      return {
-        ...base,
-        reachable: false,
-        tokenLogin: null,
-        tokenLoginNote: 'unknown (MegaMeeting did not answer)',
-      };
-    }
-    try {
-      const ownId = await this.deps.appLogin.loginId();
-      const own = ownId ? logins.find((l) => l.loginId === ownId) : undefined;
+      // Connected only when both answer: `logins` may come from the identity cache, the token check asks now.
+      const [logins, ownId] = await Promise.all([this.deps.identity.logins(), this.deps.appLogin.loginId()]);
       if (!ownId) {
         return { ...base, reachable: true, tokenLogin: null, tokenLoginNote: 'not one of the admin logins' };
       }
+      const own = logins.find((l) => l.loginId === ownId);
       return {
         ...base,
         reachable: true,
         tokenLogin: { loginId: ownId, email: own?.email ?? '', fullName: own?.fullName ?? null },
       };
     } catch (err) {
-      this.log.warn({ err }, 'Home: could not tell whose API token the app uses');
+      this.log.warn({ err }, 'Home: MegaMeeting did not answer the connection check');
       return {
         ...base,
-        reachable: true,
+        reachable: false,
         tokenLogin: null,
         tokenLoginNote: 'unknown (MegaMeeting did not answer)',
       };

@@ -276,3 +276,37 @@ test('End and Edit on Home work through the existing handlers', async () => {
   await eventually(async () => (await t.store.getMeeting(W.teamId, scheduled.meetId))?.status === 'ended');
   await eventually(() => !homeText(t.slack.homeView(W.userId)).includes('Quarterly planning'));
 });
+
+test('MegaMeeting down: Home is still published, saying what it could not read, and the connection as not answering', async () => {
+  t.slack.addUser(BOSS);
+  await scheduleMeeting(t.emulator, t);
+  // A first Home while MegaMeeting answers (the user's login is then known), then every request fails.
+  await openHome(t);
+  await eventually(() => t.slack.homeView(W.userId));
+  t.slack.clearCalls();
+  t.emulator.state.injectFaults('status503', 500);
+  await openHome(t);
+  await openHome(t, BOSS.id);
+  const text = homeText(
+    await eventually(() => (publishes(t) >= 1 ? t.slack.homeView(W.userId) : undefined), 30_000),
+  );
+  expect(text).toContain("I couldn't check these with MegaMeeting just now; some may have ended already.");
+  expect(text).toContain('Quarterly planning');
+  expect(text).toContain("I couldn't read your recordings from MegaMeeting just now.");
+  const boss = homeText(
+    await eventually(() => (publishes(t, BOSS.id) >= 1 ? t.slack.homeView(BOSS.id) : undefined), 30_000),
+  );
+  expect(boss).toContain(':red_circle: MegaMeeting is not answering');
+  expect(boss).not.toContain('Connected');
+  expect(boss).toContain('unknown (MegaMeeting did not answer)');
+  expect(t.slack.calls('views.publish').every((c) => c.response.ok)).toBe(true);
+
+  // Back up: the next Home says Connected again.
+  t.emulator.state.clearFaults();
+  t.slack.clearCalls();
+  await openHome(t, BOSS.id);
+  const again = homeText(
+    await eventually(() => (publishes(t, BOSS.id) >= 1 ? t.slack.homeView(BOSS.id) : undefined), 30_000),
+  );
+  expect(again).toContain(':large_green_circle: Connected');
+});
