@@ -24,6 +24,7 @@ import { RecordingsPoller, RecordingsService } from './services/recordings/index
 import { RemindersService } from './services/reminders.js';
 import { SchedulingService } from './services/scheduling.js';
 import { SignInService } from './services/sign-in.js';
+import { UnfurlService } from './services/unfurls.js';
 import { createBolt, describeSlackStartupError } from './slack/bolt-app.js';
 import { eventDedupe } from './slack/event-dedupe.js';
 import { createSlackWebClient, SlackGateway } from './slack/gateway.js';
@@ -65,6 +66,8 @@ export interface Services {
   changes: ChangeFeed;
   home: HomeService;
   signIn: SignInService;
+  /** Shared meeting links unfurled into cards. */
+  unfurls: UnfurlService;
   logger: AppLogger;
   clock: Clock;
   config: Config;
@@ -232,6 +235,14 @@ export function buildServices(
     ...(tuning.homeDebounceMs !== undefined ? { debounceMs: tuning.homeDebounceMs } : {}),
   });
   const signIn = new SignInService({ identity, megameeting, slack, logger });
+  const unfurls = new UnfurlService({
+    store,
+    megameeting,
+    slack,
+    logger,
+    clock,
+    megameetingUrl: config.megameeting.url,
+  });
   const recovery = new IntentRecovery({ store, meetings, intents, slack, logger, clock });
   const poller = new RecordingsPoller({
     recordings,
@@ -260,6 +271,7 @@ export function buildServices(
     changes,
     home,
     signIn,
+    unfurls,
     logger,
     clock,
     config,

@@ -33,6 +33,7 @@
  *   `failHttpNext` (an HTTP error page from a proxy, with or without the call taking effect) and `goOffline`
  *   (connections refused for a while: a call that provably never reached Slack).
  * - Calls API (`calls.add`, `calls.info`, `calls.update`, `calls.end`): `stub.slackCalls`, see calls.ts.
+ * - Link unfurling (`link_shared` events from `stub.unfurls.share(...)`, `chat.unfurl`): see unfurls.ts.
  * - Unknown methods answer `{ok:false, error:"unknown_method"}`.
  *
  * Users: `users.info`, `users.lookupByEmail`, `conversations.open`, `chat.postEphemeral` and posting to a user
@@ -68,6 +69,7 @@ import type { Block, KnownBlock, MessageAttachment, MessageMetadata, View } from
 import { type BlockKitIssue, homeTabIssues, messageBlocksIssues, modalIssues } from './block-kit.js';
 import { StubCalls } from './calls.js';
 import { type OAuthApp, SlackOAuthStandIn } from './oauth.js';
+import { StubUnfurls } from './unfurls.js';
 import { TEST_WORKSPACE } from './workspace.js';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -446,6 +448,13 @@ export class SlackStub {
   readonly oauth: SlackOAuthStandIn | undefined;
   /** Slack calls (calls.add/info/update/end) and their state: see calls.ts. */
   readonly slackCalls = new StubCalls({ now: () => this.now(), knowsUser: (id) => this.users.has(id) });
+  /** Shared links (the `link_shared` event) and chat.unfurl's previews: see unfurls.ts. */
+  readonly unfurls = new StubUnfurls({
+    postUserMessage: (channel, user, text, threadTs) =>
+      this.addMessage(channel, { user, text, ...(threadTs ? { thread_ts: threadTs } : {}) }).ts,
+    nextTs: () => this.nextTs(),
+    validateBlocks: () => this.options.validateBlocks !== false,
+  });
 
   private users = new Map<string, StubUser>();
   private channels = new Map<string, StubChannelInput>();
@@ -555,6 +564,7 @@ export class SlackStub {
     this.responseUses.clear();
     this.responseFailures.clear();
     this.slackCalls.reset();
+    this.unfurls.reset();
     this.seed();
   }
 
@@ -1847,6 +1857,7 @@ export class SlackStub {
     },
 
     ...this.slackCalls.handlers(),
+    ...this.unfurls.handlers(),
   };
 }
 

@@ -5,6 +5,7 @@ import * as meetingActions from './meeting-actions.js';
 import * as peopleAdmin from './people-admin.js';
 import * as recordings from './recordings.js';
 import * as scheduling from './scheduling.js';
+import * as unfurls from './unfurls.js';
 
 /** What the block actions and view submissions need: the union of each feature's own deps. */
 export type ListenerDeps = meetingActions.MeetingActionsDeps &
@@ -12,9 +13,10 @@ export type ListenerDeps = meetingActions.MeetingActionsDeps &
   guests.GuestListenersDeps &
   recordings.RecordingListenersDeps &
   peopleAdmin.PeopleAdminListenersDeps &
-  home.HomeListenersDeps;
+  home.HomeListenersDeps &
+  unfurls.UnfurlListenersDeps;
 
-/** Block actions and view submissions, one file per feature, each handed only what it uses. Slash commands live in src/commands/. */
+/** Block actions, view submissions and events, one file per feature, each handed only what it uses. Slash commands live in src/commands/. */
 export function register(app: App, deps: ListenerDeps): void {
   meetingActions.register(app, deps);
   scheduling.register(app, deps);
@@ -22,4 +24,5 @@ export function register(app: App, deps: ListenerDeps): void {
   recordings.register(app, deps);
   peopleAdmin.register(app, deps);
   home.register(app, deps);
+  unfurls.register(app, deps);
 }

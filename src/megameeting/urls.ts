@@ -74,3 +74,27 @@ export function playbackUrl(baseUrl: string, recPlay: string | null | undefined)
   if (/^https?:\/\//i.test(play)) return play;
   return `${normalizeBaseUrl(baseUrl)}/${play.replace(/^\/+/, '')}`;
 }
+
+/** What a link to the account's meeting page is: a meeting (by ID) or a personal link (a guest key). */
+export type MeetingLink = { kind: 'meeting'; meetId: string } | { kind: 'personal' };
+
+/**
+ * Reads a link shared in Slack: `<base>/meeting/?id=<meetId>` is a meeting, any link to that page with a `key` is
+ * personal (even when it also names an ID); other hosts, pages or IDs are null. The host must be the account's
+ * own (with its port); http and https both count (Slack reports what the user typed).
+ */
+export function readMeetingLink(baseUrl: string, url: string): MeetingLink | null {
+  let link: URL;
+  let base: URL;
+  try {
+    link = new URL(url);
+    base = new URL(normalizeBaseUrl(baseUrl));
+  } catch {
+    return null;
+  }
+  if (link.host.toLowerCase() !== base.host.toLowerCase()) return null;
+  if (!/^\/meeting\/?$/.test(link.pathname)) return null;
+  if (link.searchParams.has('key')) return { kind: 'personal' };
+  const meetId = link.searchParams.get('id')?.trim() ?? '';
+  return /^\d{1,20}$/.test(meetId) ? { kind: 'meeting', meetId } : null;
+}

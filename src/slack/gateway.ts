@@ -501,6 +501,21 @@ export class SlackGateway {
   }
 
   /**
+   * chat.unfurl: previews for links in a message (`channel` + `ts`) or in the composer (`unfurlId` + `source`).
+   * Repeating it replaces the previews rather than adding more, so it counts as idempotent.
+   */
+  async unfurl(
+    target: { channel: string; ts: string } | { unfurlId: string; source: string },
+    unfurls: Record<string, { blocks: KnownBlock[] }>,
+  ): Promise<void> {
+    const where =
+      'unfurlId' in target
+        ? { unfurl_id: target.unfurlId, source: target.source }
+        : { channel: target.channel, ts: target.ts };
+    await this.call('chat.unfurl', { ...where, unfurls });
+  }
+
+  /**
    * Registers a Slack call (calls.add) and returns its `R…` id. A send: never re-sent after an ambiguous failure
    * (Slack offers no look-up by external_unique_id), so a lost answer is a SlackCallError with delivery `maybe`.
    */

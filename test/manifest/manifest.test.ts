@@ -41,7 +41,15 @@ describe('manifest.yml', () => {
         // Slack calls on meeting cards.
         'calls:read',
         'calls:write',
+        // Unfurled meeting links.
+        'links:read',
+        'links:write',
       ]),
     );
+  });
+
+  test('meeting links unfurl: a registered domain and the link_shared event', () => {
+    expect(manifest.features.unfurl_domains).toEqual(['myaccount.megameeting.com']);
+    expect(manifest.settings.event_subscriptions.bot_events).toContain('link_shared');
   });
 });

@@ -5,6 +5,7 @@ import {
   joinUrlForMeeting,
   normalizeBaseUrl,
   playbackUrl,
+  readMeetingLink,
 } from '../../src/megameeting/urls.js';
 
 const BASE = 'https://myaccount.megameeting.com';
@@ -112,5 +113,34 @@ describe('recording URLs', () => {
     expect(playbackUrl(BASE, 'https://cdn.example.com/videoplayer/?key=1')).toBe(
       'https://cdn.example.com/videoplayer/?key=1',
     );
+  });
+});
+
+describe('readMeetingLink', () => {
+  const base = 'https://acme.megameeting.com/';
+  test('a meeting link on the account host gives its ID', () => {
+    expect(readMeetingLink(base, 'https://acme.megameeting.com/meeting/?id=1234567')).toEqual({
+      kind: 'meeting',
+      meetId: '1234567',
+    });
+    expect(readMeetingLink(base, 'http://ACME.megameeting.com/meeting?id=1234567&name=Jo')).toEqual({
+      kind: 'meeting',
+      meetId: '1234567',
+    });
+  });
+  test('any key makes the link personal, even beside an ID', () => {
+    expect(readMeetingLink(base, 'https://acme.megameeting.com/meeting/?key=abcdef123456')).toEqual({
+      kind: 'personal',
+    });
+    expect(readMeetingLink(base, 'https://acme.megameeting.com/meeting/?id=1234567&key=abc')).toEqual({
+      kind: 'personal',
+    });
+  });
+  test('other hosts, pages, ports or IDs are not meeting links', () => {
+    expect(readMeetingLink(base, 'https://other.megameeting.com/meeting/?id=1234567')).toBeNull();
+    expect(readMeetingLink(base, 'https://acme.megameeting.com:8443/meeting/?id=1234567')).toBeNull();
+    expect(readMeetingLink(base, 'https://acme.megameeting.com/videoplayer/?key=1&session=2')).toBeNull();
+    expect(readMeetingLink(base, 'https://acme.megameeting.com/meeting/?id=abc')).toBeNull();
+    expect(readMeetingLink(base, 'not a url')).toBeNull();
   });
 });
