@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { downloadUrl, playbackUrl } from '../../src/megameeting/urls.js';
 import { REMUX_STALL_MS, RecordingsPoller, RecordingsService } from '../../src/services/recordings/index.js';
 import { eventually } from '../app/harness.js';
 import { assertValidMessageBlocks } from '../support/block-kit.js';
@@ -52,11 +51,12 @@ describe('recordings poller (emulator + Slack stub + SQLite)', () => {
 
     const node = t.emulator.state.snapshot().recordings.find((r) => r.recId === recId);
     const buttons = JSON.stringify(dm?.args.blocks);
-    const dl = downloadUrl(t.emulator.url, node?.recPackage ?? '');
-    expect(dl).toContain('/getweb?recordingkey=/');
+    // The documented URLs written out from the recording's own fields (not with the app's URL builders).
+    expect(node?.recPackage).toMatch(/^[\w-]+\/\d+\/\d+\/P2P-Recording-[\w-]+\.mp4$/);
+    const dl = `${t.emulator.url}/getweb?recordingkey=/${node?.recPackage}`;
     expect(buttons).toContain(JSON.stringify(dl).slice(1, -1));
-    const play = playbackUrl(t.emulator.url, node?.recPlay);
-    expect(play).toContain('/videoplayer/?key=');
+    expect(node?.recPlay).toBe(`videoplayer/?key=${meetId}&session=${node?.session}`);
+    const play = `${t.emulator.url}/videoplayer/?key=${meetId}&session=${node?.session}`;
     expect(buttons).toContain(JSON.stringify(play).slice(1, -1));
     expect(buttons).toContain('Design sync');
     expect(buttons).toMatch(/<!date\^\d+\^/);

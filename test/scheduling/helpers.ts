@@ -2,7 +2,6 @@
  * Helpers for the scheduling HTTP tests: the schedule/edit form's state values as Slack sends them, a start
  * a fixed number of days ahead (no wall-clock luck), and signed requests the harness has no shortcut for.
  */
-import { instantToZonedParts, zonedWallTimeToInstant } from '../../src/time/megameeting-time.js';
 import { SCHEDULE_IDS as I } from '../../src/views/ids.js';
 import type { TestApp } from '../app/harness.js';
 import {
@@ -16,14 +15,53 @@ import { TEST_WORKSPACE } from '../support/slack-workspace.js';
 export const W = TEST_WORKSPACE;
 export const DAY_MS = 86_400_000;
 
+/**
+ * The UTC offset of `timeZone` at `instant`, in ms, read from Intl's `longOffset` name ("GMT-05:00", "GMT+05:30",
+ * "GMT"). Deliberately not the app's src/time code: the instants the tests expect are worked out independently of
+ * the converter they check.
+ */
+function utcOffsetMs(instant: Date, timeZone: string): number {
+  const name = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' })
+    .formatToParts(instant)
+    .find((p) => p.type === 'timeZoneName')?.value;
+  const m = /^GMT(?:([+-])(\d{2}):(\d{2}))?$/.exec(name ?? '');
+  if (!m) throw new Error(`unexpected offset name ${name} for ${timeZone}`);
+  if (!m[1]) return 0;
+  return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) * 60_000;
+}
+
+/** `YYYY-MM-DD` of `instant` in `timeZone` (Intl, not the app's code). */
+export function wallDateIn(instant: Date, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).formatToParts(instant);
+  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${part('year')}-${part('month')}-${part('day')}`;
+}
+
+/**
+ * The instant of an existing wall time in `timeZone` (Intl, not the app's code). The offset is read twice: at the
+ * wall time taken as UTC, then at the instant that gives, which settles it unless the wall time is in a DST gap
+ * or overlap (the tests' slots are afternoons, never at a change).
+ */
+export function wallTimeToInstant(date: string, time: string, timeZone: string): Date {
+  const asUtc = Date.parse(`${date}T${time}:00.000Z`);
+  if (Number.isNaN(asUtc)) throw new Error(`not a wall time: ${date} ${time}`);
+  const guess = asUtc - utcOffsetMs(new Date(asUtc), timeZone);
+  return new Date(asUtc - utcOffsetMs(new Date(guess), timeZone));
+}
+
 /** A wall date `days` ahead of now in `timeZone`, and the instant of `time` on it. */
 export function futureSlot(
   days: number,
   time: string,
   timeZone: string,
 ): { date: string; time: string; instant: Date } {
-  const { date } = instantToZonedParts(new Date(Date.now() + days * DAY_MS), timeZone);
-  return { date, time, instant: zonedWallTimeToInstant(date, time, timeZone).instant };
+  const date = wallDateIn(new Date(Date.now() + days * DAY_MS), timeZone);
+  return { date, time, instant: wallTimeToInstant(date, time, timeZone) };
 }
 
 export interface FormInput {

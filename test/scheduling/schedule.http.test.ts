@@ -6,7 +6,6 @@ import { jest } from '@jest/globals';
 import type { ModalView } from '@slack/types';
 import type { GuestSpec } from '../../src/domain/guest-spec.js';
 import type { MeetingRecord } from '../../src/store/types.js';
-import { instantToZonedParts } from '../../src/time/megameeting-time.js';
 import { SCHEDULE_IDS as I, VIEWS } from '../../src/views/ids.js';
 import { eventually, startTestApp, type TestApp } from '../app/harness.js';
 import { assertValidMessageBlocks, assertValidModal } from '../support/block-kit.js';
@@ -20,6 +19,7 @@ import {
   postPayload,
   scheduleMetadata,
   W,
+  wallDateIn,
 } from './helpers.js';
 
 let t: TestApp;
@@ -97,7 +97,7 @@ describe('opening the modal', () => {
     assertValidModal(view);
     expect(JSON.stringify(view.blocks[0])).toContain("I wasn't sure");
     expect(elementOf(view, I.title.block)?.initial_value).toBe('Budget sync');
-    const tomorrow = instantToZonedParts(new Date(Date.now() + DAY_MS), 'America/Chicago').date;
+    const tomorrow = wallDateIn(new Date(Date.now() + DAY_MS), 'America/Chicago');
     expect(elementOf(view, I.date.block)?.initial_date).toBe(tomorrow);
     expect(meetingsInEmulator()).toHaveLength(0);
   });
