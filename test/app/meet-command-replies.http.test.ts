@@ -72,7 +72,7 @@ describe('an action that worked is never reported as failed when Slack refuses i
     t.slack.failResponseUrl(url, 500, 1);
     await t.command(`end ${meetId}`, { response_url: url });
     await eventually(() => t.logs.some((l) => l.includes('done, but Slack refused the confirmation')));
-    expect(t.emulator.state.meetings.get(meetId)?.endedAt).toBeTruthy();
+    expect(t.emulator.state.meetings.get(meetId)?.endedAt).toBeInstanceOf(Date);
     expect(t.slack.responses(url).map((p) => [p.status, p.body.text])).toEqual([
       [500, `Ended "Review" (${meetId}).`],
     ]);

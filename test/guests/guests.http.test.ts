@@ -492,8 +492,13 @@ describe('secure meetings: access requests', () => {
             content(c).includes(ACTIONS.approveAccess),
         );
     expect(asked()).toHaveLength(1);
-    // The pending request lives in the store, not in this process.
-    expect(await t.store.getLease(`access-request:${W.teamId}:${fresh.meetId}:${OTHER.id}`)).not.toBeNull();
+    // The pending request lives in the store, not in this process: held by this request's own ID for a day
+    // (not just the two-minute claim taken while the DM went out), so a second press within the day is refused.
+    const pending = await t.store.getLease(`access-request:${W.teamId}:${fresh.meetId}:${OTHER.id}`);
+    expect(pending?.holder).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    const dayAhead = Date.now() + 24 * 3600_000;
+    expect(pending?.expiresAt.getTime()).toBeLessThanOrEqual(dayAhead);
+    expect(pending?.expiresAt.getTime()).toBeGreaterThan(dayAhead - 60_000);
     await t.action(ACTIONS.requestAccess, fresh.meetId, { userId: OTHER.id });
     await waitFor('already pending', () =>
       t.slack.ephemeralMessages({ user: OTHER.id }).find((e) => /already with/.test(e.text)),

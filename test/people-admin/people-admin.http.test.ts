@@ -241,7 +241,11 @@ test('link a login to a Slack user, then unlink', async () => {
   await selectUser(loginView, MAYA.id, CARL.id);
   const linked = await loginViewShowing(person[0] as string, 'is now linked');
   expect((await t.store.getUserLink(W.teamId, CARL.id))?.loginId).toBe(person[0]);
-  expect(findElement(linked.blocks, `${IDS.unlink}:${CARL.id}`)).toBeDefined();
+  expect(findElement(linked.blocks, `${IDS.unlink}:${CARL.id}`)?.element).toMatchObject({
+    type: 'button',
+    text: { text: 'Unlink' },
+    value: CARL.id,
+  });
   // The list underneath is refreshed too.
   await viewOf(IDS.listView, (v) => v.id === list.id && textOf(v).includes(`<@${CARL.id}>`));
 

@@ -106,7 +106,7 @@ for (const kind of ['null', 'empty'] as const) {
     const sent = await t.command(`end ${a}`);
     const answer = await t.slack.waitForResponse(sent.responseUrl);
     expect(answer.body.text).toMatch(/^Ended/);
-    expect(emulator.state.meetings.get(a)?.endedAt).not.toBeNull();
+    expect(emulator.state.meetings.get(a)?.endedAt).toBeInstanceOf(Date);
   });
 }
 

@@ -144,7 +144,13 @@ describe('calls and their answers', () => {
     };
     const opened = await g.openView(stub.issueTriggerId(), modal);
     const view = stub.view(opened.viewId);
-    expect(view).toBeDefined();
+    expect(view).toMatchObject({
+      id: opened.viewId,
+      type: 'modal',
+      title: modal.title,
+      blocks: modal.blocks,
+    });
+    expect(opened.hash).toMatch(/\S/);
     expect(opened.hash).toBe(view?.hash);
     await g.updateView(opened.viewId, modal);
     expect(stub.lastCall('views.update')?.args).toMatchObject({ view_id: opened.viewId });
