@@ -31,6 +31,7 @@ const RECORDING_STATES: readonly RecordingState[] = [
   'notified',
   'failed',
   'skipped',
+  'deleted',
 ];
 
 export interface Metrics {

@@ -10,7 +10,13 @@ export interface Change {
   teamId: string;
   /** The Slack users whose view of the app changed (a meeting's host, a recording's host). */
   slackUserIds: string[];
-  what: 'meeting_created' | 'meeting_edited' | 'meeting_ended' | 'recording_ready' | 'recording_failed';
+  what:
+    | 'meeting_created'
+    | 'meeting_edited'
+    | 'meeting_ended'
+    | 'recording_ready'
+    | 'recording_failed'
+    | 'recording_deleted';
 }
 
 export type ChangeListener = (change: Change) => void;

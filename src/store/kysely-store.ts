@@ -10,6 +10,7 @@ import { dirname, resolve } from 'node:path';
 import type Sqlite from 'better-sqlite3';
 import {
   type Expression,
+  type Insertable,
   Kysely,
   PostgresDialect,
   type Selectable,
@@ -66,7 +67,7 @@ export interface OpenStoreOptions {
 export { SQLITE_BUSY_TIMEOUT_MS } from './sqlite-connection.js';
 
 /** States from which a recording is finished with: never claimed again, not listed as open. */
-const FINISHED_STATES: RecordingState[] = ['notified', 'skipped'];
+const FINISHED_STATES: RecordingState[] = ['notified', 'skipped', 'deleted'];
 
 // ---------------------------------------------------------------------------------------------------------
 // Opening
@@ -272,6 +273,26 @@ function rowToGuest(r: Selectable<GuestsTable>): GuestRecord {
     guestKey: r.guest_key,
     addedBy: r.added_by,
     addedAt: toDate(r.added_at),
+  };
+}
+
+/** The row of a recording first stored (seen by the poller, or deleted from Slack before it was). */
+function newRecordingRow(
+  rec: NewRecording,
+  state: RecordingState,
+  nowMs: number,
+): Insertable<RecordingsTable> {
+  return {
+    rec_id: rec.recId,
+    meet_id: rec.meetId,
+    acc_id: rec.accId,
+    al_id: rec.alId,
+    team_id: rec.teamId ?? null,
+    host_slack_user_id: rec.hostSlackUserId ?? null,
+    state,
+    attempts: 0,
+    created_at: nowMs,
+    updated_at: nowMs,
   };
 }
 
@@ -703,18 +724,7 @@ class KyselyStore implements Store {
     const nowMs = toMs(now);
     const inserted = await this.db
       .insertInto('recordings')
-      .values({
-        rec_id: rec.recId,
-        meet_id: rec.meetId,
-        acc_id: rec.accId,
-        al_id: rec.alId,
-        team_id: rec.teamId ?? null,
-        host_slack_user_id: rec.hostSlackUserId ?? null,
-        state: rec.state ?? 'seen',
-        attempts: 0,
-        created_at: nowMs,
-        updated_at: nowMs,
-      })
+      .values(newRecordingRow(rec, rec.state ?? 'seen', nowMs))
       .onConflict((oc) => oc.column('rec_id').doNothing())
       .returning('rec_id')
       .executeTakeFirst();
@@ -790,8 +800,27 @@ class KyselyStore implements Store {
     return row ? rowToRecording(row) : null;
   }
 
+  async markRecordingDeleted(rec: NewRecording, now: Date): Promise<RecordingRecord> {
+    const nowMs = toMs(now);
+    const row = await this.db
+      .insertInto('recordings')
+      .values(newRecordingRow(rec, 'deleted', nowMs))
+      .onConflict((oc) =>
+        oc.column('rec_id').doUpdateSet({
+          state: 'deleted',
+          claimed_by: null,
+          claim_expires_at: null,
+          next_attempt_at: null,
+          updated_at: nowMs,
+        }),
+      )
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return rowToRecording(row);
+  }
+
   /**
-   * One conditional UPDATE: succeeds when the recording is not finished (notified/skipped) and is unclaimed,
+   * One conditional UPDATE: succeeds when the recording is not finished (notified/skipped/deleted) and is unclaimed,
    * its claim has expired (claimExpiresAt <= now), or `holder` already holds it (a re-claim extends the
    * claim). Both engines serialise concurrent updates of the row and re-check the WHERE clause, so among
    * different holders exactly one wins.

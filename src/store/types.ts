@@ -115,7 +115,15 @@ export interface GuestRecord {
   addedAt: Date;
 }
 
-export type RecordingState = 'seen' | 'remux_requested' | 'ready' | 'notified' | 'failed' | 'skipped';
+/** `deleted`: deleted from Slack (deleteRecording); finished with like `notified` and `skipped`, never announced. */
+export type RecordingState =
+  | 'seen'
+  | 'remux_requested'
+  | 'ready'
+  | 'notified'
+  | 'failed'
+  | 'skipped'
+  | 'deleted';
 
 export interface RecordingRecord {
   recId: string;
@@ -370,10 +378,16 @@ export interface Store {
   getRecording(recId: string): Promise<RecordingRecord | null>;
   /** Every known recording's state in one query: the poller's per-tick snapshot. */
   getRecordingStates(): Promise<Map<string, RecordingState>>;
-  /** Recordings not yet finished with (anything but notified/skipped), oldest first. */
+  /** Recordings not yet finished with (anything but notified/skipped/deleted), oldest first. */
   listOpenRecordings(): Promise<RecordingRecord[]>;
   listRecordingsByHost(teamId: string, hostSlackUserId: string, limit: number): Promise<RecordingRecord[]>;
   updateRecording(recId: string, patch: RecordingPatch, now: Date): Promise<RecordingRecord | null>;
+  /**
+   * The recording was deleted: state `deleted` (inserted so when the store did not know it), any claim and
+   * planned attempt cleared, its DM (notifiedChannel/Ts) kept. One statement; a deleted recording is never
+   * claimed, so the poller never announces it, even from a listing read before the delete.
+   */
+  markRecordingDeleted(rec: NewRecording, now: Date): Promise<RecordingRecord>;
   /**
    * Claim a recording for notification. Exactly one concurrent caller wins. A claim whose claimExpiresAt has
    * passed may be taken over. Notified recordings can never be claimed.

@@ -16,6 +16,9 @@ export const ACTIONS = {
   download: 'recording_download',
   play: 'recording_play',
   retryRemux: 'recording_retry',
+  /** The host's (or an admin's) recording buttons: share to a channel (a modal), delete (with a confirmation). */
+  shareRecording: 'recording_share',
+  deleteRecording: 'recording_delete',
   openSchedule: 'schedule_open',
   /** "Open MegaMeeting" (App Home, `/meet account`, the recording DM): a one-time sign-in link, privately. */
   openMegaMeeting: 'megameeting_open',
@@ -34,6 +37,8 @@ export const VIEWS = {
   startNow: 'home_start_meeting',
   /** The modal that shows a one-time MegaMeeting sign-in link to the user who asked for it. */
   signIn: 'megameeting_sign_in',
+  /** Share a recording to a channel: a conversation picker; the card with Play goes there. */
+  shareRecording: 'recording_share_modal',
 } as const;
 
 export const BLOCKS = {
@@ -45,6 +50,11 @@ export const BLOCKS = {
 export const START_NOW_IDS = {
   title: { block: 'start_title', action: 'start_title_input' },
   channel: { block: 'start_channel', action: 'start_channel_select' },
+} as const;
+
+/** The share-a-recording modal: block_id → action_id. */
+export const SHARE_RECORDING_IDS = {
+  channel: { block: 'share_channel', action: 'share_channel_select' },
 } as const;
 
 /** The scheduling and edit modals: block_id → action_id pairs (one action_id per block, unique per view). */

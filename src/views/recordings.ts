@@ -1,13 +1,15 @@
 import type { Button, KnownBlock } from '@slack/types';
 import { MAX_TITLE_LENGTH } from '../domain/meeting.js';
 import { slackDateToken } from '../time/slack-date.js';
+import { truncate } from '../util/text.js';
 import { ACTIONS, suffixedActionId } from './ids.js';
 import { openMegaMeetingButton } from './sign-in.js';
-import { escapeMrkdwn, userText } from './text.js';
+import { escapeMrkdwn, plainText, userText } from './text.js';
 
 /**
- * Recording messages: pure builders. The ready DM (Download + Play URL buttons), the failed DM ("Try again"),
- * the "processing again" state of that DM after a retry, and the `/meet recordings` list.
+ * Recording messages: pure builders. The ready DM (Download + Play URL buttons, Share, Delete), the failed DM
+ * ("Try again", Delete), the "processing again" state of that DM after a retry, the DM once the recording was
+ * deleted, and the `/meet recordings` list (App Home's recordings use the same rows).
  */
 
 export interface RecordingMessageData {
@@ -40,7 +42,7 @@ export interface SlackMessage {
 /** Slack allows 50 blocks in a message; the list uses a header, up to 2 blocks per item and a footer. */
 export const RECORDING_LIST_MAX = 20;
 
-function titleOf(data: RecordingMessageData): string {
+function titleOf(data: Pick<RecordingMessageData, 'title'>): string {
   return userText(data.title, MAX_TITLE_LENGTH);
 }
 
@@ -90,6 +92,45 @@ function retryButton(recId: string, suffix: boolean): Button {
   };
 }
 
+/**
+ * What the host (or an admin) may do with a recording: Share (only once it can be played) and Delete, behind
+ * Slack's confirmation dialog. The handlers check who pressed; these buttons are only the way in.
+ */
+export function manageButtons(
+  data: Pick<RecordingMessageData, 'recId' | 'title' | 'playUrl'>,
+  suffix: boolean,
+): Button[] {
+  const id = (base: string) => (suffix ? suffixedActionId(base, data.recId) : base);
+  const buttons: Button[] = [];
+  if (data.playUrl) {
+    buttons.push({
+      type: 'button',
+      text: plainText('Share…'),
+      action_id: id(ACTIONS.shareRecording),
+      value: data.recId,
+    });
+  }
+  buttons.push({
+    type: 'button',
+    text: plainText('Delete'),
+    action_id: id(ACTIONS.deleteRecording),
+    value: data.recId,
+    style: 'danger',
+    confirm: {
+      title: plainText('Delete this recording?'),
+      // Plain text (300 characters at most): the title as typed, cut to fit.
+      text: plainText(
+        `"${truncate(data.title, 100)}" is deleted from MegaMeeting for good: its Download and Play links stop ` +
+          'working for everyone. This cannot be undone.',
+      ),
+      confirm: plainText('Delete'),
+      deny: plainText('Cancel'),
+      style: 'danger',
+    },
+  });
+  return buttons;
+}
+
 /** The DM sent once when a recording has finished processing. */
 export function buildRecordingReadyMessage(data: RecordingMessageData): SlackMessage {
   const text =
@@ -110,7 +151,7 @@ export function buildRecordingReadyMessage(data: RecordingMessageData): SlackMes
         type: 'actions',
         block_id: 'recording_links',
         // "Open MegaMeeting" asks for the host's own sign-in link only when pressed (never put in the DM).
-        elements: [...linkButtons(data, false), openMegaMeetingButton()],
+        elements: [...linkButtons(data, false), openMegaMeetingButton(), ...manageButtons(data, false)],
       },
       {
         type: 'context',
@@ -136,7 +177,11 @@ export function buildRecordingFailedMessage(data: RecordingMessageData): SlackMe
             `${recordingDateText(data)}. Press *Try again* to request processing again.`,
         },
       },
-      { type: 'actions', block_id: 'recording_retry', elements: [retryButton(data.recId, false)] },
+      {
+        type: 'actions',
+        block_id: 'recording_retry',
+        elements: [retryButton(data.recId, false), ...manageButtons(data, false)],
+      },
       {
         type: 'context',
         elements: [{ type: 'mrkdwn', text: `Meeting ID ${escapeMrkdwn(data.meetId)}` }],
@@ -165,6 +210,43 @@ export function buildRecordingRetryingMessage(data: RecordingMessageData): Slack
   };
 }
 
+/** Who deleted a recording, for its DM once deleted. */
+export interface RecordingDeletion {
+  deletedBy: string;
+  deletedAt: Date;
+  /** MegaMeeting no longer had it (deleted there, or by an earlier press whose answer was lost). */
+  alreadyGone: boolean;
+}
+
+/** The recording DM (ready or failed) once the recording was deleted: what it was, who deleted it, no buttons. */
+export function buildRecordingDeletedMessage(
+  data: Pick<RecordingMessageData, 'title' | 'meetId' | 'recordedAt' | 'recordedAtRaw'>,
+  deletion: RecordingDeletion,
+): SlackMessage {
+  const known = data.recordedAt !== null || data.recordedAtRaw !== null;
+  const from = known ? ` from ${recordingDateText(data)}` : '';
+  const how = deletion.alreadyGone
+    ? 'MegaMeeting no longer has it (it was deleted there)'
+    : `<@${deletion.deletedBy}> deleted it ${slackDateToken(deletion.deletedAt)}`;
+  return {
+    text: `The recording of ${titleOf(data)} was deleted.`,
+    blocks: [
+      {
+        type: 'section',
+        block_id: 'recording_deleted',
+        text: {
+          type: 'mrkdwn',
+          text: `:wastebasket: The recording of *${titleOf(data)}*${from} was deleted: ${how}. Its Download and Play links no longer work.`,
+        },
+      },
+      {
+        type: 'context',
+        elements: [{ type: 'mrkdwn', text: `Meeting ID ${escapeMrkdwn(data.meetId)}` }],
+      },
+    ],
+  };
+}
+
 const STATUS_TEXT: Record<RecordingListStatus, string> = {
   ready: ':white_check_mark: Ready',
   processing: ':hourglass_flowing_sand: Processing',
@@ -174,8 +256,8 @@ const STATUS_TEXT: Record<RecordingListStatus, string> = {
 };
 
 /**
- * One recording of a list (`/meet recordings`, App Home): its title, date and state, and its buttons (Download and
- * Play when ready, "Try again" for its host when processing failed). One or two blocks.
+ * One recording of a list (`/meet recordings`, App Home): its title, date and state, and its buttons (Download,
+ * Play and Share when ready, "Try again" for its host when processing failed, Delete always). Two blocks.
  */
 export function recordingItemBlocks(item: RecordingListItem): KnownBlock[] {
   const blocks: KnownBlock[] = [
@@ -188,15 +270,14 @@ export function recordingItemBlocks(item: RecordingListItem): KnownBlock[] {
       },
     },
   ];
-  const elements: Button[] =
-    item.status === 'ready'
-      ? linkButtons(item, true)
-      : item.status === 'failed' && item.canRetry
-        ? [retryButton(item.recId, true)]
-        : [];
-  if (elements.length > 0) {
-    blocks.push({ type: 'actions', block_id: `rec_actions_${item.recId}`.slice(0, 255), elements });
-  }
+  const ready = item.status === 'ready';
+  const elements: Button[] = [
+    ...(ready ? linkButtons(item, true) : []),
+    ...(item.status === 'failed' && item.canRetry ? [retryButton(item.recId, true)] : []),
+    // Share needs a Play link, which only a ready recording has.
+    ...manageButtons(ready ? item : { ...item, playUrl: null }, true),
+  ];
+  blocks.push({ type: 'actions', block_id: `rec_actions_${item.recId}`.slice(0, 255), elements });
   return blocks;
 }
 

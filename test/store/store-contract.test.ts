@@ -592,6 +592,38 @@ describe.each(DIALECTS)('Store contract on %s', (dialect) => {
       expect(await store.claimRecording('R1', 'A', at(0), 10_000)).toBe(false);
     });
 
+    test('markRecordingDeleted: inserts an unknown recording as deleted, or turns a known one deleted keeping its DM', async () => {
+      // Unknown to the store (App Home lists what MegaMeeting has, before the poller saw it).
+      const fresh = await store.markRecordingDeleted(recording({ recId: 'R9' }), at(5));
+      expect(fresh).toMatchObject({ recId: 'R9', state: 'deleted', hostSlackUserId: 'U1', createdAt: at(5) });
+      // Known, announced, and claimed by a pass that read it before the delete.
+      await store.upsertSeenRecording(recording({ state: 'ready' }), T0);
+      expect(await store.claimRecording('R1', 'A', at(1), 60_000)).toBe(true);
+      await store.updateRecording(
+        'R1',
+        { notifiedChannel: 'D1', notifiedTs: '1.1', nextAttemptAt: at(9) },
+        at(2),
+      );
+      const deleted = await other.markRecordingDeleted(recording({ meetId: 'ignored' }), at(3));
+      expect(deleted).toMatchObject({
+        recId: 'R1',
+        meetId: '1001',
+        state: 'deleted',
+        claimedBy: null,
+        claimExpiresAt: null,
+        nextAttemptAt: null,
+        notifiedChannel: 'D1',
+        notifiedTs: '1.1',
+        updatedAt: at(3),
+      });
+      // Never announced: the claim holder cannot mark it, nobody can claim it, it is not open.
+      expect(await store.markRecordingNotified('R1', 'A', { channel: 'D1', ts: '2.2' }, at(4))).toBe(false);
+      expect(await store.claimRecording('R1', 'B', at(4), 60_000)).toBe(false);
+      expect(await store.claimRemuxRequest('R1', { state: 'deleted', attempts: 0 }, at(4))).toBe(false);
+      expect((await store.listOpenRecordings()).map((r) => r.recId)).toEqual([]);
+      expect((await store.getRecordingStates()).get('R1')).toBe('deleted');
+    });
+
     test('a holder whose expired claim was taken over can no longer mark it notified', async () => {
       await store.upsertSeenRecording(recording({ state: 'ready' }), T0);
       expect(await store.claimRecording('R1', 'A', at(0), 1_000)).toBe(true);

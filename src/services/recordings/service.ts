@@ -6,7 +6,7 @@
  *
  * One tick = one `recordings` query to MegaMeeting, one snapshot of every known recording's state
  * (`getRecordingStates`) and one read of the open ones (`listOpenRecordings`). Recordings already finished with
- * (`notified`, `skipped`) cost nothing more; only new or unfinished recordings are touched.
+ * (`notified`, `skipped`, `deleted`) cost nothing more; only new or unfinished recordings are touched.
  *
  * Announcing a recording (ready, or failed) is:
  *   1. `claimRecording(recId, holder, now, CLAIM_TTL)` with a holder name unique to this claim
@@ -36,7 +36,7 @@
  *
  * Over 300 lines on purpose: a pass and its exactly-once announce share per-pass state (the Slack 429 pause,
  * the claim sequence) that splitting the class would have to pass around. The poller is poller.ts, the
- * lookups lookup.ts, "Try again" retry.ts and `/meet recordings` list.ts.
+ * lookups lookup.ts, "Try again" retry.ts, `/meet recordings` list.ts, delete and share manage.ts.
  */
 
 import { randomBytes } from 'node:crypto';
@@ -59,6 +59,14 @@ import type { Clock } from '../clock.js';
 import type { IdentityService } from '../identity.js';
 import { listRecordings, recentRecordings } from './list.js';
 import { type Host, messageData, newPassCache, type PassCache, resolveHost } from './lookup.js';
+import {
+  type Actor,
+  type DeleteOutcome,
+  deleteRecording,
+  openShareModal,
+  type ShareOutcome,
+  shareRecording,
+} from './manage.js';
 import { retryRemux } from './retry.js';
 
 /** How long a notification claim lasts: far longer than one DM, short enough to recover from a crash. */
@@ -70,7 +78,7 @@ const RETRY_BASE_MS = 5 * 60_000;
 const RETRY_MAX_MS = 6 * 60 * 60_000;
 /** How often one send waits through a Slack 429 before leaving the recording to the next tick. */
 const MAX_RATE_LIMIT_WAITS = 3;
-const FINISHED: ReadonlySet<RecordingState> = new Set(['notified', 'skipped']);
+const FINISHED: ReadonlySet<RecordingState> = new Set(['notified', 'skipped', 'deleted']);
 /** A recording still `waiting` this long after startRemux is asked for again, up to MAX_REMUX_REQUESTS times. */
 export const REMUX_STALL_MS = 60 * 60_000;
 const MAX_REMUX_REQUESTS = 3;
@@ -525,6 +533,25 @@ export class RecordingsService {
    */
   retryRemux(teamId: string, userId: string, recId: string): Promise<SlackMessage> {
     return retryRemux(this.deps, teamId, userId, recId);
+  }
+
+  /** Delete (the host or an admin): deleteRecording, marked deleted, its DM updated (manage.ts). */
+  deleteRecording(
+    actor: Actor,
+    recId: string,
+    pressedIn: { channel: string; ts: string } | null,
+  ): Promise<DeleteOutcome> {
+    return deleteRecording(this.deps, actor, recId, pressedIn);
+  }
+
+  /** The share modal (manage.ts). */
+  openShareModal(triggerId: string, actor: Actor, recId: string): Promise<void> {
+    return openShareModal(this.deps, triggerId, actor, recId);
+  }
+
+  /** Posts the recording's card in a channel (manage.ts). */
+  share(actor: Actor, recId: string, channelId: string): Promise<ShareOutcome> {
+    return shareRecording(this.deps, actor, recId, channelId);
   }
 
   /** `/meet recordings` (list.ts). */
