@@ -1,4 +1,9 @@
 import { z } from 'zod';
+import {
+  type MultiWorkspaceConfig,
+  readMultiWorkspaceConfig,
+  slackModeOf,
+} from './config/multi-workspace.js';
 import { DEFAULT_DATABASE_URL, parseDatabaseUrl } from './store/database-url.js';
 import { isValidTimeZone } from './time/tz.js';
 
@@ -94,6 +99,19 @@ const envSchema = z.object({
     .default('info'),
 });
 
+/** The variables that mean the same in both modes (everything but Slack's credentials and MegaMeeting's). */
+const sharedSchema = envSchema.pick({
+  SLACK_API_URL: true,
+  PORT: true,
+  DATABASE_URL: true,
+  RECORDINGS_POLL_SECONDS: true,
+  AUTO_REMUX: true,
+  DEFAULT_TIMEZONE: true,
+  REMINDER_MINUTES: true,
+  METRICS: true,
+  LOG_LEVEL: true,
+});
+
 /** Checked apart from the schema so that it is reported together with every other problem. */
 function modeProblems(env: Record<string, string>): string[] {
   return !env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET
@@ -121,8 +139,36 @@ export interface Config {
   metrics: boolean;
 }
 
+/**
+ * Multi-workspace mode (`SLACK_CLIENT_ID` set, design.md "Multi-workspace mode"): no bot token and no MegaMeeting
+ * account in the environment; each workspace installs the app through OAuth and brings its own account.
+ */
+export interface MultiModeConfig extends Omit<Config, 'slack' | 'megameeting'> {
+  mode: 'multi';
+  slack: {
+    signingSecret: string;
+    apiUrl: string | undefined;
+    clientId: string;
+    clientSecret: string;
+    stateSecret: string;
+  };
+  workspaces: MultiWorkspaceConfig;
+}
+
+/** What `npm start` runs: today's single-workspace app, or the multi-workspace one. */
+export type StartupConfig = { mode: 'single'; config: Config } | { mode: 'multi'; config: MultiModeConfig };
+
 /** Every secret value in the configuration, for the logger's redaction and for scrubbing start-up errors. */
-export function configSecrets(config: Config): Array<string | undefined> {
+export function configSecrets(config: Config | MultiModeConfig): Array<string | undefined> {
+  if ('workspaces' in config) {
+    const keys = [config.workspaces.encryptionKey, config.workspaces.encryptionKeyPrevious];
+    return [
+      config.slack.signingSecret,
+      config.slack.clientSecret,
+      config.slack.stateSecret,
+      ...keys.map((k) => k?.toString('base64')),
+    ];
+  }
   return [
     config.slack.botToken,
     config.slack.signingSecret,
@@ -172,6 +218,60 @@ export function isUnconfigured(env: Record<string, string | undefined>): boolean
   );
 }
 
+/**
+ * Chooses the mode from the environment (`SLACK_BOT_TOKEN` → single, `SLACK_CLIENT_ID` → multi, both → one
+ * error line) and reads it. Throws ConfigError with one line per problem, never a value. With neither set, the
+ * single-workspace rules apply (the first and simplest set-up), so the lines name what that mode needs.
+ */
+export function loadStartupConfig(env: Record<string, string | undefined>): StartupConfig {
+  const choice = slackModeOf(env);
+  if (choice === 'single' || choice === 'neither') return { mode: 'single', config: loadConfig(env) };
+  return { mode: 'multi', config: loadMultiModeConfig(env) };
+}
+
+function loadMultiModeConfig(env: Record<string, string | undefined>): MultiModeConfig {
+  const present = nonEmpty(env);
+  const workspaces = readMultiWorkspaceConfig(env);
+  // Both modes set: that one line alone (what else is wrong depends on the mode the operator meant).
+  if (!workspaces.ok && slackModeOf(env) === 'both') throw new ConfigError(workspaces.problems);
+  const shared = sharedSchema.safeParse(present);
+  const problems = [
+    ...(workspaces.ok ? [] : workspaces.problems),
+    ...(shared.success
+      ? []
+      : shared.error.issues.map((i) => `${i.path.join('.') || 'environment'} ${i.message}`)),
+    ...(present.SLACK_APP_TOKEN
+      ? [
+          'SLACK_APP_TOKEN must not be set in multi-workspace mode: installs and events come over HTTP ' +
+            '(PUBLIC_URL), not Socket Mode',
+        ]
+      : []),
+  ];
+  if (!workspaces.ok || !shared.success || problems.length > 0) throw new ConfigError([...new Set(problems)]);
+  const w = workspaces.config;
+  const e = shared.data;
+  return {
+    mode: 'multi',
+    slack: {
+      signingSecret: w.signingSecret,
+      apiUrl: e.SLACK_API_URL,
+      clientId: w.clientId,
+      clientSecret: w.clientSecret,
+      stateSecret: w.stateSecret,
+    },
+    workspaces: w,
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL,
+    recordingsPollSeconds: e.RECORDINGS_POLL_SECONDS,
+    autoRemux: e.AUTO_REMUX,
+    defaultTimeZone: e.DEFAULT_TIMEZONE,
+    reminderMinutes: e.REMINDER_MINUTES,
+    logLevel: e.LOG_LEVEL,
+    metrics: e.METRICS,
+  };
+}
+
+/** Single-workspace mode's variables (the table in design.md). */
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const present = nonEmpty(env);
   const parsed = envSchema.safeParse(present);

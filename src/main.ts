@@ -1,5 +1,5 @@
 import { startApp } from './app.js';
-import { ConfigError, configSecrets, isUnconfigured, loadConfig } from './config.js';
+import { ConfigError, configSecrets, isUnconfigured, loadStartupConfig } from './config.js';
 import { createLogger, makeScrubber } from './logger.js';
 
 /** Entry point for `npm start`: configuration problems stop start-up with one clear line each, no stack trace. */
@@ -17,9 +17,9 @@ async function main(): Promise<void> {
     await runSandbox(process.env);
     return;
   }
-  let config: ReturnType<typeof loadConfig>;
+  let startup: ReturnType<typeof loadStartupConfig>;
   try {
-    config = loadConfig(process.env);
+    startup = loadStartupConfig(process.env);
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(
@@ -30,13 +30,17 @@ async function main(): Promise<void> {
     }
     throw err;
   }
+  const { config } = startup;
   const logger = createLogger({
     level: config.logLevel,
     secrets: configSecrets(config),
   });
-  let app: Awaited<ReturnType<typeof startApp>>;
+  let app: { stop(): Promise<void> };
   try {
-    app = await startApp(config, logger);
+    app =
+      startup.mode === 'single'
+        ? await startApp(startup.config, logger)
+        : await (await import('./workspaces/app.js')).startMultiWorkspaceApp(startup.config, logger);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     logger.fatal({ err }, 'start-up failed');

@@ -1,10 +1,9 @@
 /**
- * The multi-workspace variables (design.md, "Multi-workspace mode"): a pure validator, not yet called by
- * src/config.ts. `SLACK_BOT_TOKEN` set → single-workspace mode; `SLACK_CLIENT_ID` set → multi-workspace
+ * The multi-workspace variables (design.md, "Multi-workspace mode"): a pure validator, called by src/config.ts
+ * (`loadStartupConfig`). `SLACK_BOT_TOKEN` set → single-workspace mode; `SLACK_CLIENT_ID` set → multi-workspace
  * mode; both → one start-up error. Problems are one line each, naming the variable, never echoing a value.
  *
- * The small zod helpers repeat config.ts's private ones on purpose for now (that file is not to be touched in
- * this step); when this is wired in, they move to one shared module.
+ * `publicUrl` is stricter than config.ts's `httpUrl` (no query or fragment), so it stays its own.
  */
 import { z } from 'zod';
 import { encryptionKeySchema } from '../secrets/encryption-key.js';

@@ -75,4 +75,17 @@ describe('npm start (src/main.ts)', () => {
     expect(started.out.stderr).toContain('SLACK_BOT_TOKEN is required');
     expect(started.out.stderr).toContain('MEGAMEETING_API_TOKEN is required');
   }, 90_000);
+
+  test('with both SLACK_BOT_TOKEN and SLACK_CLIENT_ID: one line saying to choose, nothing starts', async () => {
+    const started = run({
+      PORT: '0',
+      SLACK_BOT_TOKEN: 'xoxb-never-echoed-1',
+      SLACK_CLIENT_ID: '1234567890.1234567890',
+    });
+    child = started.child;
+    expect(await started.exited).toBe(1);
+    expect(started.out.stderr).toContain('cannot start: 1 problem(s)');
+    expect(started.out.stderr).toContain('SLACK_BOT_TOKEN and SLACK_CLIENT_ID are both set');
+    expect(started.out.stderr).not.toContain('xoxb-never-echoed-1');
+  }, 90_000);
 });
