@@ -20,10 +20,12 @@ import {
   type UpdateObject,
 } from 'kysely';
 import type pg from 'pg';
+import type { SecretBox } from '../secrets/index.js';
 import { AdminRequestTable } from './admin-requests.js';
 import { checkTtl, claimOpen } from './claims.js';
 import { parseDatabaseUrl, redactDatabaseUrl } from './database-url.js';
 import { describeError, isUniqueViolation, type StoreLogger, StoreOpenError } from './errors.js';
+import { InstallationTable } from './installations.js';
 import { IntentTable } from './intents.js';
 import { type MigrateOptions, type MigrationResult, type MigrationTarget, migrate } from './migrations.js';
 import type { Database, GuestsTable, MeetingsTable, RecordingsTable, UserLinksTable } from './schema.js';
@@ -35,6 +37,7 @@ import {
   type CardDelivery,
   type GuestRecord,
   type GuestRole,
+  type InstallationRepository,
   type IntentPatch,
   type IntentProgress,
   type Lease,
@@ -1072,6 +1075,12 @@ class KyselyStore implements Store {
 
   releaseAdminRequest(id: string, holder: string): Promise<void> {
     return this.adminRequests.release(id, holder);
+  }
+
+  // --- Slack installations ---------------------------------------------------------------------------------
+
+  installations(box: SecretBox): InstallationRepository {
+    return new InstallationTable(this.db, box);
   }
 
   /** Idempotent. */

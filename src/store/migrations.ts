@@ -252,6 +252,44 @@ export const MIGRATIONS: readonly Migration[] = [
         .compile(),
     ],
   },
+  {
+    version: 7,
+    name: 'slack installations and the encryption key check',
+    statements: (db) => [
+      // Multi-workspace mode: one row per workspace (T:…) or org-wide install (E:…); tokens encrypted.
+      db.schema
+        .createTable('slack_installations')
+        .addColumn('install_key', 'text', (c) => c.primaryKey())
+        .addColumn('team_id', 'text')
+        .addColumn('team_name', 'text')
+        .addColumn('enterprise_id', 'text')
+        .addColumn('enterprise_name', 'text')
+        .addColumn('is_enterprise_install', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('app_id', 'text')
+        .addColumn('bot_id', 'text')
+        .addColumn('bot_user_id', 'text', (c) => c.notNull())
+        .addColumn('bot_scopes', 'text', (c) => c.notNull())
+        .addColumn('bot_token', 'text', (c) => c.notNull())
+        .addColumn('bot_refresh_token', 'text')
+        .addColumn('bot_expires_at', 'bigint')
+        .addColumn('user_id', 'text')
+        .addColumn('user_scopes', 'text')
+        .addColumn('user_token', 'text')
+        .addColumn('user_refresh_token', 'text')
+        .addColumn('user_expires_at', 'bigint')
+        .addColumn('details', 'text', (c) => c.notNull())
+        .addColumn('version', 'integer', (c) => c.notNull())
+        .addColumn('installed_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .compile(),
+      db.schema
+        .createTable('key_checks')
+        .addColumn('name', 'text', (c) => c.primaryKey())
+        .addColumn('value', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .compile(),
+    ],
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = Math.max(...MIGRATIONS.map((m) => m.version));

@@ -149,6 +149,43 @@ export interface SchemaMigrationsTable {
   applied_at: EpochMs;
 }
 
+/** Multi-workspace mode's installations (installations.ts). Token columns hold SecretBox ciphertexts only. */
+export interface SlackInstallationsTable {
+  /** `T:<team>` or `E:<enterprise>` (org-wide install). */
+  install_key: string;
+  team_id: string | null;
+  team_name: string | null;
+  enterprise_id: string | null;
+  enterprise_name: string | null;
+  /** 0 or 1. */
+  is_enterprise_install: number;
+  app_id: string | null;
+  bot_id: string | null;
+  bot_user_id: string;
+  /** Comma-separated. */
+  bot_scopes: string;
+  bot_token: string;
+  bot_refresh_token: string | null;
+  bot_expires_at: EpochMs | null;
+  user_id: string | null;
+  user_scopes: string | null;
+  user_token: string | null;
+  user_refresh_token: string | null;
+  user_expires_at: EpochMs | null;
+  /** JSON: NewSlackInstallation['details']. */
+  details: string;
+  version: number;
+  installed_at: EpochMs;
+  updated_at: EpochMs;
+}
+
+/** Known values encrypted with the current key, to detect a wrong ENCRYPTION_KEY at start. */
+export interface KeyChecksTable {
+  name: string;
+  value: string;
+  updated_at: EpochMs;
+}
+
 export interface Database {
   user_links: UserLinksTable;
   meetings: MeetingsTable;
@@ -158,5 +195,7 @@ export interface Database {
   slack_events: SlackEventsTable;
   meeting_intents: MeetingIntentsTable;
   admin_requests: AdminRequestsTable;
+  slack_installations: SlackInstallationsTable;
+  key_checks: KeyChecksTable;
   schema_migrations: SchemaMigrationsTable;
 }

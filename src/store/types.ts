@@ -21,6 +21,7 @@ export interface UserLink {
 }
 
 import type { MeetingKind, MeetingStatus } from '../domain/meeting.js';
+import type { SecretBox } from '../secrets/index.js';
 
 export type { MeetingKind, MeetingStatus };
 /** How the channel card was delivered: a real message we can update, a response_url post, or nothing yet. */
@@ -484,9 +485,77 @@ export interface Store {
   /** Gives a claim back undecided (the action failed); holder only. */
   releaseAdminRequest(id: string, holder: string): Promise<void>;
 
+  // Slack installations (multi-workspace mode)
+  /** The installations, their tokens encrypted and decrypted with `box` (see installations.ts). */
+  installations(box: SecretBox): InstallationRepository;
+
   close(): Promise<void>;
 }
 
 export class StoreConflictError extends Error {
   readonly code = 'conflict';
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Slack installations (multi-workspace mode): see installations.ts
+
+/** What an installation is looked up by (Bolt's InstallationQuery, in our terms). */
+export interface InstallationLookup {
+  teamId?: string | undefined;
+  enterpriseId?: string | undefined;
+  isEnterpriseInstall: boolean;
+}
+
+/** An installation as the OAuth flow or a token refresh produced it. Tokens in clear: the store encrypts them. */
+export interface NewSlackInstallation {
+  teamId: string | null;
+  teamName: string | null;
+  enterpriseId: string | null;
+  enterpriseName: string | null;
+  isEnterpriseInstall: boolean;
+  appId: string | null;
+  botId: string | null;
+  botUserId: string;
+  botScopes: string[];
+  botToken: string;
+  /** Token rotation: the single-use refresh token and when the bot token expires; null without rotation. */
+  botRefreshToken: string | null;
+  botExpiresAt: Date | null;
+  /** The installing user. */
+  userId: string | null;
+  userScopes: string[];
+  userToken: string | null;
+  userRefreshToken: string | null;
+  userExpiresAt: Date | null;
+  /** Non-secret extras kept as they came (enterprise URL, token type, auth version, state metadata). */
+  details: { enterpriseUrl?: string; tokenType?: string; authVersion?: string; metadata?: string };
+}
+
+export interface SlackInstallation extends NewSlackInstallation {
+  installedAt: Date;
+  updatedAt: Date;
+  /** Counts the writes: 1 at the first install. */
+  version: number;
+}
+
+/** The installations of multi-workspace mode, their tokens encrypted with the SecretBox it was opened with. */
+export interface InstallationRepository {
+  /**
+   * Inserts, or updates in place (a re-install, a token refresh). Never replaces a newer bot token with an
+   * older one: false (nothing written) when the stored token expires later than this one.
+   */
+  upsert(installation: NewSlackInstallation, now: Date): Promise<boolean>;
+  /** By enterprise for an org-wide install; by team, then by the team's enterprise, otherwise. */
+  find(lookup: InstallationLookup, now: Date): Promise<SlackInstallation | null>;
+  /** Deletes the installation and so all its tokens (uninstall, bot token revoked). */
+  deleteInstallation(lookup: InstallationLookup): Promise<boolean>;
+  /** Forgets the user token when its user is among `userIds` (tokens_revoked for users); the bot stays. */
+  deleteUserTokens(lookup: InstallationLookup, userIds: string[], now: Date): Promise<boolean>;
+  /**
+   * The start-up key check: keeps one known value encrypted in the database; throws EncryptionKeyMismatchError
+   * (one line naming key ids) when neither configured key reads it.
+   */
+  verifyKey(now: Date): Promise<void>;
+  /** Installations still holding a value under ENCRYPTION_KEY_PREVIOUS (0 when it is unset). */
+  countUnderPreviousKey(): Promise<number>;
 }

@@ -86,6 +86,8 @@ const DATA_TABLES = [
   'slack_events',
   'meeting_intents',
   'admin_requests',
+  'slack_installations',
+  'key_checks',
 ] as const;
 
 /** Empties every data table (keeps the schema and schema_migrations). */
