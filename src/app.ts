@@ -17,6 +17,7 @@ import { HomeService } from './services/home.js';
 import { IdentityService } from './services/identity.js';
 import { IntentRecovery } from './services/intent-recovery.js';
 import { IntentJournal, newHolderId } from './services/intents.js';
+import { MeetAboutService } from './services/meet-about.js';
 import { MeetingListService } from './services/meeting-list.js';
 import { MeetingsService } from './services/meetings.js';
 import { PeopleAdminService } from './services/people-admin.js';
@@ -68,6 +69,8 @@ export interface Services {
   signIn: SignInService;
   /** Shared meeting links unfurled into cards. */
   unfurls: UnfurlService;
+  /** The message shortcut "Meet about this". */
+  meetAbout: MeetAboutService;
   logger: AppLogger;
   clock: Clock;
   config: Config;
@@ -243,6 +246,7 @@ export function buildServices(
     clock,
     megameetingUrl: config.megameeting.url,
   });
+  const meetAbout = new MeetAboutService({ meetings, slack });
   const recovery = new IntentRecovery({ store, meetings, intents, slack, logger, clock });
   const poller = new RecordingsPoller({
     recordings,
@@ -272,6 +276,7 @@ export function buildServices(
     home,
     signIn,
     unfurls,
+    meetAbout,
     logger,
     clock,
     config,

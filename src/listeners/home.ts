@@ -1,20 +1,24 @@
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { App, BlockAction, ButtonAction, GlobalShortcut, RadioButtonsAction } from '@slack/bolt';
 import { z } from 'zod';
 import type { AppLogger } from '../logger.js';
 import type { HomeService } from '../services/home.js';
 import type { SignInService } from '../services/sign-in.js';
-import { userMessageFor } from '../services/user-messages.js';
 import type { SlackGateway } from '../slack/gateway.js';
-import { ACTIONS, VIEWS } from '../views/ids.js';
+import { ACTIONS, SHORTCUTS, START_NOW_IDS, VIEWS } from '../views/ids.js';
 import { readStartNowForm } from '../views/start-now.js';
 import { buttonContext, teamOf } from './payload.js';
+import { failureTeller } from './tell-failure.js';
 
 /**
  * App Home (`app_home_opened` → the Home tab), its buttons (start now, schedule) and the "Start a meeting now"
- * modal; "Open MegaMeeting" (Home, `/meet account`, the recording DM) and its one-time sign-in link.
+ * modal, which the global shortcut "Start a MegaMeeting" opens too (with a now-or-later choice); "Open
+ * MegaMeeting" (Home, `/meet account`, the recording DM) and its one-time sign-in link.
  */
 export interface HomeListenersDeps {
-  home: Pick<HomeService, 'opened' | 'openStartNow' | 'openSchedule' | 'startNow'>;
+  home: Pick<
+    HomeService,
+    'opened' | 'openStartNow' | 'openSchedule' | 'startNow' | 'scheduleInstead' | 'scheduleForm'
+  >;
   signIn: Pick<SignInService, 'openModal'>;
   slack: Pick<SlackGateway, 'tellPrivately'>;
   logger: AppLogger;
@@ -32,12 +36,9 @@ const homeOpenedSchema = z.object({
 });
 
 export function register(app: App, deps: HomeListenersDeps): void {
-  const { home, signIn, slack, logger } = deps;
+  const { home, signIn, logger } = deps;
 
-  const tellFailure = (channelId: string | null, userId: string, err: unknown, doing: string) =>
-    slack
-      .tellPrivately(channelId, userId, { text: userMessageFor(err, doing) })
-      .catch((e) => logger.error({ err: e, userId }, `could not tell the user we could not ${doing}`));
+  const tellFailure = failureTeller(deps);
 
   // Events are acknowledged by Bolt before this runs. The publish is queued, not awaited: the event is handled
   // once it is queued (a slow MegaMeeting must not hold the event's claim), and the Home service logs failures.
@@ -48,13 +49,40 @@ export function register(app: App, deps: HomeListenersDeps): void {
     void home.opened(teamId, parsed.data.user, parsed.data.view?.hash);
   });
 
+  // One opener for the Home button and the global shortcut: ack first, then the modal, nothing before it.
+  const openStartForm = async (triggerId: string, userId: string, askWhen: boolean) => {
+    try {
+      await home.openStartNow(triggerId, { askWhen });
+    } catch (err) {
+      logger.warn({ err, userId }, 'could not open the start-now modal');
+      await tellFailure(null, userId, err, 'open the meeting form');
+    }
+  };
+
   app.action<BlockAction<ButtonAction>>(ACTIONS.homeStartNow, async ({ ack, body }) => {
     await ack();
+    await openStartForm(body.trigger_id, body.user.id, false);
+  });
+
+  app.shortcut<GlobalShortcut>(SHORTCUTS.startMeeting, async ({ ack, shortcut }) => {
+    await ack();
+    await openStartForm(shortcut.trigger_id, shortcut.user.id, true);
+  });
+
+  // "Later" in the start form: it turns into the scheduling form at once.
+  app.action<BlockAction<RadioButtonsAction>>(START_NOW_IDS.when.action, async ({ ack, body, action }) => {
+    await ack();
+    if (action.selected_option?.value !== 'later' || !body.view) return;
     try {
-      await home.openStartNow(body.trigger_id);
+      await home.scheduleInstead({
+        view: { viewId: body.view.id, hash: body.view.hash },
+        teamId: teamOf(body),
+        userId: body.user.id,
+        values: body.view.state?.values,
+      });
     } catch (err) {
-      logger.warn({ err, userId: body.user.id }, 'could not open the start-now modal');
-      await tellFailure(null, body.user.id, err, 'open the meeting form');
+      // The form still works: submitting it with Later chosen opens the scheduling form then.
+      logger.warn({ err, userId: body.user.id }, 'could not turn the start form into the scheduling form');
     }
   });
 
@@ -74,8 +102,19 @@ export function register(app: App, deps: HomeListenersDeps): void {
       await ack({ response_action: 'errors', errors: form.errors });
       return;
     }
-    await ack();
     const userId = body.user.id;
+    if (form.when === 'later') {
+      // Only Slack is asked (users.info, bounded): the update answers within the submission's 3 seconds.
+      const view = await home.scheduleForm({
+        teamId: teamOf(body),
+        userId,
+        title: form.title,
+        channelId: form.channelId,
+      });
+      await ack({ response_action: 'update', view });
+      return;
+    }
+    await ack();
     const urls = responseUrlsSchema.parse((body as { response_urls?: unknown }).response_urls);
     const responseUrl = urls?.find((u) => !u.channel_id || u.channel_id === form.channelId)?.response_url;
     try {

@@ -5,6 +5,7 @@ import * as meetingActions from './meeting-actions.js';
 import * as peopleAdmin from './people-admin.js';
 import * as recordings from './recordings.js';
 import * as scheduling from './scheduling.js';
+import * as shortcuts from './shortcuts.js';
 import * as unfurls from './unfurls.js';
 
 /** What the block actions and view submissions need: the union of each feature's own deps. */
@@ -14,7 +15,8 @@ export type ListenerDeps = meetingActions.MeetingActionsDeps &
   recordings.RecordingListenersDeps &
   peopleAdmin.PeopleAdminListenersDeps &
   home.HomeListenersDeps &
-  unfurls.UnfurlListenersDeps;
+  unfurls.UnfurlListenersDeps &
+  shortcuts.ShortcutListenersDeps;
 
 /** Block actions, view submissions and events, one file per feature, each handed only what it uses. Slash commands live in src/commands/. */
 export function register(app: App, deps: ListenerDeps): void {
@@ -25,4 +27,5 @@ export function register(app: App, deps: ListenerDeps): void {
   peopleAdmin.register(app, deps);
   home.register(app, deps);
   unfurls.register(app, deps);
+  shortcuts.register(app, deps);
 }

@@ -6,6 +6,8 @@
  * it was acknowledged, and logs its failures instead of throwing them. Publishes for one user run one at a time.
  * Also the Home buttons' work: the "Start a meeting now" modal and its submission, the scheduling modal.
  */
+
+import type { ModalView } from '@slack/types';
 import { AppError, isAppError } from '../errors.js';
 import type { AppLogger } from '../logger.js';
 import { SlackCallError, type SlackGateway } from '../slack/gateway.js';
@@ -18,7 +20,7 @@ import {
   type HomeMeeting,
 } from '../views/home.js';
 import type { RecordingListItem } from '../views/recordings.js';
-import { buildStartNowModal } from '../views/start-now.js';
+import { buildStartNowModal, readStartNowDraft } from '../views/start-now.js';
 import type { AppLoginService } from './app-login.js';
 import type { ChangeFeed } from './changes.js';
 import type { Clock } from './clock.js';
@@ -41,7 +43,7 @@ export interface HomeDeps {
   meetingList: Pick<MeetingListService, 'listWithStatus'>;
   recordings: Pick<RecordingsService, 'recent'>;
   meetings: Pick<MeetingsService, 'create'>;
-  scheduling: Pick<SchedulingService, 'openModal'>;
+  scheduling: Pick<SchedulingService, 'openModal' | 'replaceWithModal' | 'scheduleModal'>;
   /** Whose API token the app uses (compared with admin logins' tokens, never shown). */
   appLogin: Pick<AppLoginService, 'loginId'>;
   slack: Pick<SlackGateway, 'publishHome' | 'openView'>;
@@ -266,9 +268,46 @@ export class HomeService {
     }
   }
 
-  /** "Start a meeting now" pressed: the modal (nothing else is asked before it opens). */
-  async openStartNow(triggerId: string): Promise<void> {
-    await this.deps.slack.openView(triggerId, buildStartNowModal());
+  /**
+   * "Start a meeting now" pressed, or the global shortcut "Start a MegaMeeting" (`askWhen`: now or later): the
+   * modal (nothing else is asked before it opens).
+   */
+  async openStartNow(triggerId: string, opts: { askWhen?: boolean } = {}): Promise<void> {
+    await this.deps.slack.openView(triggerId, buildStartNowModal(opts));
+  }
+
+  /** "Later" chosen in the start form: it becomes the scheduling form, with the title and channel typed so far. */
+  async scheduleInstead(req: {
+    view: { viewId: string; hash?: string };
+    teamId: string;
+    userId: string;
+    values: unknown;
+  }): Promise<void> {
+    const draft = readStartNowDraft(req.values);
+    await this.deps.scheduling.replaceWithModal(req.view, this.scheduleRequest(req, draft));
+  }
+
+  /** The scheduling form for a start form submitted with "Later" (answered as the submission's update). */
+  scheduleForm(req: {
+    teamId: string;
+    userId: string;
+    title: string;
+    channelId: string;
+  }): Promise<ModalView> {
+    return this.deps.scheduling.scheduleModal(this.scheduleRequest(req, req));
+  }
+
+  private scheduleRequest(
+    who: { teamId: string; userId: string },
+    draft: { title: string; channelId: string },
+  ): { teamId: string; userId: string; channelId: string; preset: 'meeting'; title: string } {
+    return {
+      teamId: who.teamId,
+      userId: who.userId,
+      channelId: draft.channelId,
+      preset: 'meeting',
+      title: draft.title,
+    };
   }
 
   /** "Schedule a meeting" pressed: the scheduling modal, with no channel chosen yet. */

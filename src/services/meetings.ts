@@ -73,6 +73,8 @@ export interface CreateMeetingRequest {
   /** Users who get a DM invitation with the Join button. */
   invitees?: string[];
   responseUrl?: string;
+  /** Post the card as a reply in this thread of the channel (a message shortcut). */
+  threadTs?: string;
   /** Extra documented createMeeting options (webinar switches, requireVerification). */
   options?: Partial<Omit<CreateMeetingInput, 'meetingName' | 'loginId'>>;
 }
@@ -135,6 +137,7 @@ export class MeetingsService {
         timeZone,
         options: booleanOptions(req.options),
         invitees: req.invitees ?? [],
+        ...(req.threadTs ? { threadTs: req.threadTs } : {}),
       },
       responseUrl: req.responseUrl ?? null,
       beforeIds: before ? [...before] : null,
@@ -212,9 +215,10 @@ export class MeetingsService {
   ): Promise<MeetingRecord> {
     const { deps } = this;
     const from = intent.intent.state;
+    const threadTs = intent.intent.request.threadTs;
     let current = record;
     if (current.cardDelivery === 'none' && from !== 'posted') {
-      const found = opts.findCard ? await this.findCard(current) : null;
+      const found = opts.findCard ? await this.findCard(current, threadTs) : null;
       if (found === 'unsearchable') {
         await this.tellHostCardUnknown(current);
       } else if (found) {
@@ -226,7 +230,7 @@ export class MeetingsService {
           })) ?? current;
       } else {
         await intent.step({ state: 'posting' });
-        current = await this.postCardOrTellHost(current, opts.responseUrl);
+        current = await this.postCardOrTellHost(current, opts.responseUrl, threadTs);
       }
     }
     if (from !== 'posted') {
@@ -253,13 +257,17 @@ export class MeetingsService {
    * messages; null when it is not there, 'unsearchable' when the channel cannot be read (then posting again could
    * duplicate it).
    */
-  async findCard(record: MeetingRecord): Promise<{ channel: string; ts: string } | null | 'unsearchable'> {
+  async findCard(
+    record: MeetingRecord,
+    threadTs?: string,
+  ): Promise<{ channel: string; ts: string } | null | 'unsearchable'> {
     if (!record.channelId) return null;
     try {
       return await this.deps.slack.findPostedMessage(
         record.channelId,
         cardMessageKey(record.teamId, record.meetId),
         CARD_SEARCH_DEPTH,
+        threadTs,
       );
     } catch (err) {
       this.deps.logger.warn(
@@ -350,9 +358,13 @@ export class MeetingsService {
    * The meeting exists from here on: a card that cannot be posted must not read as "not created" (the user would
    * create it twice). The host is told privately where to find it instead.
    */
-  private async postCardOrTellHost(record: MeetingRecord, responseUrl?: string): Promise<MeetingRecord> {
+  private async postCardOrTellHost(
+    record: MeetingRecord,
+    responseUrl?: string,
+    threadTs?: string,
+  ): Promise<MeetingRecord> {
     try {
-      return await this.postCard(record, responseUrl);
+      return await this.postCard(record, responseUrl, threadTs);
     } catch (err) {
       this.deps.logger.warn(
         { err, meetId: record.meetId },
@@ -371,8 +383,11 @@ export class MeetingsService {
     }
   }
 
-  /** Post the card with chat.postMessage (so it can be updated); where the bot cannot post, use response_url. */
-  async postCard(meeting: MeetingRecord, responseUrl?: string): Promise<MeetingRecord> {
+  /**
+   * Post the card with chat.postMessage (so it can be updated), in the thread `threadTs` when given; where the bot
+   * cannot post, use response_url.
+   */
+  async postCard(meeting: MeetingRecord, responseUrl?: string, threadTs?: string): Promise<MeetingRecord> {
     const { deps } = this;
     // An instant meeting's card carries its Slack call (none when Calls fails: see calls.ts).
     const record = deps.calls && meeting.channelId ? await deps.calls.attachToNewCard(meeting) : meeting;
@@ -386,7 +401,7 @@ export class MeetingsService {
           ...content,
           metadata: { event_type: MEETING_CARD_EVENT, event_payload: { meet_id: record.meetId } },
         },
-        { idempotencyKey: cardMessageKey(record.teamId, record.meetId) },
+        { idempotencyKey: cardMessageKey(record.teamId, record.meetId), ...(threadTs ? { threadTs } : {}) },
       );
       return (
         (await deps.store.updateMeeting(record.teamId, record.meetId, {

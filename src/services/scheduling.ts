@@ -1,7 +1,7 @@
 // Over 300 lines on purpose: opening the scheduling and edit modals, creating what a form describes and
 // applying an edit share the user's zone, the modal inputs and the private replies; the form's validation is
 // already in src/views/schedule-form.ts.
-import type { KnownBlock } from '@slack/types';
+import type { KnownBlock, ModalView } from '@slack/types';
 import type { GuestSpec } from '../domain/guest-spec.js';
 import { MAX_TITLE_LENGTH, PRESET_TYPES, SCHEDULE_TYPES, type SchedulePreset } from '../domain/meeting.js';
 import { AppError } from '../errors.js';
@@ -102,10 +102,26 @@ export class SchedulingService {
 
   /** Open the scheduling modal. Only Slack is called (users.info, views.open): no MegaMeeting call before it. */
   async openModal(req: OpenModalRequest): Promise<void> {
+    await this.deps.slack.openView(req.triggerId, await this.scheduleModal(req));
+  }
+
+  /**
+   * Turn an open modal into the scheduling form (views.update), e.g. the start-now form when "Later" is chosen.
+   * Only Slack is called, as for openModal.
+   */
+  async replaceWithModal(
+    view: { viewId: string; hash?: string },
+    req: Omit<OpenModalRequest, 'triggerId'>,
+  ): Promise<void> {
+    await this.deps.slack.updateView(view.viewId, await this.scheduleModal(req), view.hash);
+  }
+
+  /** The scheduling form for this user (in their Slack zone), prefilled from the request. */
+  async scheduleModal(req: Omit<OpenModalRequest, 'triggerId'>): Promise<ModalView> {
     const tz = await this.userTimeZone(req.userId);
     const now = this.deps.clock.now();
     const start = req.start ? instantToZonedParts(req.start, tz) : nextHalfHour(now, tz);
-    const view = buildScheduleModal({
+    return buildScheduleModal({
       type: PRESET_TYPES[req.preset],
       title: req.title,
       date: start.date,
@@ -117,7 +133,6 @@ export class SchedulingService {
       ...(req.notice ? { notice: req.notice } : {}),
       now,
     });
-    await this.deps.slack.openView(req.triggerId, view);
   }
 
   /**

@@ -52,6 +52,8 @@ export interface PostedMessage {
 export interface SendOptions {
   /** The message's idempotency key (see message-keys.ts); a fresh one by default. */
   idempotencyKey?: string;
+  /** Post as a reply in this thread (a lost answer is then looked up among the thread's replies). */
+  threadTs?: string;
 }
 
 export interface SlackGatewayOptions {
@@ -316,6 +318,7 @@ export class SlackGateway {
       ...content,
       metadata: withIdempotencyKey(content.metadata, key),
       unfurl_links: false,
+      ...(opts.threadTs ? { thread_ts: opts.threadTs } : {}),
     };
     try {
       return postSchema.parse(await this.call('chat.postMessage', args));
@@ -325,7 +328,9 @@ export class SlackGateway {
         { method: err.method, code: err.code, channel },
         'chat.postMessage may have reached Slack; looking for it before posting again',
       );
-      const found = await this.lookUpAfterLostAnswer(err, () => this.findPostedMessage(channel, key));
+      const found = await this.lookUpAfterLostAnswer(err, () =>
+        this.findPostedMessage(channel, key, LOOKUP_HISTORY_LIMIT, opts.threadTs),
+      );
       if (found) {
         this.logger.info(
           { channel, ts: found.ts },
@@ -339,15 +344,20 @@ export class SlackGateway {
   }
 
   /**
-   * The bot's message carrying idempotency key `key` among the `limit` most recent of `conversation`, or null.
-   * Needs the history scope of that kind of conversation and the bot's access to it.
+   * The bot's message carrying idempotency key `key` among the `limit` most recent of `conversation` (or of the
+   * thread `threadTs`: the history leaves replies out), or null. Needs the history scope of that kind of
+   * conversation and the bot's access to it.
    */
   async findPostedMessage(
     conversation: string,
     key: string,
     limit = LOOKUP_HISTORY_LIMIT,
+    threadTs?: string,
   ): Promise<{ channel: string; ts: string } | null> {
-    const [me, messages] = await Promise.all([this.whoAmI(), this.history(conversation, limit)]);
+    const [me, messages] = await Promise.all([
+      this.whoAmI(),
+      threadTs ? this.replies(conversation, threadTs, limit) : this.history(conversation, limit),
+    ]);
     const mine = (m: { user?: string; bot_id?: string }) =>
       (me.botId !== undefined && m.bot_id === me.botId) || (me.userId !== undefined && m.user === me.userId);
     const found = messages.find((m) => mine(m) && m.metadata?.event_payload[IDEMPOTENCY_KEY_FIELD] === key);
@@ -473,6 +483,17 @@ export class SlackGateway {
   /** Recent messages of a conversation with their metadata (used to find a DM sent before a crash). */
   async history(channel: string, limit = 50) {
     const res = await this.call('conversations.history', { channel, limit, include_all_metadata: true });
+    return historySchema.parse(res).messages;
+  }
+
+  /** A thread's messages (its parent first) with their metadata. */
+  async replies(channel: string, threadTs: string, limit = 50) {
+    const res = await this.call('conversations.replies', {
+      channel,
+      ts: threadTs,
+      limit,
+      include_all_metadata: true,
+    });
     return historySchema.parse(res).messages;
   }
 

@@ -199,6 +199,8 @@ export interface IntentRequest {
   timeZone: string;
   options: Record<string, boolean>;
   invitees: string[];
+  /** The card goes in this thread of the channel (a message shortcut's message). */
+  threadTs?: string;
 }
 
 /**

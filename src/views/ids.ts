@@ -33,12 +33,22 @@ export const VIEWS = {
   schedule: 'schedule_meeting',
   edit: 'edit_meeting',
   guests: 'manage_guests',
-  /** App Home's "Start a meeting now" modal. */
+  /** "Start a meeting": App Home's "Start a meeting now" and the global shortcut (with its now-or-later choice). */
   startNow: 'home_start_meeting',
+  /** The message shortcut's form: an instant meeting about a message, its card in the message's thread. */
+  meetAbout: 'meet_about_message',
   /** The modal that shows a one-time MegaMeeting sign-in link to the user who asked for it. */
   signIn: 'megameeting_sign_in',
   /** Share a recording to a channel: a conversation picker; the card with Play goes there. */
   shareRecording: 'recording_share_modal',
+} as const;
+
+/** The shortcuts declared in manifest.yml (`features.shortcuts`): their callback_ids. */
+export const SHORTCUTS = {
+  /** Global: "Start a MegaMeeting". */
+  startMeeting: 'start_megameeting',
+  /** Message: "Meet about this". */
+  meetAboutThis: 'meet_about_this',
 } as const;
 
 export const BLOCKS = {
@@ -50,6 +60,13 @@ export const BLOCKS = {
 export const START_NOW_IDS = {
   title: { block: 'start_title', action: 'start_title_input' },
   channel: { block: 'start_channel', action: 'start_channel_select' },
+  /** Only from the global shortcut: now, or later (the scheduling form). */
+  when: { block: 'start_when', action: 'start_when_choice' },
+} as const;
+
+/** The message shortcut's form ("Meet about this"). */
+export const MEET_ABOUT_IDS = {
+  title: { block: 'about_title', action: 'about_title_input' },
 } as const;
 
 /** The share-a-recording modal: block_id → action_id. */

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
+import { SHORTCUTS } from '../../src/views/ids.js';
 import { assertValidManifest } from '../support/manifest.js';
 
 const manifest = parse(readFileSync(new URL('../../manifest.yml', import.meta.url), 'utf8'));
@@ -46,6 +47,17 @@ describe('manifest.yml', () => {
         'links:write',
       ]),
     );
+  });
+
+  test('declares both shortcuts with the callback_ids the app listens for', () => {
+    const byType = (type: string) =>
+      manifest.features.shortcuts.filter((s: { type: string }) => s.type === type);
+    expect(byType('global')).toEqual([
+      expect.objectContaining({ name: 'Start a MegaMeeting', callback_id: SHORTCUTS.startMeeting }),
+    ]);
+    expect(byType('message')).toEqual([
+      expect.objectContaining({ name: 'Meet about this', callback_id: SHORTCUTS.meetAboutThis }),
+    ]);
   });
 
   test('meeting links unfurl: a registered domain and the link_shared event', () => {

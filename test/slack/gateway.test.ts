@@ -348,6 +348,24 @@ describe('sends after a lost answer (never sent twice)', () => {
     expect(stub.lastCall('conversations.history')?.args).toMatchObject({ include_all_metadata: 'true' });
   });
 
+  test('a reply in a thread that landed is found among the thread replies (the history leaves them out)', async () => {
+    const parent = stub.addMessage(W.channelId, { text: 'Can we talk about checkout?' });
+    stub.failHttpNext('chat.postMessage', 502, { takeEffect: true });
+    const posted = await gateway().postMessage(W.channelId, card, {
+      idempotencyKey: 'card:T:44',
+      threadTs: parent.ts,
+    });
+    const replies = stub.messagesIn(W.channelId).filter((m) => m.thread_ts === parent.ts);
+    expect(replies).toHaveLength(1);
+    expect(posted).toEqual({ channel: W.channelId, ts: replies[0]?.ts, found: true });
+    expect(stub.calls('chat.postMessage')).toHaveLength(1);
+    expect(stub.lastCall('chat.postMessage')?.args.thread_ts).toBe(parent.ts);
+    expect(stub.lastCall('conversations.replies')?.args).toMatchObject({
+      ts: parent.ts,
+      include_all_metadata: 'true',
+    });
+  });
+
   test('a post that did not land (a 502 before Slack) is posted once more, with the same key', async () => {
     stub.failHttpNext('chat.postMessage', 502, { takeEffect: false });
     const posted = await gateway().postMessage(W.channelId, card, { idempotencyKey: 'card:T:43' });

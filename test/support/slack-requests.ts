@@ -712,6 +712,53 @@ export function viewClosedPayload(
   return applyOverrides(base, rawViewOverrides(rest)) as unknown as ViewClosedAction;
 }
 
+// ---------------------------------------------------------------------------------------------------------------
+// Shortcuts (global: `shortcut`; on a message: `message_action`), shaped like Slack's reference examples
+
+export interface ShortcutInput {
+  callbackId: string;
+  userId?: string;
+  triggerId?: string;
+}
+
+/** A global shortcut's payload (`type: "shortcut"`). */
+export function globalShortcutPayload(input: ShortcutInput): Record<string, unknown> {
+  return {
+    type: 'shortcut',
+    token: TEST_WORKSPACE.verificationToken,
+    action_ts: slackTs(),
+    team: { id: TEST_WORKSPACE.teamId, domain: TEST_WORKSPACE.teamDomain },
+    user: {
+      id: input.userId ?? TEST_WORKSPACE.userId,
+      username: TEST_WORKSPACE.userName,
+      team_id: TEST_WORKSPACE.teamId,
+    },
+    is_enterprise_install: false,
+    enterprise: null,
+    callback_id: input.callbackId,
+    trigger_id: input.triggerId ?? newTriggerId(),
+  };
+}
+
+/** A message shortcut's payload (`type: "message_action"`) on `message` in `channelId`. */
+export function messageShortcutPayload(
+  input: ShortcutInput & {
+    channelId?: string;
+    responseUrl?: string;
+    message: { ts: string; text: string; user?: string; thread_ts?: string; bot_id?: string };
+  },
+): Record<string, unknown> {
+  const channelId = input.channelId ?? TEST_WORKSPACE.channelId;
+  return {
+    ...globalShortcutPayload(input),
+    type: 'message_action',
+    channel: { id: channelId, name: channelId.toLowerCase() },
+    message_ts: input.message.ts,
+    message: { type: 'message', ...input.message },
+    response_url: input.responseUrl ?? placeholderResponseUrl('actions'),
+  };
+}
+
 /** The urlencoded interactivity body: `payload=<urlencoded JSON>`. */
 export function interactivityBody(payload: object): string {
   return formEncode({ payload: JSON.stringify(payload) });

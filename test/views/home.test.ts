@@ -205,16 +205,38 @@ describe('start-now modal and form', () => {
     });
     expect(readStartNowForm(values('  Sync  ', 'C123'))).toEqual({
       ok: true,
+      when: 'now',
       title: 'Sync',
       channelId: 'C123',
     });
-    expect(readStartNowForm(values(null, 'C123'))).toEqual({ ok: true, title: '', channelId: 'C123' });
+    expect(readStartNowForm(values(null, 'C123'))).toEqual({
+      ok: true,
+      when: 'now',
+      title: '',
+      channelId: 'C123',
+    });
     const missing = readStartNowForm(values('x', null));
     expect(missing.ok).toBe(false);
     expect(!missing.ok && Object.keys(missing.errors)).toEqual([START_NOW_IDS.channel.block]);
     const long = readStartNowForm(values('x'.repeat(151), 'C123'));
     expect(!long.ok && Object.keys(long.errors)).toEqual([START_NOW_IDS.title.block]);
     expect(readStartNowForm('garbage').ok).toBe(false);
+  });
+
+  test('with askWhen (the global shortcut) it also asks now or later; Later needs no channel yet', () => {
+    const modal = buildStartNowModal({ askWhen: true });
+    assertValidModal(modal);
+    expect(json(modal)).toContain(START_NOW_IDS.when.action);
+    expect(json(buildStartNowModal())).not.toContain(START_NOW_IDS.when.action);
+    const later = {
+      [START_NOW_IDS.title.block]: {
+        [START_NOW_IDS.title.action]: { type: 'plain_text_input', value: 'Offsite' },
+      },
+      [START_NOW_IDS.when.block]: {
+        [START_NOW_IDS.when.action]: { type: 'radio_buttons', selected_option: { value: 'later' } },
+      },
+    };
+    expect(readStartNowForm(later)).toEqual({ ok: true, when: 'later', title: 'Offsite', channelId: '' });
   });
 });
 
