@@ -8,6 +8,8 @@ import * as listeners from './listeners/index.js';
 import { type AppLogger, boltLogger } from './logger.js';
 import { MegaMeetingClient } from './megameeting/client.js';
 import type { MegaMeetingApi } from './megameeting/types.js';
+import { AccessRequestsService } from './services/access-requests.js';
+import { AdminDesk } from './services/admin-desk.js';
 import { AppLoginService } from './services/app-login.js';
 import { CallsService } from './services/calls.js';
 import { ChangeFeed } from './services/changes.js';
@@ -63,6 +65,10 @@ export interface Services {
   recordings: RecordingsService;
   poller: RecordingsPoller;
   peopleAdmin: PeopleAdminService;
+  /** Questions put to the workspace's MegaMeeting admins (first to answer decides). */
+  adminDesk: AdminDesk;
+  /** "Request a MegaMeeting login" and the admins' answers. */
+  accessRequests: AccessRequestsService;
   /** What changed for whom (meetings, recordings): App Home listens. */
   changes: ChangeFeed;
   home: HomeService;
@@ -223,6 +229,15 @@ export function buildServices(
     logger,
     clock,
   });
+  const adminDesk = new AdminDesk({ store, identity, slack, logger, clock });
+  const accessRequests = new AccessRequestsService({
+    desk: adminDesk,
+    identity,
+    megameeting,
+    slack,
+    logger,
+    clock,
+  });
   const home = new HomeService({
     identity,
     meetingList,
@@ -272,6 +287,8 @@ export function buildServices(
     recordings,
     poller,
     peopleAdmin,
+    adminDesk,
+    accessRequests,
     changes,
     home,
     signIn,

@@ -1,5 +1,6 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { MAX_TITLE_LENGTH } from '../domain/meeting.js';
+import { isAppError } from '../errors.js';
 import type { AppLogger } from '../logger.js';
 import type { Clock } from '../services/clock.js';
 import type { GuestsService } from '../services/guests/index.js';
@@ -12,6 +13,7 @@ import type { SchedulingService } from '../services/scheduling.js';
 import { userMessageFor } from '../services/user-messages.js';
 import type { SlackGateway } from '../slack/gateway.js';
 import { parseMeetingText } from '../time/plain-english.js';
+import { unmappedReply } from '../views/admin-requests.js';
 import { buildHelp, buildMeetingList, textMessage } from '../views/messages.js';
 import { withOpenMegaMeeting } from '../views/sign-in.js';
 import { userText } from '../views/text.js';
@@ -60,7 +62,11 @@ export function makeMeetCommand(deps: MeetCommandDeps) {
       await run(intent);
     } catch (err) {
       log.warn({ err }, 'the /meet command failed');
-      await reply(command.response_url, textMessage(userMessageFor(err, DOING[intent.kind]))).catch((e) =>
+      const text = userMessageFor(err, DOING[intent.kind]);
+      // Someone without a login gets the button that asks their admins for one: no dead end.
+      const message =
+        isAppError(err) && err.code === 'unmapped_user' ? unmappedReply(text) : textMessage(text);
+      await reply(command.response_url, message).catch((e) =>
         log.error({ err: e }, 'could not tell the user about the failure'),
       );
     }

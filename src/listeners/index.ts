@@ -1,4 +1,5 @@
 import type { App } from '@slack/bolt';
+import * as adminRequests from './admin-requests.js';
 import * as guests from './guests.js';
 import * as home from './home.js';
 import * as meetingActions from './meeting-actions.js';
@@ -9,7 +10,8 @@ import * as shortcuts from './shortcuts.js';
 import * as unfurls from './unfurls.js';
 
 /** What the block actions and view submissions need: the union of each feature's own deps. */
-export type ListenerDeps = meetingActions.MeetingActionsDeps &
+export type ListenerDeps = adminRequests.AdminRequestListenersDeps &
+  meetingActions.MeetingActionsDeps &
   scheduling.SchedulingListenersDeps &
   guests.GuestListenersDeps &
   recordings.RecordingListenersDeps &
@@ -20,6 +22,7 @@ export type ListenerDeps = meetingActions.MeetingActionsDeps &
 
 /** Block actions, view submissions and events, one file per feature, each handed only what it uses. Slash commands live in src/commands/. */
 export function register(app: App, deps: ListenerDeps): void {
+  adminRequests.register(app, deps);
   meetingActions.register(app, deps);
   scheduling.register(app, deps);
   guests.register(app, deps);

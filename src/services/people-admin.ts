@@ -2,7 +2,6 @@
 // acts, and re-renders the modal with what happened.
 import { AppError } from '../errors.js';
 import { type AppLogger, scrubFromLogs } from '../logger.js';
-import { MegaMeetingError } from '../megameeting/errors.js';
 import type { Login, MegaMeetingApi } from '../megameeting/types.js';
 import type { SlackGateway } from '../slack/gateway.js';
 import type { Store } from '../store/types.js';
@@ -25,9 +24,10 @@ import {
   type TokenStatus,
 } from '../views/people-admin.js';
 import { escapeMrkdwn, userText } from '../views/text.js';
-import { APP_LOGIN_REASON, type AppLoginService } from './app-login.js';
+import type { AppLoginService } from './app-login.js';
 import type { Clock } from './clock.js';
 import type { IdentityService } from './identity.js';
+import { deleteLoginGuarded, readTokenStatus, refuseAppLogin, revokeTokenGuarded } from './login-guards.js';
 import { shortReasonFor, userMessageFor } from './user-messages.js';
 
 /**
@@ -74,14 +74,10 @@ export interface LoginAction extends Actor {
   meta: LoginMetadata;
 }
 
-/** Logins matching `query` (name, user name, email or login ID, without case), page `page` of them. */
-export function pageOfLogins(
-  logins: readonly Login[],
-  query: string,
-  page: number,
-): { logins: Login[]; page: number; pageCount: number; total: number } {
+/** Logins matching `query` (name, user name, email or login ID, without case), sorted by name. */
+export function searchLogins(logins: readonly Login[], query: string): Login[] {
   const q = query.trim().toLowerCase();
-  const matching = logins
+  return logins
     .filter(
       (l) =>
         q === '' ||
@@ -92,6 +88,21 @@ export function pageOfLogins(
         displayName(a).localeCompare(displayName(b), 'en', { sensitivity: 'base' }) ||
         a.loginId.localeCompare(b.loginId),
     );
+}
+
+/** The login with this email (compared without case), if any. */
+export function loginWithEmail(logins: readonly Login[], email: string): Login | undefined {
+  const wanted = email.toLowerCase();
+  return logins.find((l) => l.email.toLowerCase() === wanted);
+}
+
+/** Logins matching `query` (see searchLogins), page `page` of them. */
+export function pageOfLogins(
+  logins: readonly Login[],
+  query: string,
+  page: number,
+): { logins: Login[]; page: number; pageCount: number; total: number } {
+  const matching = searchLogins(logins, query);
   const pageCount = Math.max(1, Math.ceil(matching.length / PEOPLE_PAGE_SIZE));
   const p = Math.min(Math.max(0, Math.floor(page)), pageCount - 1);
   return {
@@ -125,23 +136,9 @@ export class PeopleAdminService {
     }
   }
 
-  /**
-   * Throws `not_allowed` (with the reason) when `loginId` is the app's own login, and `megameeting_unavailable`
-   * when that cannot be told: a protective check fails closed.
-   */
-  private async assertNotAppLogin(loginId: string, doing: string): Promise<void> {
-    let own: boolean;
-    try {
-      own = await this.deps.appLogin.isAppLogin(loginId);
-    } catch (err) {
-      this.log.warn({ err, loginId }, "people admin: could not tell whether this is the app's own login");
-      throw new AppError(
-        'megameeting_unavailable',
-        `I couldn't check whether this is the login the app itself uses, so I didn't ${doing}. Please try again in a moment.`,
-        { cause: err },
-      );
-    }
-    if (own) throw new AppError('not_allowed', `I can't ${doing}: ${APP_LOGIN_REASON}`);
+  /** Throws `not_allowed` when `loginId` is the app's own login (fails closed when that cannot be told). */
+  private assertNotAppLogin(loginId: string, doing: string): Promise<void> {
+    return refuseAppLogin(this.deps.appLogin, loginId, doing, this.log);
   }
 
   // -------------------------------------------------------------------------------------------------------
@@ -222,24 +219,8 @@ export class PeopleAdminService {
     return { row, token, isAppLogin: appLoginId === loginId };
   }
 
-  /** Whether the login has a token, with its last four characters at most: the token itself goes no further. */
-  private async tokenStatus(loginId: string): Promise<TokenStatus> {
-    try {
-      const details = await this.deps.megameeting.apiTokenDetails(loginId);
-      return {
-        kind: 'present',
-        lastFour: details.apiToken.slice(-4),
-        createdAt: details.createdAt,
-        lastUsed: details.lastUsed,
-      };
-    } catch (err) {
-      if (err instanceof MegaMeetingError && err.code === 'not_found') {
-        // The client's not_found for "no token"; an unknown login is caught by the logins read before.
-        return { kind: 'none' };
-      }
-      this.log.warn({ err, loginId }, 'people admin: could not read the API token details');
-      return { kind: 'unknown', reason: shortReasonFor(err) };
-    }
+  private tokenStatus(loginId: string): Promise<TokenStatus> {
+    return readTokenStatus(this.deps.megameeting, loginId, this.log);
   }
 
   private async renderLogin(
@@ -335,22 +316,14 @@ export class PeopleAdminService {
 
   async deleteLogin(req: LoginAction): Promise<void> {
     await this.act(req, 'delete the login', async (login) => {
-      if (roleOf(login.roles) === 'owner') {
-        throw new AppError('not_allowed', "The account owner's login can't be deleted.");
-      }
-      await this.assertNotAppLogin(login.loginId, 'delete this login');
-      await this.deps.megameeting.deleteLogin(login.loginId);
-      // Nobody acts as a deleted login: its Slack links go with it.
-      const links = await this.deps.store.findUserLinksByLoginId(req.teamId, login.loginId);
-      for (const l of links) await this.deps.store.deleteUserLink(req.teamId, l.slackUserId);
+      await deleteLoginGuarded(this.deps, req.teamId, login, this.log);
       return `Deleted the MegaMeeting login of ${userText(displayName(login), 120)} (${escapeMrkdwn(login.email)}).`;
     });
   }
 
   async revokeToken(req: LoginAction): Promise<void> {
     await this.act(req, 'revoke the API token', async (login) => {
-      await this.assertNotAppLogin(login.loginId, "revoke this login's API token");
-      await this.deps.megameeting.revokeAPIToken(login.loginId);
+      await revokeTokenGuarded(this.deps, login, this.log);
       return `Revoked the API token of ${userText(displayName(login), 120)}.`;
     });
   }
@@ -438,9 +411,7 @@ export class PeopleAdminService {
         );
       }
       const email = person.email;
-      const existing = (await this.deps.identity.logins(0)).find(
-        (l) => l.email.toLowerCase() === email.toLowerCase(),
-      );
+      const existing = loginWithEmail(await this.deps.identity.logins(0), email);
       if (existing) {
         throw new AppError(
           'invalid_input',

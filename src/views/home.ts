@@ -1,6 +1,8 @@
 import type { Button, HomeView, KnownBlock } from '@slack/types';
 import { MAX_TITLE_LENGTH, type MeetingKind, type MeetingStatus } from '../domain/meeting.js';
 import { slackDateToken } from '../time/slack-date.js';
+import { requestLoginButton } from './admin-requests.js';
+import { buttonElement, contextLine, mrkdwnSection } from './blocks.js';
 import { ACTIONS, suffixedActionId } from './ids.js';
 import { PEOPLE_ADMIN_IDS } from './people-admin.js';
 import { type RecordingListItem, recordingItemBlocks } from './recordings.js';
@@ -95,17 +97,9 @@ export type HomeSection = FixedSection | ListSection;
 
 const divider: KnownBlock = { type: 'divider' };
 
-function mrkdwn(text: string, blockId?: string): KnownBlock {
-  return { type: 'section', ...(blockId ? { block_id: blockId } : {}), text: { type: 'mrkdwn', text } };
-}
-
-function context(text: string): KnownBlock {
-  return { type: 'context', elements: [{ type: 'mrkdwn', text }] };
-}
-
-function button(text: string, actionId: string, value: string, extra: Partial<Button> = {}): Button {
-  return { type: 'button', text: plainText(text), action_id: actionId, value, ...extra };
-}
+const mrkdwn = mrkdwnSection;
+const context = contextLine;
+const button = buttonElement;
 
 function isMapped(data: HomeData): boolean {
   return data.account.kind === 'mapped';
@@ -168,6 +162,7 @@ export function accountSection(data: HomeData): FixedSection {
 export function unmappedBlocks(message: string): KnownBlock[] {
   return [
     mrkdwn(`*You're not linked to a MegaMeeting login yet*\n${message}`, 'home_unmapped'),
+    { type: 'actions', block_id: 'home_request_login', elements: [requestLoginButton()] },
     context(
       'Once you are linked, this page shows buttons to start and schedule meetings, your live and upcoming ' +
         'meetings and your recordings. `/meet account` shows your link at any time.',

@@ -219,7 +219,7 @@ export function buildPeopleListModal(page: LoginPage, opts: { notice?: string | 
   };
 }
 
-function tokenText(token: TokenStatus): string {
+export function tokenText(token: TokenStatus): string {
   switch (token.kind) {
     case 'none':
       return '*API token:* none';

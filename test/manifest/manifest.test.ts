@@ -17,6 +17,7 @@ describe('manifest.yml', () => {
     for (const url of [
       meet.url,
       manifest.settings.interactivity.request_url,
+      manifest.settings.interactivity.message_menu_options_url,
       manifest.settings.event_subscriptions.request_url,
     ]) {
       expect(new URL(url).pathname).toBe('/slack/events');
