@@ -22,6 +22,7 @@ import { IntentJournal, newHolderId } from './services/intents.js';
 import { MeetAboutService } from './services/meet-about.js';
 import { MeetingListService } from './services/meeting-list.js';
 import { MeetingsService } from './services/meetings.js';
+import { OffboardingService } from './services/offboarding.js';
 import { PeopleAdminService } from './services/people-admin.js';
 import { RecordingsPoller, RecordingsService } from './services/recordings/index.js';
 import { RemindersService } from './services/reminders.js';
@@ -69,6 +70,8 @@ export interface Services {
   adminDesk: AdminDesk;
   /** "Request a MegaMeeting login" and the admins' answers. */
   accessRequests: AccessRequestsService;
+  /** Deactivated members: unlinked at once, the admins asked about their login. */
+  offboarding: OffboardingService;
   /** What changed for whom (meetings, recordings): App Home listens. */
   changes: ChangeFeed;
   home: HomeService;
@@ -238,6 +241,14 @@ export function buildServices(
     logger,
     clock,
   });
+  const offboarding = new OffboardingService({
+    desk: adminDesk,
+    store,
+    identity,
+    megameeting,
+    appLogin,
+    logger,
+  });
   const home = new HomeService({
     identity,
     meetingList,
@@ -289,6 +300,7 @@ export function buildServices(
     peopleAdmin,
     adminDesk,
     accessRequests,
+    offboarding,
     changes,
     home,
     signIn,

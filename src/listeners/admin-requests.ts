@@ -2,8 +2,9 @@ import type { App, BlockAction, ButtonAction, ExternalSelectAction } from '@slac
 import { z } from 'zod';
 import type { AppLogger } from '../logger.js';
 import type { AccessRequestsService } from '../services/access-requests.js';
+import type { OffboardingService } from '../services/offboarding.js';
 import { userMessageFor } from '../services/user-messages.js';
-import type { SlackGateway } from '../slack/gateway.js';
+import { type SlackGateway, slackUserSchema, toSlackUser } from '../slack/gateway.js';
 import { ADMIN_REQUEST_IDS as IDS } from '../views/admin-requests.js';
 import { actionSuffix, suffixedActionPattern } from '../views/ids.js';
 import { buttonContext, teamOf } from './payload.js';
@@ -16,15 +17,18 @@ import { buttonContext, teamOf } from './payload.js';
 
 export interface AdminRequestListenersDeps {
   accessRequests: Pick<AccessRequestsService, 'request' | 'create' | 'link' | 'decline' | 'loginOptions'>;
+  offboarding: Pick<OffboardingService, 'deactivated' | 'revokeToken' | 'deleteLogin' | 'keep'>;
   slack: Pick<SlackGateway, 'tellPrivately'>;
   logger: AppLogger;
 }
 
 const requestIdSchema = z.string().uuid();
 const loginIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+/** `user_change`: the member, read like a users.info answer. */
+const userChangeSchema = z.object({ user: slackUserSchema });
 
 export function register(app: App, deps: AdminRequestListenersDeps): void {
-  const { accessRequests, slack, logger } = deps;
+  const { accessRequests, offboarding, slack, logger } = deps;
 
   /** Runs a block action after its ack; a failure is told privately to the presser, and logged. */
   const on = <A extends BlockAction['actions'][number]>(
@@ -84,4 +88,35 @@ export function register(app: App, deps: AdminRequestListenersDeps): void {
       await ack({ options: [] });
     }
   });
+
+  // Offboarding: a member deactivated in Slack. Bolt has acknowledged the event; the work is awaited so that the
+  // event's claim (event-dedupe.ts) covers it and a failure leaves the event to Slack's retry.
+  app.event('user_change', async ({ event, body }) => {
+    const parsed = userChangeSchema.safeParse(event);
+    if (!parsed.success) {
+      logger.warn({ issues: parsed.error.issues.length }, 'user_change: unreadable event; ignored');
+      return;
+    }
+    const user = toSlackUser(parsed.data.user);
+    if (!user.deleted || user.isBot) {
+      logger.debug({ userId: user.id }, 'user_change: not a deactivation; ignored');
+      return;
+    }
+    await offboarding.deactivated({
+      teamId: (body as { team_id?: string }).team_id ?? '',
+      userId: user.id,
+      name: user.realName,
+      email: user.email,
+    });
+  });
+
+  on<ButtonAction>(suffixedActionPattern(IDS.offboardRevoke), 'revoke the API token', (ctx, action) =>
+    offboarding.revokeToken(ctx, requestIdSchema.parse(action.value)),
+  );
+  on<ButtonAction>(suffixedActionPattern(IDS.offboardDelete), 'delete the login', (ctx, action) =>
+    offboarding.deleteLogin(ctx, requestIdSchema.parse(action.value)),
+  );
+  on<ButtonAction>(suffixedActionPattern(IDS.offboardKeep), 'keep the login', (ctx, action) =>
+    offboarding.keep(ctx, requestIdSchema.parse(action.value)),
+  );
 }

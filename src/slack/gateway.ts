@@ -100,6 +100,9 @@ const userInfoSchema = z.object({
   }),
 });
 
+/** A user object as users.info, users.list and the `user_change` event carry it (the fields the app reads). */
+export const slackUserSchema = userInfoSchema.shape.user;
+
 const usersListSchema = z.object({
   members: z.array(userInfoSchema.shape.user).default([]),
   response_metadata: z.object({ next_cursor: z.string().optional() }).optional(),
@@ -107,7 +110,7 @@ const usersListSchema = z.object({
 /** users.list pages read at most (200 members each): 10,000 members. */
 const USERS_LIST_MAX_PAGES = 50;
 
-function toSlackUser(u: z.infer<typeof userInfoSchema>['user']): SlackUser {
+export function toSlackUser(u: z.infer<typeof slackUserSchema>): SlackUser {
   return {
     id: u.id,
     name: u.name ?? u.id,

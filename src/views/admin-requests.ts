@@ -259,6 +259,8 @@ const OUTCOMES: Record<string, (d: DecidedRequest) => string> = {
     `:white_check_mark: <@${d.decidedBy}> revoked the API token of ${loginText(d.login)} (deactivated member ${who(d.subject)}).`,
   deleted: (d) =>
     `:white_check_mark: <@${d.decidedBy}> deleted the MegaMeeting login ${loginText(d.login)} of deactivated member ${who(d.subject)}.`,
+  gone: (d) =>
+    `:information_source: The MegaMeeting login ${loginText(d.login)} of deactivated member ${who(d.subject)} no longer exists (deleted in MegaMeeting meanwhile): nothing left to do. <@${d.decidedBy}> closed the question.`,
   kept: (d) =>
     `:white_check_mark: <@${d.decidedBy}> kept the MegaMeeting login ${loginText(d.login)} of deactivated member ${who(d.subject)}.`,
 };

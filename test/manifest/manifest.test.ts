@@ -24,6 +24,16 @@ describe('manifest.yml', () => {
     }
   });
 
+  test('subscribes to the events the features need', () => {
+    expect(manifest.settings.event_subscriptions.bot_events).toEqual(
+      expect.arrayContaining(['app_home_opened', 'user_change']),
+    );
+    // user_change needs users:read; the deactivated member's email needs users:read.email.
+    expect(manifest.oauth_config.scopes.bot).toEqual(
+      expect.arrayContaining(['users:read', 'users:read.email']),
+    );
+  });
+
   test('asks for the scopes the features need', () => {
     expect(manifest.oauth_config.scopes.bot).toEqual(
       expect.arrayContaining([
