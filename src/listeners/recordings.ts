@@ -11,6 +11,7 @@ import {
   buildShareSendingView,
   readShareForm,
 } from '../views/recording-share.js';
+import { userText } from '../views/text.js';
 import { buttonContext, teamOf } from './payload.js';
 
 /**
@@ -84,7 +85,12 @@ export function register(app: App, deps: RecordingListenersDeps): void {
       );
       // A DM or channel message pressed now says "deleted"; App Home is republished. The ephemeral list is told.
       if (body.container?.is_ephemeral && body.response_url) {
-        await tellPresser(body, channelId, `Deleted the recording of "${outcome.title}".`, log);
+        await tellPresser(
+          body,
+          channelId,
+          `Deleted the recording of "${userText(outcome.title, 150)}".`,
+          log,
+        );
       }
     } catch (err) {
       log.warn({ err }, 'deleting a recording failed');
@@ -119,7 +125,7 @@ export function register(app: App, deps: RecordingListenersDeps): void {
     try {
       const shared = await recordings.share({ teamId: teamOf(body), userId }, meta.recId, channelId);
       next = buildShareDoneView(meta.recId, shared.channel, shared.title);
-      text = `Shared the recording of "${shared.title}" in <#${shared.channel}>.`;
+      text = `Shared the recording of "${userText(shared.title, 150)}" in <#${shared.channel}>.`;
     } catch (err) {
       log.warn({ err, channelId }, 'sharing a recording failed');
       text = userMessageFor(err, 'share the recording');

@@ -169,6 +169,7 @@ describe('deleting a recording', () => {
   it('refused for anyone else, whatever the payload says: nothing is deleted, nothing changes', async () => {
     t = await start();
     const { recId, channel, ts } = await readyDm(t);
+    const reads = emulatorCalls(t, 'recordings');
     // A crafted press on the host's DM (its channel, its ts, the recording's ID) by someone who is neither.
     const res = await t.action(ACTIONS.deleteRecording, recId, {
       userId: OTHER,
@@ -187,9 +188,29 @@ describe('deleting a recording', () => {
     expect(res2.status).toBe(200);
     await t.slack.waitForCall('chat.postMessage', (c) => String(c.args.text).includes('Only the host'));
     expect(emulatorCalls(t, 'deleteRecording')).toBe(0);
+    // Refused before MegaMeeting was asked anything about the recording.
+    expect(emulatorCalls(t, 'recordings')).toBe(reads);
     expect(t.emulator.state.recordings.has(recId)).toBe(true);
     expect((await t.store.getRecording(recId))?.state).toBe('notified');
     expect(t.slack.calls('chat.update')).toHaveLength(0);
+  });
+
+  it('from the /meet recordings list (ephemeral): the presser is told, the DM says deleted', async () => {
+    t = await start();
+    const { recId, ts } = await readyDm(t, 'Weekly sync');
+    const listed = await t.command('recordings');
+    const list = await t.slack.waitForResponse(listed.responseUrl);
+    expect(JSON.stringify(list.body.blocks)).toContain(`${ACTIONS.deleteRecording}:${recId}`);
+    const res = await t.action(`${ACTIONS.deleteRecording}:${recId}`, recId, { isEphemeral: true });
+    const told = await t.slack.waitForResponse(res.responseUrl);
+    expect(told.body).toMatchObject({
+      text: 'Deleted the recording of "Weekly sync".',
+      response_type: 'ephemeral',
+      replace_original: false,
+    });
+    const update = await t.slack.waitForCall('chat.update', (c) => c.args.ts === ts);
+    expect(update.args.text).toContain('Weekly sync');
+    expect(t.emulator.state.recordings.has(recId)).toBe(false);
   });
 
   it('a recording MegaMeeting no longer has: the DM says so and it is marked deleted', async () => {

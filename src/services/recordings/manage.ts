@@ -67,6 +67,11 @@ async function loadManageable(
   doing: string,
 ): Promise<Manageable> {
   const record = await deps.store.getRecording(recId);
+  const mayAct = async (host: boolean) => {
+    if (!host && !(await deps.identity.isAdmin(actor.teamId, actor.userId))) throw notAllowed(doing);
+  };
+  // The store names the host: anyone else is refused before MegaMeeting is asked anything about the recording.
+  if (record?.hostSlackUserId) await mayAct(storedHost(record, actor));
   const remote = (await deps.megameeting.recordings()).find((r) => r.recId === recId) ?? null;
   if (!record && !remote) {
     throw new AppError(
@@ -75,13 +80,11 @@ async function loadManageable(
     );
   }
   let hostUserId = record?.hostSlackUserId ?? null;
-  let host = storedHost(record, actor);
-  if (!hostUserId && remote) {
-    const found = await resolveHost(deps, remote);
+  if (!hostUserId) {
+    const found = remote ? await resolveHost(deps, remote) : null;
     hostUserId = found?.slackUserId ?? null;
-    host = Boolean(found && found.slackUserId === actor.userId && sameTeam(found.teamId, actor));
+    await mayAct(Boolean(found && found.slackUserId === actor.userId && sameTeam(found.teamId, actor)));
   }
-  if (!host && !(await deps.identity.isAdmin(actor.teamId, actor.userId))) throw notAllowed(doing);
   return { record, remote, hostUserId };
 }
 
