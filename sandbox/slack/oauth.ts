@@ -1,8 +1,8 @@
 /**
  * Slack's OAuth v2 token endpoint as a stand-in: `oauth.v2.access` for a code exchange and for token rotation
- * (`grant_type=refresh_token`), plus the `app_uninstalled` / `tokens_revoked` event payloads. A separate
- * module the stub can compose (not yet wired into SlackStub: its token check answers `not_authed` before
- * dispatch, and oauth.v2.access carries client credentials instead of a token).
+ * (`grant_type=refresh_token`), the authorize page a person installing sees (`authorizePage`), plus the
+ * `app_uninstalled` / `tokens_revoked` event payloads. SlackStub serves it with its `oauth` option, and accepts
+ * the access tokens issued here like its own bot token until they are revoked.
  *
  * Facts followed (../shared/slack/surfaces.md, Slack's oauth.v2.access reference): a code lives 10 minutes
  * and works once; the redirect_uri must equal the one of the authorize step when one was given there;
@@ -196,4 +196,81 @@ export function tokensRevokedEvent(
     tokens: { oauth: tokens.oauth ?? [], bot: tokens.bot ?? [] },
     event_ts: eventTs,
   };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The authorize page (what `https://slack.com/oauth/v2/authorize` shows a person installing an app)
+
+export interface StandInPage {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+const AUTHORIZE_PATH = '/oauth/v2/authorize';
+const DECISION_PATH = '/oauth/v2/authorize/decision';
+
+const escapeHtml = (s: string) =>
+  s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
+
+function page(status: number, title: string, body: string): StandInPage {
+  return {
+    status,
+    headers: { 'content-type': 'text/html; charset=utf-8' },
+    body: `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body>${body}</body></html>`,
+  };
+}
+
+/** True for the paths `authorizePage` answers. */
+export function isAuthorizePath(pathname: string): boolean {
+  return pathname === AUTHORIZE_PATH || pathname === DECISION_PATH;
+}
+
+/**
+ * GET `/oauth/v2/authorize` shows the permission page for `installer` (Allow / Cancel); the choice goes to
+ * `/oauth/v2/authorize/decision`, which redirects to `redirect_uri` with `code` and `state` (Allow) or
+ * `error=access_denied` and `state` (Cancel), as Slack does. A wrong client_id or a missing redirect_uri or
+ * scope gets an error page, no redirect.
+ */
+export function authorizePage(
+  oauth: SlackOAuthStandIn,
+  url: URL,
+  installer: Omit<Grant, 'scopes'>,
+): StandInPage {
+  const q = url.searchParams;
+  const clientId = q.get('client_id') ?? '';
+  const redirectUri = q.get('redirect_uri') ?? '';
+  const scopes = (q.get('scope') ?? '').split(',').filter((s) => s !== '');
+  const userScopes = (q.get('user_scope') ?? '').split(',').filter((s) => s !== '');
+  const state = q.get('state');
+  if (clientId !== oauth.app.clientId) return page(400, 'Slack', '<h1>Invalid client_id parameter</h1>');
+  if (redirectUri === '' || scopes.length === 0)
+    return page(400, 'Slack', '<h1>Missing redirect_uri or scope parameter</h1>');
+
+  if (url.pathname === DECISION_PATH) {
+    const back = new URL(redirectUri);
+    if (q.get('decision') === 'allow') {
+      const code = oauth.issueCode({ ...installer, scopes, userScopes, redirectUri });
+      back.searchParams.set('code', code);
+    } else back.searchParams.set('error', 'access_denied');
+    if (state !== null) back.searchParams.set('state', state);
+    return { status: 302, headers: { location: back.toString() }, body: '' };
+  }
+
+  const hidden = [...q.entries()]
+    .map(([k, v]) => `<input type="hidden" name="${escapeHtml(k)}" value="${escapeHtml(v)}">`)
+    .join('');
+  const form = (decision: string, label: string) =>
+    `<form method="get" action="${DECISION_PATH}">${hidden}<input type="hidden" name="decision" value="${decision}"><button type="submit">${label}</button></form>`;
+  return page(
+    200,
+    'Slack: install an app',
+    `<h1>App ${escapeHtml(oauth.app.appId)} is requesting permission to access the ${escapeHtml(installer.teamName)} Slack workspace</h1>` +
+      `<ul>${scopes.map((s) => `<li>${escapeHtml(s)}</li>`).join('')}</ul>` +
+      form('allow', 'Allow') +
+      form('deny', 'Cancel'),
+  );
 }

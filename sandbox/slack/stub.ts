@@ -68,7 +68,7 @@ import type { AddressInfo } from 'node:net';
 import type { Block, KnownBlock, MessageAttachment, MessageMetadata, View } from '@slack/types';
 import { type BlockKitIssue, homeTabIssues, messageBlocksIssues, modalIssues } from './block-kit.js';
 import { StubCalls } from './calls.js';
-import { type OAuthApp, SlackOAuthStandIn } from './oauth.js';
+import { authorizePage, type Grant, isAuthorizePath, type OAuthApp, SlackOAuthStandIn } from './oauth.js';
 import { StubUnfurls } from './unfurls.js';
 import { TEST_WORKSPACE } from './workspace.js';
 
@@ -446,6 +446,11 @@ export class SlackStub {
   socketModeUrl: string | null = null;
   /** The OAuth token endpoint, when `options.oauth` is set: issue codes with `stub.oauth.issueCode(grant)`. */
   readonly oauth: SlackOAuthStandIn | undefined;
+  /**
+   * Who installs through the authorize page (`GET /oauth/v2/authorize`, when `options.oauth` is set): the
+   * workspace and the person. Default: this stub's workspace, its bot user and the default test user.
+   */
+  authorizeAs: Omit<Grant, 'scopes'>;
   /** Slack calls (calls.add/info/update/end) and their state: see calls.ts. */
   readonly slackCalls = new StubCalls({ now: () => this.now(), knowsUser: (id) => this.users.has(id) });
   /** Shared links (the `link_shared` event) and chat.unfurl's previews: see unfurls.ts. */
@@ -488,6 +493,12 @@ export class SlackStub {
       botId: options.botId ?? TEST_WORKSPACE.botId,
       botName: options.botName ?? TEST_WORKSPACE.botName,
       appId: options.appId ?? TEST_WORKSPACE.appId,
+    };
+    this.authorizeAs = {
+      teamId: this.identity.teamId,
+      teamName: this.identity.teamName,
+      userId: TEST_WORKSPACE.userId,
+      botUserId: this.identity.botUserId,
     };
     this.server = createServer((req, res) => {
       this.onRequest(req, res).catch((error: unknown) => {
@@ -976,6 +987,12 @@ export class SlackStub {
       this.onResponseUrl(decodeURIComponent(url.pathname.slice('/response/'.length)), req, raw, res);
       return;
     }
+    if (this.oauth && req.method === 'GET' && isAuthorizePath(url.pathname)) {
+      const page = authorizePage(this.oauth, url, this.authorizeAs);
+      res.writeHead(page.status, page.headers);
+      res.end(page.body);
+      return;
+    }
     if (!url.pathname.startsWith('/api/')) {
       res.writeHead(404, { 'content-type': 'text/plain' });
       res.end('not found');
@@ -1011,7 +1028,8 @@ export class SlackStub {
             ? { ok: true, url: this.socketModeUrl }
             : fail('internal_error')
           : fail(token === this.identity.botToken ? 'not_allowed_token_type' : 'invalid_auth');
-    } else if (token !== this.identity.botToken) {
+    } else if (token !== this.identity.botToken && !this.oauth?.isLive(token)) {
+      // Tokens the OAuth endpoint issued (installs, refreshes) work like the bot token until revoked.
       response = fail('invalid_auth');
     } else {
       const httpFail = this.takeHttpFail(method);

@@ -11,7 +11,7 @@ import { type AppLogger, boltLogger } from '../logger.js';
  * gateway, whose client never retries on its own: see src/slack/gateway.ts). Interactive flows must not hang
  * for Slack's default 30 minutes of retries.
  */
-export function slackClientOptions(config: Config) {
+export function slackClientOptions(config: { slack: Pick<Config['slack'], 'apiUrl'> }) {
   return {
     ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
     retryConfig: { retries: 1, minTimeout: 200, maxTimeout: 1000 },

@@ -1,18 +1,103 @@
 /**
- * Multi-workspace mode's start-up (design.md "Multi-workspace mode"). Its wiring lives here, apart from
- * src/app.ts, which stays today's single-workspace app.
+ * Multi-workspace mode's start-up (design.md "Multi-workspace mode"), apart from src/app.ts, which stays today's
+ * single-workspace app: the store and its key check, Bolt with OAuth (oauth.ts) on our installation store,
+ * the uninstall/revocation listeners, and the HTTP server with the install routes.
  */
+import { App } from '@slack/bolt';
+import { SHUTDOWN_GRACE_MS } from '../app.js';
 import type { MultiModeConfig } from '../config.js';
-import type { AppLogger } from '../logger.js';
+import { createHttpServer, listen } from '../http/server.js';
+import { type AppLogger, boltLogger } from '../logger.js';
+import { SecretBox } from '../secrets/index.js';
+import { type Clock, systemClock } from '../services/clock.js';
+import { eventDedupe } from '../slack/event-dedupe.js';
+import { trackInFlight } from '../slack/in-flight.js';
+import { openStore } from '../store/index.js';
+import type { InstallationRepository, Store } from '../store/types.js';
+import { StoreInstallationStore } from './installation-store.js';
+import { registerWorkspaceListeners } from './listeners.js';
+import { createOAuthReceiver, INSTALL_PATH, REDIRECT_PATH } from './oauth.js';
+
+export interface MultiWorkspaceStartOptions {
+  clock?: Clock;
+  /** An already-open store (tests share one); otherwise DATABASE_URL is opened and closed with the app. */
+  store?: Store;
+}
 
 export interface RunningMultiWorkspaceApp {
+  bolt: App;
+  installations: InstallationRepository;
   port: number;
   stop(): Promise<void>;
 }
 
 export async function startMultiWorkspaceApp(
-  _config: MultiModeConfig,
-  _logger: AppLogger,
+  config: MultiModeConfig,
+  logger: AppLogger,
+  opts: MultiWorkspaceStartOptions = {},
 ): Promise<RunningMultiWorkspaceApp> {
-  throw new Error('multi-workspace mode (SLACK_CLIENT_ID) is not available in this build yet');
+  const clock = opts.clock ?? systemClock;
+  const store = opts.store ?? (await openStore(config.databaseUrl, { logger }));
+  const box = new SecretBox(config.workspaces.encryptionKey, config.workspaces.encryptionKeyPrevious ?? null);
+  const installations = store.installations(box);
+  try {
+    // A wrong ENCRYPTION_KEY: one line now (EncryptionKeyMismatchError), not a failure per request later.
+    await installations.verifyKey(clock.now());
+  } catch (err) {
+    if (!opts.store) await store.close();
+    throw err;
+  }
+  const underPrevious = await installations.countUnderPreviousKey();
+  if (box.previousKeyId) {
+    logger.info(
+      { installations: underPrevious },
+      underPrevious === 0
+        ? 'no installation holds a value under ENCRYPTION_KEY_PREVIOUS any more: it can be unset'
+        : 'installations still hold values under ENCRYPTION_KEY_PREVIOUS (re-encrypted as they are read)',
+    );
+  }
+
+  const installationStore = new StoreInstallationStore(installations, clock);
+  const receiver = createOAuthReceiver(config, { logger, store, installationStore });
+  const bolt = new App({ receiver, logger: boltLogger(logger) });
+  const inFlight = trackInFlight();
+  bolt.use(inFlight.middleware);
+  bolt.use(eventDedupe({ store, clock, logger }));
+  registerWorkspaceListeners(bolt, { installations, logger, clock });
+
+  let stopping = false;
+  const server = createHttpServer({
+    receiver,
+    logger,
+    health: { mode: 'multi', store: store.dialect },
+    isStopping: () => stopping,
+    // The install page and the OAuth redirect are Bolt's too (GET, no Slack signature: a browser's).
+    extraRoute: (req, res, path) => {
+      if (req.method !== 'GET' || (path !== INSTALL_PATH && path !== REDIRECT_PATH)) return false;
+      receiver.requestListener(req, res);
+      return true;
+    },
+  });
+  const port = await listen(server, config.port);
+  logger.info(
+    { port, mode: 'multi', store: store.dialect, install: `${config.workspaces.publicUrl}${INSTALL_PATH}` },
+    'MegaMeeting for Slack is running for many workspaces',
+  );
+
+  return {
+    bolt,
+    installations,
+    port,
+    async stop() {
+      if (stopping) return;
+      stopping = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await inFlight.drain(SHUTDOWN_GRACE_MS);
+      server.closeAllConnections();
+      await closed;
+      if (!opts.store) await store.close();
+      logger.info('stopped');
+    },
+  };
 }

@@ -245,3 +245,62 @@ describe('uninstall event payloads', () => {
     expect(tokensRevokedEvent({ bot: ['U0BOT'] }).tokens).toEqual({ oauth: [], bot: ['U0BOT'] });
   });
 });
+
+describe('the authorize page (GET /oauth/v2/authorize)', () => {
+  const authorize = (params: Record<string, string>, path = '/oauth/v2/authorize') =>
+    fetch(`${stub.origin}${path}?${new URLSearchParams(params)}`, { redirect: 'manual' });
+  const valid = {
+    client_id: APP.clientId,
+    scope: 'commands,chat:write',
+    redirect_uri: REDIRECT,
+    state: 's1',
+  };
+
+  test('shows the workspace and scopes with Allow and Cancel', async () => {
+    stub.authorizeAs = { teamId: 'T0AAA', teamName: 'Team <A>', userId: 'U0INSTALL', botUserId: 'U0BOT' };
+    const res = await authorize(valid);
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain('the Team &lt;A&gt; Slack workspace');
+    expect(html).toContain('<li>chat:write</li>');
+    expect(html).toMatch(/<button type="submit">Allow<\/button>/);
+    expect(html).toMatch(/<button type="submit">Cancel<\/button>/);
+  });
+
+  test('Allow redirects back with a code that oauth.v2.access takes once, and the state', async () => {
+    stub.authorizeAs = { teamId: 'T0AAA', teamName: 'Team A', userId: 'U0INSTALL', botUserId: 'U0BOT' };
+    const res = await authorize({ ...valid, decision: 'allow' }, '/oauth/v2/authorize/decision');
+    expect(res.status).toBe(302);
+    const back = new URL(res.headers.get('location') ?? '');
+    expect(`${back.origin}${back.pathname}`).toBe(REDIRECT);
+    expect(back.searchParams.get('state')).toBe('s1');
+    const code = back.searchParams.get('code') ?? '';
+    const args = { client_id: APP.clientId, client_secret: APP.clientSecret, code, redirect_uri: REDIRECT };
+    expect(await client().oauth.v2.access(args)).toMatchObject({
+      ok: true,
+      team: { id: 'T0AAA' },
+      scope: 'commands,chat:write',
+    });
+  });
+
+  test('Cancel redirects back with error=access_denied and the state, no code', async () => {
+    const res = await authorize({ ...valid, decision: 'deny' }, '/oauth/v2/authorize/decision');
+    const back = new URL(res.headers.get('location') ?? '');
+    expect(back.searchParams.get('error')).toBe('access_denied');
+    expect(back.searchParams.get('state')).toBe('s1');
+    expect(back.searchParams.has('code')).toBe(false);
+  });
+
+  test('a wrong client_id, or no redirect_uri or scope: an error page, no redirect', async () => {
+    const cases: Record<string, string>[] = [
+      { ...valid, client_id: '999.999' },
+      { client_id: APP.clientId, scope: 'commands' },
+      { client_id: APP.clientId, redirect_uri: REDIRECT },
+    ];
+    for (const params of cases) {
+      const res = await authorize({ ...params, decision: 'allow' }, '/oauth/v2/authorize/decision');
+      expect(res.status).toBe(400);
+      expect(res.headers.get('location')).toBeNull();
+    }
+  });
+});

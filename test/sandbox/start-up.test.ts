@@ -4,7 +4,7 @@
  * itself in test/config/config.test.ts.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -87,5 +87,30 @@ describe('npm start (src/main.ts)', () => {
     expect(started.out.stderr).toContain('cannot start: 1 problem(s)');
     expect(started.out.stderr).toContain('SLACK_BOT_TOKEN and SLACK_CLIENT_ID are both set');
     expect(started.out.stderr).not.toContain('xoxb-never-echoed-1');
+  }, 90_000);
+
+  test('with SLACK_CLIENT_ID and its variables: multi-workspace mode serves the install page', async () => {
+    const database = join(tmpdir(), `multi-start-${process.pid}-${Date.now()}.sqlite`);
+    const started = run({
+      PORT: '0',
+      DATABASE_URL: `sqlite:${database}`,
+      SLACK_CLIENT_ID: '1234567890.1234567890',
+      SLACK_CLIENT_SECRET: 'client-secret-value-0001',
+      SLACK_SIGNING_SECRET: 'signing-secret-value',
+      SLACK_STATE_SECRET: 'state-secret-state-secret-state-secret-1',
+      ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+      PUBLIC_URL: 'https://meet.example.com',
+    });
+    child = started.child;
+    await until(() => /running for many workspaces/.test(started.out.stdout), started.exited, 60_000);
+    const port = /"port":(\d+)/.exec(started.out.stdout)?.[1];
+    const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+    expect(await health.json()).toEqual({ status: 'ok', mode: 'multi', store: 'sqlite' });
+    const page = await fetch(`http://127.0.0.1:${port}/slack/install`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('https://slack.com/oauth/v2/authorize?');
+    started.child.kill('SIGTERM');
+    expect(await started.exited).toBe(0);
+    for (const f of [database, `${database}-wal`, `${database}-shm`]) rmSync(f, { force: true });
   }, 90_000);
 });
