@@ -6,11 +6,11 @@
  */
 import { mkdirSync } from 'node:fs';
 import { Writable } from 'node:stream';
-import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { SANDBOX_CHANNELS, SANDBOX_PEOPLE } from '../../sandbox/people.js';
 import { type Sandbox, startSandbox } from '../../sandbox/start.js';
+import { launchChromium } from '../support/browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = 'test-artifacts';
 const WAIT = 20_000;
 const [ANA, BEN, , GUS] = SANDBOX_PEOPLE as unknown as [
@@ -51,19 +51,7 @@ beforeAll(async () => {
       },
     }),
   });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
   context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
 }, 60_000);
 
