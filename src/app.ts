@@ -258,6 +258,7 @@ export function buildServices(
     appLogin,
     slack,
     changes,
+    store,
     logger,
     clock,
     connection: { accountUrl: config.megameeting.url },

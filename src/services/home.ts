@@ -11,6 +11,7 @@ import type { ModalView } from '@slack/types';
 import { AppError, isAppError } from '../errors.js';
 import type { AppLogger } from '../logger.js';
 import { SlackCallError, type SlackGateway } from '../slack/gateway.js';
+import type { Store } from '../store/types.js';
 import { LruCache } from '../util/lru.js';
 import {
   buildHomeView,
@@ -31,6 +32,9 @@ import type { RecordingsService } from './recordings/index.js';
 import type { SchedulingService } from './scheduling.js';
 import { userMessageFor } from './user-messages.js';
 
+/** Changes are republished for users who opened Home within this window (a tab left open for a day). */
+export const HOME_VIEWER_WINDOW_MS = 24 * 60 * 60 * 1000;
+
 /** A burst of changes within this window makes one publish. */
 export const DEFAULT_HOME_DEBOUNCE_MS = 750;
 /** Recordings read for Home (the block limit trims further). */
@@ -48,6 +52,8 @@ export interface HomeDeps {
   appLogin: Pick<AppLoginService, 'loginId'>;
   slack: Pick<SlackGateway, 'publishHome' | 'openView'>;
   changes: ChangeFeed;
+  /** Who opened Home lately (shared by replicas): only they are republished on a change. */
+  store: Pick<Store, 'markHomeOpened' | 'homeViewersSince'>;
   logger: AppLogger;
   clock: Clock;
   /** The app's MegaMeeting connection (single-workspace mode: from the environment). */
@@ -65,6 +71,8 @@ export class HomeService {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   /** The hash of the Home tab we last published per user (views.publish's guard against overwriting a newer one). */
   private readonly hashes = new LruCache<string, string>(5000);
+  /** Users this process saw open Home, with when: spares the store read for them. */
+  private readonly openedAt = new LruCache<string, number>(5000);
   private stopped = false;
   private readonly unsubscribe: () => void;
 
@@ -78,7 +86,10 @@ export class HomeService {
 
   /** `app_home_opened`: publish now. `seenHash` is the hash of the tab the user has (from the event). */
   opened(teamId: string, userId: string, seenHash?: string): Promise<void> {
-    return this.enqueue(teamId, userId, () => this.publish(teamId, userId, seenHash));
+    return this.enqueue(teamId, userId, async () => {
+      await this.rememberViewer(teamId, userId);
+      await this.publish(teamId, userId, seenHash);
+    });
   }
 
   /** Something on these users' Home tabs changed: publish again shortly (debounced, never throws). */
@@ -89,10 +100,36 @@ export class HomeService {
       if (this.timers.has(key)) continue;
       const timer = setTimeout(() => {
         this.timers.delete(key);
-        void this.enqueue(teamId, userId, () => this.publish(teamId, userId));
+        void this.enqueue(teamId, userId, async () => {
+          if (await this.isViewer(teamId, userId)) await this.publish(teamId, userId);
+        });
       }, this.debounceMs);
       timer.unref?.();
       this.timers.set(key, timer);
+    }
+  }
+
+  /**
+   * Home is published afresh on every app_home_opened, so a change only needs republishing for someone who may
+   * be looking at the tab now: who opened it within HOME_VIEWER_WINDOW_MS. Everyone else's next open shows it.
+   */
+  private async isViewer(teamId: string, userId: string): Promise<boolean> {
+    const since = this.deps.clock.now().getTime() - HOME_VIEWER_WINDOW_MS;
+    const seen = this.openedAt.get(`${teamId}:${userId}`);
+    if (seen !== undefined && seen >= since) return true;
+    // Another replica may have served the open.
+    const viewers = await this.deps.store.homeViewersSince(teamId, [userId], new Date(since));
+    return viewers.includes(userId);
+  }
+
+  private async rememberViewer(teamId: string, userId: string): Promise<void> {
+    const now = this.deps.clock.now();
+    this.openedAt.set(`${teamId}:${userId}`, now.getTime());
+    try {
+      await this.deps.store.markHomeOpened(teamId, userId, now);
+    } catch (err) {
+      // Only other replicas' republishing depends on it: publish anyway.
+      this.log.warn({ err, teamId, userId }, 'could not record that Home was opened');
     }
   }
 

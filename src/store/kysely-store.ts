@@ -929,6 +929,33 @@ class KyselyStore implements Store {
    * RETURNING name. A row comes back only when we inserted or took/renewed the lease; concurrent callers
    * are serialised on the row and the WHERE is re-checked, so exactly one of several holders wins.
    */
+  async markHomeOpened(teamId: string, userId: string, now: Date): Promise<void> {
+    const openedAt = toMs(now);
+    await this.db
+      .insertInto('home_viewers')
+      .values({ team_id: teamId, user_id: userId, opened_at: openedAt })
+      .onConflict((oc) =>
+        oc
+          .columns(['team_id', 'user_id'])
+          .doUpdateSet({ opened_at: openedAt })
+          // A replica with a slower clock never moves it back.
+          .where('home_viewers.opened_at', '<', openedAt),
+      )
+      .execute();
+  }
+
+  async homeViewersSince(teamId: string, userIds: string[], since: Date): Promise<string[]> {
+    if (userIds.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('home_viewers')
+      .select('user_id')
+      .where('team_id', '=', teamId)
+      .where('user_id', 'in', userIds)
+      .where('opened_at', '>=', toMs(since))
+      .execute();
+    return rows.map((r) => r.user_id);
+  }
+
   async acquireLease(name: string, holder: string, ttlMs: number, now: Date): Promise<boolean> {
     const nowMs = toMs(now);
     const expiresAt = nowMs + checkTtl(ttlMs);

@@ -290,6 +290,21 @@ export const MIGRATIONS: readonly Migration[] = [
         .compile(),
     ],
   },
+  {
+    version: 8,
+    name: 'home tab viewers',
+    statements: (db) => [
+      // One row per user who opened Home: republishing for everyone a change touches cost MegaMeeting reads and
+      // a views.publish per /meet even for people who never look at the tab.
+      db.schema
+        .createTable('home_viewers')
+        .addColumn('team_id', 'text', (c) => c.notNull())
+        .addColumn('user_id', 'text', (c) => c.notNull())
+        .addColumn('opened_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('home_viewers_pkey', ['team_id', 'user_id'])
+        .compile(),
+    ],
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = Math.max(...MIGRATIONS.map((m) => m.version));

@@ -186,6 +186,13 @@ export interface KeyChecksTable {
   updated_at: EpochMs;
 }
 
+/** Who has opened the app's Home tab, and when last: only they get it republished when something changes. */
+export interface HomeViewersTable {
+  team_id: string;
+  user_id: string;
+  opened_at: EpochMs;
+}
+
 export interface Database {
   user_links: UserLinksTable;
   meetings: MeetingsTable;
@@ -197,5 +204,6 @@ export interface Database {
   admin_requests: AdminRequestsTable;
   slack_installations: SlackInstallationsTable;
   key_checks: KeyChecksTable;
+  home_viewers: HomeViewersTable;
   schema_migrations: SchemaMigrationsTable;
 }

@@ -428,6 +428,12 @@ export interface Store {
     now: Date,
   ): Promise<boolean>;
 
+  // Home tab viewers
+  /** Remember that this user opened the Home tab now (insert or move `opened_at` forward). */
+  markHomeOpened(teamId: string, userId: string, now: Date): Promise<void>;
+  /** Which of these users opened the Home tab at or after `since`. */
+  homeViewersSince(teamId: string, userIds: string[], since: Date): Promise<string[]>;
+
   // Leases
   /** Acquire when free, expired, or already held by `holder` (which renews it). */
   acquireLease(name: string, holder: string, ttlMs: number, now: Date): Promise<boolean>;

@@ -149,18 +149,44 @@ test('Home is republished after a meeting is created, edited-away (ended) and a 
 });
 
 test('a burst of changes makes one publish (debounced)', async () => {
+  await openHome(t);
+  await eventually(() => publishes(t) === 1);
   const changes = t.running.services.changes;
   for (let i = 0; i < 10; i++) {
     changes.notify({ teamId: W.teamId, slackUserIds: [W.userId], what: 'meeting_edited' });
   }
-  await eventually(() => publishes(t) === 1);
-  await new Promise((r) => setTimeout(r, 300));
-  expect(publishes(t)).toBe(1);
-  // The one publish is the user's Home tab, whole (not an empty or partial view).
-  const [publish] = t.slack.calls('views.publish');
+  await eventually(() => publishes(t) === 2);
+  await t.running.services.home.idle();
+  expect(publishes(t)).toBe(2);
+  // The burst's publish is the user's Home tab, whole (not an empty or partial view).
+  const publish = t.slack.calls('views.publish').at(-1);
   expect(publish?.args.user_id).toBe(W.userId);
   expect((publish?.args.view as { type?: string } | undefined)?.type).toBe('home');
   expect(homeText(t.slack.homeView(W.userId))).toContain(ACTIONS.homeStartNow);
+});
+
+test('changes are not published for someone who never opened Home (their next open shows them)', async () => {
+  await t.command('Standup');
+  await eventually(() => t.slack.calls('chat.postMessage').length > 0);
+  await t.running.services.home.idle();
+  expect(publishes(t)).toBe(0);
+
+  await openHome(t);
+  await eventually(() => homeText(t.slack.homeView(W.userId)).includes('Standup'));
+  expect(await t.store.homeViewersSince(W.teamId, [W.userId], new Date(Date.now() - 60_000))).toEqual([
+    W.userId,
+  ]);
+});
+
+test('a viewer another replica saw open Home is republished; one who opened it over a day ago is not', async () => {
+  const changes = t.running.services.changes;
+  // Another replica served these opens: only the store knows.
+  await t.store.markHomeOpened(W.teamId, W.userId, new Date(Date.now() - 60_000));
+  await t.store.markHomeOpened(W.teamId, STRANGER.id, new Date(Date.now() - 25 * 3_600_000));
+  changes.notify({ teamId: W.teamId, slackUserIds: [W.userId, STRANGER.id], what: 'meeting_edited' });
+  await eventually(() => publishes(t) === 1);
+  await t.running.services.home.idle();
+  expect(publishes(t, STRANGER.id)).toBe(0);
 });
 
 test('60 meetings: Home stays within 100 blocks, valid, with a note pointing to /meet list', async () => {

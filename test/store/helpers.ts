@@ -88,6 +88,7 @@ const DATA_TABLES = [
   'admin_requests',
   'slack_installations',
   'key_checks',
+  'home_viewers',
 ] as const;
 
 /** Empties every data table (keeps the schema and schema_migrations). */
