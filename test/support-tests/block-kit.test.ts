@@ -286,7 +286,9 @@ describe('modals', () => {
         },
       ],
     };
-    expect(modalIssues(bad).length).toBeGreaterThan(0);
+    expect(modalIssues(bad)).toEqual([
+      { path: '/blocks/0/accessory', message: 'unknown type "datetimepicker"' },
+    ]);
   });
 });
 
