@@ -3,7 +3,7 @@
  * compact card. A meeting made from Slack shows its title, host, start and state from the store; one Slack did not
  * make unfurls from MegaMeeting's `meetings` answer (title only), and one MegaMeeting does not list is left alone.
  * A personal link (`?key=`) is never unfurled (its URL would be the unfurl's key) and never logged; the person who
- * shared it is told privately that it is personal. Failures are logged (without any URL) and never thrown.
+ * shared it is told privately (ephemeral, else by DM) that it is personal. Failures are logged (without any URL) and never thrown.
  */
 import type { KnownBlock } from '@slack/types';
 import type { AppLogger } from '../logger.js';
@@ -39,7 +39,7 @@ export interface SharedLinks {
 export interface UnfurlDeps {
   store: Pick<Store, 'getMeeting'>;
   megameeting: Pick<MegaMeetingApi, 'meetings'>;
-  slack: Pick<SlackGateway, 'unfurl' | 'postEphemeral'>;
+  slack: Pick<SlackGateway, 'unfurl' | 'tellPrivately'>;
   logger: AppLogger;
   clock: Clock;
   megameetingUrl: string;
@@ -158,7 +158,8 @@ export class UnfurlService {
 
   private async notePersonal(shared: SharedLinks): Promise<void> {
     try {
-      await this.deps.slack.postEphemeral(shared.channel, shared.user, { text: PERSONAL_LINK_NOTE });
+      // Ephemeral in the channel; where the bot may not post (not a member), a DM instead.
+      await this.deps.slack.tellPrivately(shared.channel, shared.user, { text: PERSONAL_LINK_NOTE });
     } catch (err) {
       const code = err instanceof SlackCallError ? err.code : undefined;
       this.log.warn(

@@ -152,6 +152,17 @@ test('a personal ?key= link is never unfurled, its key reaches no Slack request 
   expect(t.logs.join('\n')).not.toContain(KEY);
 });
 
+test('in a channel the bot is not in, the note about a personal link comes by DM', async () => {
+  t.slack.addChannel({ id: CHANNEL, name: 'links', is_member: false });
+  await deliver(t, share(t, [joinUrlForGuestKey(t.emulator.url, KEY)]));
+  const dm = await t.slack.waitForMessage(W.userId, (m) =>
+    m.text.includes('That MegaMeeting link is personal'),
+  );
+  expect(dm.text).not.toContain(KEY);
+  expect(t.slack.ephemeralMessages()).toEqual([]);
+  for (const call of t.slack.calls()) expect(text(call.args)).not.toContain(KEY);
+});
+
 test('a personal link typed in the composer gets no note yet (it comes when the message is posted)', async () => {
   const event = share(t, [joinUrlForGuestKey(t.emulator.url, KEY)], { source: 'composer' });
   await deliver(t, event);
