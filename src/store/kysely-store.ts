@@ -23,6 +23,7 @@ import type pg from 'pg';
 import type { SecretBox } from '../secrets/index.js';
 import { AdminRequestTable } from './admin-requests.js';
 import { checkTtl, claimOpen } from './claims.js';
+import { ConnectionTable } from './connections.js';
 import { parseDatabaseUrl, redactDatabaseUrl } from './database-url.js';
 import { describeError, isUniqueViolation, type StoreLogger, StoreOpenError } from './errors.js';
 import { InstallationTable } from './installations.js';
@@ -35,6 +36,7 @@ import {
   type AdminRequest,
   type AdminRequestDecision,
   type CardDelivery,
+  type ConnectionRepository,
   type GuestRecord,
   type GuestRole,
   type InstallationRepository,
@@ -178,7 +180,7 @@ export async function openStore(databaseUrl: string, opts: OpenStoreOptions = {}
     { dialect: conn.target.dialect, database: conn.where, schemaVersion: migration.to },
     'store: opened',
   );
-  return new KyselyStore(conn);
+  return new KyselyStore(conn, opts.logger);
 }
 
 /**
@@ -331,7 +333,10 @@ class KyselyStore implements Store {
   private readonly intents: IntentTable;
   private readonly adminRequests: AdminRequestTable;
 
-  constructor(private readonly conn: Connection) {
+  constructor(
+    private readonly conn: Connection,
+    private readonly logger?: StoreLogger,
+  ) {
     this.dialect = conn.target.dialect;
     this.db = conn.target.db;
     this.intents = new IntentTable(this.db);
@@ -1108,6 +1113,12 @@ class KyselyStore implements Store {
 
   installations(box: SecretBox): InstallationRepository {
     return new InstallationTable(this.db, box);
+  }
+
+  // --- MegaMeeting connections (connections.ts) -----------------------------------------------------------
+
+  megameetingConnections(box: SecretBox): ConnectionRepository {
+    return new ConnectionTable(this.db, box, this.logger);
   }
 
   /** Idempotent. */

@@ -305,6 +305,23 @@ export const MIGRATIONS: readonly Migration[] = [
         .compile(),
     ],
   },
+  {
+    version: 9,
+    name: 'megameeting connections (multi-workspace mode)',
+    statements: (db) => [
+      // Each workspace's own MegaMeeting account; api_token holds SecretBox ciphertext only (connections.ts).
+      db.schema
+        .createTable('megameeting_connections')
+        .addColumn('team_id', 'text', (c) => c.primaryKey())
+        .addColumn('account_url', 'text', (c) => c.notNull())
+        .addColumn('api_token', 'text', (c) => c.notNull())
+        .addColumn('login_id', 'text', (c) => c.notNull())
+        .addColumn('login_email', 'text', (c) => c.notNull())
+        .addColumn('connected_by', 'text', (c) => c.notNull())
+        .addColumn('connected_at', 'bigint', (c) => c.notNull())
+        .compile(),
+    ],
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = Math.max(...MIGRATIONS.map((m) => m.version));

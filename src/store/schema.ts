@@ -143,6 +143,17 @@ export interface AdminRequestsTable {
   expires_at: EpochMs;
 }
 
+export interface MegaMeetingConnectionsTable {
+  team_id: string;
+  account_url: string;
+  /** SecretBox ciphertext (src/secrets): never the token in clear. */
+  api_token: string;
+  login_id: string;
+  login_email: string;
+  connected_by: string;
+  connected_at: EpochMs;
+}
+
 export interface SchemaMigrationsTable {
   version: number;
   name: string;
@@ -205,5 +216,6 @@ export interface Database {
   slack_installations: SlackInstallationsTable;
   key_checks: KeyChecksTable;
   home_viewers: HomeViewersTable;
+  megameeting_connections: MegaMeetingConnectionsTable;
   schema_migrations: SchemaMigrationsTable;
 }

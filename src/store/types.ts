@@ -497,6 +497,10 @@ export interface Store {
   /** The installations, their tokens encrypted and decrypted with `box` (see installations.ts). */
   installations(box: SecretBox): InstallationRepository;
 
+  // MegaMeeting connections (multi-workspace mode)
+  /** Each workspace's MegaMeeting account, its API token encrypted and decrypted with `box` (see connections.ts). */
+  megameetingConnections(box: SecretBox): ConnectionRepository;
+
   close(): Promise<void>;
 }
 
@@ -565,5 +569,46 @@ export interface InstallationRepository {
    */
   verifyKey(now: Date): Promise<void>;
   /** Installations still holding a value under ENCRYPTION_KEY_PREVIOUS (0 when it is unset). */
+  countUnderPreviousKey(): Promise<number>;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// MegaMeeting connections (multi-workspace mode): see connections.ts
+
+/**
+ * A workspace's own MegaMeeting account: what `/meet connect` checked and saved. The API token is kept encrypted
+ * and returned here in clear: never log or show it.
+ */
+export interface MegaMeetingConnection {
+  teamId: string;
+  /** The account URL, e.g. `https://myaccount.megameeting.com` (no trailing slash). */
+  accountUrl: string;
+  /** An admin API token of that account: a secret. */
+  apiToken: string;
+  /** The login the token belongs to, and its email (as MegaMeeting listed them when connected). */
+  loginId: string;
+  loginEmail: string;
+  /** The Slack user (a workspace admin or owner) who connected it. */
+  connectedBy: string;
+  connectedAt: Date;
+}
+
+/** The MegaMeeting connections, their tokens encrypted with the SecretBox the repository was made with. */
+export interface ConnectionRepository {
+  /**
+   * The team's connection with its token decrypted, or null. A token written under ENCRYPTION_KEY_PREVIOUS is
+   * stored again under ENCRYPTION_KEY as it is read. Throws SecretUnreadableError when no configured key reads it.
+   */
+  get(teamId: string): Promise<MegaMeetingConnection | null>;
+  /** Insert or replace the team's connection (the token is encrypted before it is written). */
+  upsert(connection: MegaMeetingConnection): Promise<void>;
+  /** True when there was one (whether or not its token can be read). */
+  delete(teamId: string): Promise<boolean>;
+  /**
+   * Every connection, by team, for background work. A row no configured key reads is left out (and logged, with
+   * its team and key id), so one bad row never stops the others.
+   */
+  list(): Promise<MegaMeetingConnection[]>;
+  /** Connections whose token is still under ENCRYPTION_KEY_PREVIOUS (0 when it is unset). */
   countUnderPreviousKey(): Promise<number>;
 }

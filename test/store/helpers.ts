@@ -89,6 +89,7 @@ const DATA_TABLES = [
   'slack_installations',
   'key_checks',
   'home_viewers',
+  'megameeting_connections',
 ] as const;
 
 /** Empties every data table (keeps the schema and schema_migrations). */
