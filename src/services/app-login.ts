@@ -75,7 +75,8 @@ export class AppLoginService {
   }
 }
 
-function sameSecret(a: string, b: string): boolean {
+/** Compares two secrets in constant time (for equal lengths). */
+export function sameSecret(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);

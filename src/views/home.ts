@@ -275,14 +275,28 @@ export function recordingsSection(data: HomeData): HomeSection | null {
   };
 }
 
+/** Whether MegaMeeting answers, and the account and token's login as section fields (Home, `/meet connect`). */
+export function connectionState(c: HomeConnection): {
+  state: string;
+  fields: Array<{ type: 'mrkdwn'; text: string }>;
+} {
+  const login = c.tokenLogin
+    ? `${c.tokenLogin.fullName ? `${userText(c.tokenLogin.fullName, 100)} · ` : ''}${escapeMrkdwn(c.tokenLogin.email)} (\`${escapeMrkdwn(c.tokenLogin.loginId)}\`)`
+    : escapeMrkdwn(c.tokenLoginNote ?? 'unknown');
+  return {
+    state: c.reachable ? ':large_green_circle: Connected' : ':red_circle: MegaMeeting is not answering',
+    fields: [
+      { type: 'mrkdwn', text: `*Account*\n${escapeMrkdwn(c.accountUrl)}` },
+      { type: 'mrkdwn', text: `*API token of*\n${login}` },
+    ],
+  };
+}
+
 /** The app's MegaMeeting connection: admins only. */
 export function connectionSection(data: HomeData): FixedSection | null {
   const c = data.connection;
   if (!c) return null;
-  const state = c.reachable ? ':large_green_circle: Connected' : ':red_circle: MegaMeeting is not answering';
-  const login = c.tokenLogin
-    ? `${c.tokenLogin.fullName ? `${userText(c.tokenLogin.fullName, 100)} · ` : ''}${escapeMrkdwn(c.tokenLogin.email)} (\`${escapeMrkdwn(c.tokenLogin.loginId)}\`)`
-    : escapeMrkdwn(c.tokenLoginNote ?? 'unknown');
+  const { state, fields } = connectionState(c);
   return {
     key: 'connection',
     kind: 'fixed',
@@ -295,10 +309,7 @@ export function connectionSection(data: HomeData): FixedSection | null {
           type: 'mrkdwn',
           text: `*MegaMeeting connection* (admins only)\n${state}`,
         },
-        fields: [
-          { type: 'mrkdwn', text: `*Account*\n${escapeMrkdwn(c.accountUrl)}` },
-          { type: 'mrkdwn', text: `*API token of*\n${login}` },
-        ],
+        fields,
       },
       context(
         'Set from the environment (`MEGAMEETING_URL`, `MEGAMEETING_API_TOKEN`): change it there and restart the app.',

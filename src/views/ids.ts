@@ -51,6 +51,18 @@ export const SHORTCUTS = {
   meetAboutThis: 'meet_about_this',
 } as const;
 
+/** The workspace's MegaMeeting connection (multi-workspace mode): the connect form and its buttons. */
+export const CONNECTION_IDS = {
+  view: 'megameeting_connect',
+  noticeView: 'megameeting_connect_notice',
+  url: { block: 'connect_url', action: 'connect_url_input' },
+  token: { block: 'connect_token', action: 'connect_token_input' },
+  /** "Connect MegaMeeting" / "Connect another account": opens the form (admins). */
+  openConnect: 'megameeting_connect_open',
+  /** "Disconnect", behind Slack's confirmation dialog. */
+  disconnect: 'megameeting_disconnect',
+} as const;
+
 export const BLOCKS = {
   cardActions: 'meeting_actions',
   listItem: (meetId: string) => `list_${meetId}`,
