@@ -14,6 +14,7 @@ import { AppLoginService } from './services/app-login.js';
 import { CallsService } from './services/calls.js';
 import { ChangeFeed } from './services/changes.js';
 import { type Clock, systemClock } from './services/clock.js';
+import { type ConnectionCommands, EnvironmentConnectionCommands } from './services/connection-commands.js';
 import { GuestsService } from './services/guests/index.js';
 import { HomeService } from './services/home.js';
 import { IdentityService } from './services/identity.js';
@@ -53,6 +54,8 @@ export interface Services {
   identity: IdentityService;
   /** Which MegaMeeting login is the app's own (its token's): never deleted, demoted or revoked from Slack. */
   appLogin: AppLoginService;
+  /** `/meet connect` and `/meet disconnect` (this mode: the connection is the environment's). */
+  connectionCommands: ConnectionCommands;
   meetings: MeetingsService;
   /** Meeting creations in progress, recorded in the store (crash recovery). */
   intents: IntentJournal;
@@ -265,6 +268,7 @@ export function buildServices(
     ...(tuning.homeDebounceMs !== undefined ? { debounceMs: tuning.homeDebounceMs } : {}),
   });
   const signIn = new SignInService({ identity, megameeting, slack, logger });
+  const connectionCommands = new EnvironmentConnectionCommands({ home, identity, slack, logger });
   const unfurls = new UnfurlService({
     store,
     megameeting,
@@ -304,6 +308,7 @@ export function buildServices(
     offboarding,
     changes,
     home,
+    connectionCommands,
     signIn,
     unfurls,
     meetAbout,

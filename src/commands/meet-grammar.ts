@@ -15,6 +15,9 @@ export type MeetIntent =
   | { kind: 'account_set'; slackUserId: string; loginId: string }
   /** People admin (MegaMeeting admins): logins, links, roles, API tokens. Only the bare word counts. */
   | { kind: 'admin' }
+  /** The workspace's MegaMeeting connection (workspace admins). Only the bare words count. */
+  | { kind: 'connect' }
+  | { kind: 'disconnect' }
   | { kind: 'schedule'; preset: SchedulePreset; title: string }
   /** An instant or (when the text names a time) scheduled meeting; the caller reads the time. */
   | { kind: 'create'; title: string; mentions: string[] };
@@ -72,6 +75,10 @@ export function parseMeetCommand(rawText: string): MeetIntent {
     }
     case 'admin':
       if (args.length === 0) return { kind: 'admin' };
+      break;
+    case 'connect':
+    case 'disconnect':
+      if (args.length === 0) return { kind: word };
       break;
     case 'schedule':
     case 'webinar':

@@ -3,6 +3,7 @@ import { MAX_TITLE_LENGTH } from '../domain/meeting.js';
 import { isAppError } from '../errors.js';
 import type { AppLogger } from '../logger.js';
 import type { Clock } from '../services/clock.js';
+import type { ConnectionCommands } from '../services/connection-commands.js';
 import type { GuestsService } from '../services/guests/index.js';
 import type { IdentityService } from '../services/identity.js';
 import type { MeetingListService } from '../services/meeting-list.js';
@@ -27,6 +28,8 @@ export interface MeetCommandDeps {
   guests: GuestsService;
   recordings: RecordingsService;
   peopleAdmin: Pick<PeopleAdminService, 'open'>;
+  /** `/meet connect` and `/meet disconnect`: the mode's implementation. */
+  connectionCommands: ConnectionCommands;
   slack: SlackGateway;
   logger: AppLogger;
   clock: Clock;
@@ -43,6 +46,8 @@ const DOING: Record<MeetIntent['kind'], string> = {
   account: 'look up your MegaMeeting login',
   account_set: 'link that account',
   admin: 'open the people admin',
+  connect: 'show the MegaMeeting connection',
+  disconnect: 'disconnect MegaMeeting',
   schedule: 'open the scheduling form',
   create: 'create the meeting',
 };
@@ -142,6 +147,14 @@ export function makeMeetCommand(deps: MeetCommandDeps) {
         }
         case 'admin':
           return deps.peopleAdmin.open({ triggerId: command.trigger_id, teamId, userId });
+        case 'connect':
+        case 'disconnect':
+          return deps.connectionCommands[intent.kind]({
+            teamId,
+            userId,
+            triggerId: command.trigger_id,
+            responseUrl: command.response_url,
+          });
         case 'create':
           return create(intent);
       }

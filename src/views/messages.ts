@@ -22,6 +22,8 @@ export const HELP_TEXT = [
   '`/meet recordings` your recent recordings',
   '`/meet account` which MegaMeeting login you are linked to (admins: `/meet account @user <loginId>`)',
   '`/meet admin` manage MegaMeeting logins and API tokens (MegaMeeting admins)',
+  '`/meet connect` which MegaMeeting account this workspace uses (workspace admins: connect it)',
+  '`/meet disconnect` disconnect this workspace from MegaMeeting (workspace admins)',
   '`/meet help` this help',
 ].join('\n');
 

@@ -18,6 +18,9 @@ describe('/meet grammar', () => {
     ],
     ['admin', { kind: 'admin' }],
     ['  ADMIN  ', { kind: 'admin' }],
+    ['connect', { kind: 'connect' }],
+    ['Connect', { kind: 'connect' }],
+    ['disconnect', { kind: 'disconnect' }],
     ['schedule', { kind: 'schedule', preset: 'meeting', title: '' }],
     ['schedule Quarterly planning', { kind: 'schedule', preset: 'meeting', title: 'Quarterly planning' }],
     ['webinar Launch day', { kind: 'schedule', preset: 'webinar', title: 'Launch day' }],
@@ -37,6 +40,8 @@ describe('/meet grammar', () => {
     ['account <@U1> not a login id!', 'account not a login id!'],
     ['recordings review', 'recordings review'],
     ['admin sync', 'admin sync'],
+    ['connect with design', 'connect with design'],
+    ['disconnect retro', 'disconnect retro'],
     ['admin ana@example.com', 'admin ana@example.com'],
   ])('a subcommand word whose arguments do not fit is a title: %j', (text, title) => {
     const intent = parseMeetCommand(text);
