@@ -14,6 +14,7 @@
 import { AppError } from '../errors.js';
 import type { AppLogger } from '../logger.js';
 import { type AccountUrlOptions, parseAccountUrl } from '../megameeting/account-url.js';
+import { MegaMeetingClient } from '../megameeting/client.js';
 import { MegaMeetingError } from '../megameeting/errors.js';
 import type { MegaMeetingApi } from '../megameeting/types.js';
 import type { SlackGateway } from '../slack/gateway.js';
@@ -60,6 +61,16 @@ export interface ConnectionServiceDeps {
   urls?: AccountUrlOptions;
   logger: AppLogger;
   clock: Clock;
+}
+
+/**
+ * The clients a check uses (`megameetingFor`): one attempt per request and 5 s each, since a person is waiting on
+ * the form and an address that does not answer should be said quickly.
+ */
+export function checkingClients(logger: AppLogger): ConnectionServiceDeps['megameetingFor'] {
+  const log = logger.child({ component: 'megameeting-check' });
+  return (baseUrl, apiToken) =>
+    new MegaMeetingClient({ baseUrl, apiToken, timeoutMs: 5_000, retries: 0, logger: log });
 }
 
 export class ConnectionService {

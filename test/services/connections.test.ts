@@ -10,9 +10,8 @@ import { Writable } from 'node:stream';
 import { type Emulator, startEmulator } from '../../emulator/index.js';
 import { AppError } from '../../src/errors.js';
 import { createLogger } from '../../src/logger.js';
-import { MegaMeetingClient } from '../../src/megameeting/client.js';
 import { SecretBox } from '../../src/secrets/index.js';
-import { ConnectionService, NOT_WORKSPACE_ADMIN } from '../../src/services/connections.js';
+import { ConnectionService, checkingClients, NOT_WORKSPACE_ADMIN } from '../../src/services/connections.js';
 import { createSlackWebClient, SlackGateway } from '../../src/slack/gateway.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { createTestDatabase, type TestDatabase } from '../store/helpers.js';
@@ -44,8 +43,7 @@ function makeService(opts: { allowLoopbackHttp?: boolean } = {}): ConnectionServ
   const gateway = new SlackGateway(createSlackWebClient(W.botToken, { apiUrl: slack.url }), logger);
   return new ConnectionService({
     store,
-    megameetingFor: (baseUrl, apiToken) =>
-      new MegaMeetingClient({ baseUrl, apiToken, timeoutMs: 3_000, retries: 0, logger }),
+    megameetingFor: checkingClients(logger),
     slackFor: () => gateway,
     urls: { allowLoopbackHttp: opts.allowLoopbackHttp ?? true },
     logger,
