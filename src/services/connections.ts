@@ -18,7 +18,7 @@ import { MegaMeetingClient } from '../megameeting/client.js';
 import { MegaMeetingError } from '../megameeting/errors.js';
 import type { MegaMeetingApi } from '../megameeting/types.js';
 import type { SlackGateway } from '../slack/gateway.js';
-import type { MegaMeetingConnection, Store } from '../store/types.js';
+import type { ConnectionRepository, MegaMeetingConnection } from '../store/types.js';
 import type { WorkspaceConnection } from '../views/connection.js';
 import { isAdminLogin, sameSecret } from './app-login.js';
 import type { Clock } from './clock.js';
@@ -50,10 +50,8 @@ export const NOT_WORKSPACE_ADMIN =
   'Only a Slack workspace admin or owner can connect or disconnect MegaMeeting. Ask one of them to run `/meet connect`.';
 
 export interface ConnectionServiceDeps {
-  store: Pick<
-    Store,
-    'getMegaMeetingConnection' | 'upsertMegaMeetingConnection' | 'deleteMegaMeetingConnection'
-  >;
+  /** The workspaces' connections (`store.megameetingConnections(box)`: tokens encrypted at rest). */
+  connections: Pick<ConnectionRepository, 'get' | 'upsert' | 'delete'>;
   /** A MegaMeeting client for an account being checked (short timeout, few retries: a person is waiting). */
   megameetingFor(accountUrl: string, apiToken: string): Pick<MegaMeetingApi, 'logins' | 'apiTokenDetails'>;
   /** The Slack adapter of a workspace (its own bot token in multi-workspace mode). */
@@ -90,7 +88,7 @@ export class ConnectionService {
 
   /** The team's connection without its token, or null. */
   async status(teamId: string): Promise<WorkspaceConnection | null> {
-    const c = await this.deps.store.getMegaMeetingConnection(teamId);
+    const c = await this.deps.connections.get(teamId);
     return c ? toStatus(c) : null;
   }
 
@@ -173,7 +171,7 @@ export class ConnectionService {
       connectedBy: req.userId,
       connectedAt: this.deps.clock.now(),
     };
-    await this.deps.store.upsertMegaMeetingConnection(connection);
+    await this.deps.connections.upsert(connection);
     this.deps.logger.info(
       {
         teamId: req.teamId,
@@ -190,7 +188,7 @@ export class ConnectionService {
   async disconnect(req: { teamId: string; userId: string }): Promise<WorkspaceConnection | null> {
     await this.requireWorkspaceAdmin(req.teamId, req.userId);
     const before = await this.status(req.teamId).catch(() => null);
-    const removed = await this.deps.store.deleteMegaMeetingConnection(req.teamId);
+    const removed = await this.deps.connections.delete(req.teamId);
     if (!removed) return null;
     this.deps.logger.info(
       { teamId: req.teamId, userId: req.userId, accountUrl: before?.accountUrl },

@@ -15,7 +15,7 @@ import {
 } from '../../src/services/connection-commands.js';
 import { ConnectionService } from '../../src/services/connections.js';
 import { createSlackWebClient, SlackGateway } from '../../src/slack/gateway.js';
-import { openStore, type Store } from '../../src/store/index.js';
+import { type ConnectionRepository, openStore, type Store } from '../../src/store/index.js';
 import { CONNECTION_IDS as IDS } from '../../src/views/ids.js';
 import { createTestDatabase, type TestDatabase } from '../store/helpers.js';
 import { assertValidMessageBlocks, assertValidModal } from '../support/block-kit.js';
@@ -29,12 +29,14 @@ let emu: Emulator;
 let slack: SlackStub;
 let db: TestDatabase;
 let store: Store;
+let connections: ConnectionRepository;
 let gateway: SlackGateway;
 
 beforeAll(async () => {
   [emu, slack] = await Promise.all([startEmulator(), SlackStub.start()]);
   db = await createTestDatabase('sqlite');
-  store = await openStore(db.url, { secrets: new SecretBox(Buffer.alloc(32, 9)) });
+  store = await openStore(db.url);
+  connections = store.megameetingConnections(new SecretBox(Buffer.alloc(32, 9)));
   gateway = new SlackGateway(
     createSlackWebClient(W.botToken, { apiUrl: slack.url }),
     createLogger({ level: 'silent', secrets: [] }),
@@ -50,13 +52,13 @@ beforeEach(async () => {
   slack.addUser({ id: ADMIN, real_name: 'Admin', is_admin: true });
   emu.state.setLatency(0);
   emu.state.clearRequests();
-  await store.deleteMegaMeetingConnection(W.teamId);
+  await connections.delete(W.teamId);
 });
 
 function commands(answerBudgetMs?: number) {
   const logger = createLogger({ level: 'silent', secrets: [] });
-  const connections = new ConnectionService({
-    store,
+  const service = new ConnectionService({
+    connections,
     megameetingFor: (baseUrl, apiToken) => new MegaMeetingClient({ baseUrl, apiToken, retries: 0 }),
     slackFor: () => gateway,
     urls: { allowLoopbackHttp: true },
@@ -64,7 +66,7 @@ function commands(answerBudgetMs?: number) {
     clock: { now: () => new Date('2026-03-01T10:00:00Z') },
   });
   return new WorkspaceConnectionCommands({
-    connections,
+    connections: service,
     slackFor: () => gateway,
     logger,
     ...(answerBudgetMs !== undefined ? { answerBudgetMs } : {}),
@@ -141,7 +143,7 @@ test('a refused token comes back inline on the token field (within the answer bu
       },
     },
   });
-  expect(await store.getMegaMeetingConnection(W.teamId)).toBeNull();
+  expect(await connections.get(W.teamId)).toBeNull();
 });
 
 test('empty fields are refused inline without asking MegaMeeting', async () => {
@@ -166,7 +168,7 @@ test('a good account is saved and the modal says which account and login', async
   expect(JSON.stringify(view)).toContain(emu.url);
   expect(JSON.stringify(view)).toContain('owner@example.com');
   expect(JSON.stringify(view)).not.toContain(emu.adminToken);
-  expect((await store.getMegaMeetingConnection(W.teamId))?.loginId).toBe(emu.adminLoginId);
+  expect((await connections.get(W.teamId))?.loginId).toBe(emu.adminLoginId);
 });
 
 test('a check slower than the budget: "checking" at once, then the form again with the error under its field', async () => {
@@ -188,7 +190,7 @@ test('a check slower than the budget: "checking" at once, then the form again wi
   // What was typed in the URL field is kept; the token is not put back.
   expect(elementOf(updated, IDS.url.block)?.initial_value).toBe(emu.url);
   expect(JSON.stringify(updated)).not.toContain('WRONGTOKEN1234567');
-  expect(await store.getMegaMeetingConnection(W.teamId)).toBeNull();
+  expect(await connections.get(W.teamId)).toBeNull();
 });
 
 test('a slow but good check ends with the connected modal', async () => {
@@ -197,7 +199,7 @@ test('a slow but good check ends with the connected modal', async () => {
   const answer = await submit(id, emu.url, emu.adminToken, 50);
   await answer.rest?.();
   expect(JSON.stringify(slack.view(id))).toContain('MegaMeeting is connected');
-  expect(await store.getMegaMeetingConnection(W.teamId)).not.toBeNull();
+  expect(await connections.get(W.teamId)).not.toBeNull();
 });
 
 test('/meet disconnect: a prompt with a confirmed Disconnect button; pressing it removes the connection', async () => {
@@ -215,7 +217,7 @@ test('/meet disconnect: a prompt with a confirmed Disconnect button; pressing it
   expect(shown).toContain(IDS.disconnect);
   expect(shown).toContain('"confirm":');
   expect(shown).toContain(emu.url);
-  expect(await store.getMegaMeetingConnection(W.teamId)).not.toBeNull();
+  expect(await connections.get(W.teamId)).not.toBeNull();
 
   const actionUrl = slack.responseUrl();
   await commands().confirmDisconnect({ teamId: W.teamId, userId: ADMIN, responseUrl: actionUrl });
@@ -224,7 +226,7 @@ test('/meet disconnect: a prompt with a confirmed Disconnect button; pressing it
   expect(done.body.text).toBe(
     `<@${ADMIN}> disconnected MegaMeeting (${emu.url}). /meet needs a new connection (\`/meet connect\`) before it works again here.`,
   );
-  expect(await store.getMegaMeetingConnection(W.teamId)).toBeNull();
+  expect(await connections.get(W.teamId)).toBeNull();
 });
 
 test('/meet disconnect by someone who is not a workspace admin is refused; the connection stays', async () => {
@@ -240,5 +242,5 @@ test('/meet disconnect by someone who is not a workspace admin is refused; the c
   await expect(
     commands().confirmDisconnect({ teamId: W.teamId, userId: W.userId, responseUrl: slack.responseUrl() }),
   ).rejects.toMatchObject({ code: 'not_allowed' });
-  expect(await store.getMegaMeetingConnection(W.teamId)).not.toBeNull();
+  expect(await connections.get(W.teamId)).not.toBeNull();
 });

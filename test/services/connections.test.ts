@@ -13,7 +13,7 @@ import { createLogger } from '../../src/logger.js';
 import { SecretBox } from '../../src/secrets/index.js';
 import { ConnectionService, checkingClients, NOT_WORKSPACE_ADMIN } from '../../src/services/connections.js';
 import { createSlackWebClient, SlackGateway } from '../../src/slack/gateway.js';
-import { openStore, type Store } from '../../src/store/index.js';
+import { type ConnectionRepository, openStore, type Store } from '../../src/store/index.js';
 import { createTestDatabase, type TestDatabase } from '../store/helpers.js';
 import { SlackStub } from '../support/slack-stub.js';
 import { TEST_WORKSPACE } from '../support/slack-workspace.js';
@@ -28,6 +28,7 @@ let emuB: Emulator;
 let slack: SlackStub;
 let db: TestDatabase;
 let store: Store;
+let connections: ConnectionRepository;
 let logs: string[];
 let service: ConnectionService;
 
@@ -42,7 +43,7 @@ function makeService(opts: { allowLoopbackHttp?: boolean } = {}): ConnectionServ
   const logger = createLogger({ level: 'debug', secrets: [], destination });
   const gateway = new SlackGateway(createSlackWebClient(W.botToken, { apiUrl: slack.url }), logger);
   return new ConnectionService({
-    store,
+    connections,
     megameetingFor: checkingClients(logger),
     slackFor: () => gateway,
     urls: { allowLoopbackHttp: opts.allowLoopbackHttp ?? true },
@@ -56,7 +57,8 @@ beforeAll(async () => {
   slack.addUser({ id: ADMIN, real_name: 'Admin', is_admin: true });
   slack.addUser({ id: OWNER, real_name: 'Owner', is_owner: true });
   db = await createTestDatabase('sqlite');
-  store = await openStore(db.url, { secrets: new SecretBox(Buffer.alloc(32, 7)) });
+  store = await openStore(db.url);
+  connections = store.megameetingConnections(new SecretBox(Buffer.alloc(32, 7)));
 });
 afterAll(async () => {
   await store.close();
@@ -65,7 +67,7 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   logs = [];
-  await store.deleteMegaMeetingConnection(W.teamId);
+  await connections.delete(W.teamId);
   emuA.state.clearRequests();
   emuB.state.clearRequests();
   service = makeService();
@@ -90,7 +92,7 @@ test("an admin connects with the owner's token: saved with the token's login, wh
   };
   expect(result).toEqual({ ok: true, connection: expected });
   expect(await service.status(W.teamId)).toEqual(expected);
-  expect((await store.getMegaMeetingConnection(W.teamId))?.apiToken).toBe(emuA.adminToken);
+  expect((await connections.get(W.teamId))?.apiToken).toBe(emuA.adminToken);
   // Asked account A, with the token as typed.
   expect(emuA.state.requests().flatMap((r) => r.fields)).toContain('logins');
   expect(emuB.state.requests()).toHaveLength(0);
@@ -110,7 +112,7 @@ test("a workspace owner may connect too, with another admin login's token; a URL
       connectedBy: OWNER,
     },
   });
-  expect((await store.getMegaMeetingConnection(W.teamId))?.apiToken).toBe(boss.apiToken);
+  expect((await connections.get(W.teamId))?.apiToken).toBe(boss.apiToken);
 });
 
 describe('refusals: one field, a clear sentence, the token never echoed, nothing stored', () => {
@@ -123,7 +125,7 @@ describe('refusals: one field, a clear sentence, the token never echoed, nothing
       message:
         'This API token belongs to a login without the admin role. Use an API token of an admin or owner login.',
     });
-    expect(await store.getMegaMeetingConnection(W.teamId)).toBeNull();
+    expect(await connections.get(W.teamId)).toBeNull();
     expectNoTokenIn(host.apiToken, result);
   });
 
@@ -135,7 +137,7 @@ describe('refusals: one field, a clear sentence, the token never echoed, nothing
       field: 'token',
       message: `The MegaMeeting account at ${emuA.url} did not accept this API token. Check that you copied it whole and that it is a token of this account.`,
     });
-    expect(await store.getMegaMeetingConnection(W.teamId)).toBeNull();
+    expect(await connections.get(W.teamId)).toBeNull();
     expectNoTokenIn(bad, result);
   });
 
@@ -145,7 +147,7 @@ describe('refusals: one field, a clear sentence, the token never echoed, nothing
     expect((result as { message: string }).message).toContain(`at ${emuB.url} did not accept this API token`);
     expect(emuB.state.requests().length).toBeGreaterThan(0);
     expect(emuA.state.requests()).toHaveLength(0);
-    expect(await store.getMegaMeetingConnection(W.teamId)).toBeNull();
+    expect(await connections.get(W.teamId)).toBeNull();
     expectNoTokenIn(emuA.adminToken, result);
   });
 
@@ -161,7 +163,7 @@ describe('refusals: one field, a clear sentence, the token never echoed, nothing
       field: 'url',
       message: `MegaMeeting did not answer at ${url}. Check the account URL.`,
     });
-    expect(await store.getMegaMeetingConnection(W.teamId)).toBeNull();
+    expect(await connections.get(W.teamId)).toBeNull();
     expectNoTokenIn(emuA.adminToken, result);
   });
 
@@ -172,7 +174,7 @@ describe('refusals: one field, a clear sentence, the token never echoed, nothing
     expect((result as { message: string }).message).toBe(
       `${origin} answered, but not like a MegaMeeting account. Check the account URL (the address you sign in at).`,
     );
-    expect(await store.getMegaMeetingConnection(W.teamId)).toBeNull();
+    expect(await connections.get(W.teamId)).toBeNull();
   });
 
   test.each([
@@ -205,7 +207,7 @@ describe('refusals: one field, a clear sentence, the token never echoed, nothing
   ])('URL %j: refused before asking anyone', async (url, field, message) => {
     expect(await connect(ADMIN, url, emuA.adminToken)).toEqual({ ok: false, field, message });
     expect(emuA.state.requests()).toHaveLength(0);
-    expect(await store.getMegaMeetingConnection(W.teamId)).toBeNull();
+    expect(await connections.get(W.teamId)).toBeNull();
   });
 
   test.each([
@@ -228,7 +230,7 @@ describe('refusals: one field, a clear sentence, the token never echoed, nothing
     expect(err).toBeInstanceOf(AppError);
     expect(err).toMatchObject({ code: 'not_allowed', userMessage: NOT_WORKSPACE_ADMIN });
     expect(emuA.state.requests()).toHaveLength(0);
-    expect(await store.getMegaMeetingConnection(W.teamId)).toBeNull();
+    expect(await connections.get(W.teamId)).toBeNull();
   });
 });
 
@@ -254,7 +256,7 @@ test('disconnect: workspace admins only; returns what was removed, then null', a
     accountUrl: emuA.url,
     loginId: emuA.adminLoginId,
   });
-  expect(await store.getMegaMeetingConnection(W.teamId)).toBeNull();
+  expect(await connections.get(W.teamId)).toBeNull();
   expect(await service.disconnect({ teamId: W.teamId, userId: ADMIN })).toBeNull();
   expect(logs.join('\n')).toContain('MegaMeeting account disconnected');
 });
