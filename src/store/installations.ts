@@ -8,7 +8,8 @@
  * a compare-and-set on the bot token's expiry, so a write carrying an older token than the stored one (a replica
  * that refreshed earlier, or read before another refreshed) changes nothing; a token without expiry (an
  * install without rotation) always wins. Reads under ENCRYPTION_KEY_PREVIOUS are written back under the current
- * key, only while the row still holds what was read (compare-and-set on the ciphertext).
+ * key, only while the row still holds what was read (compare-and-set on the ciphertext). An upsert also clears the
+ * team's uninstall record (workspace-retention.ts): a re-install keeps its data.
  */
 import type { Kysely, Selectable } from 'kysely';
 import { type SecretBox, SecretUnreadableError } from '../secrets/index.js';
@@ -87,24 +88,30 @@ export class InstallationTable implements InstallationRepository {
       updated_at: now.getTime(),
     };
     const { installed_at: _keepFirstInstall, version: _counted, ...update } = values;
-    const row = await this.db
-      .insertInto('slack_installations')
-      .values(values)
-      .onConflict((oc) =>
-        oc
-          .column('install_key')
-          .doUpdateSet((eb) => ({ ...update, version: eb('slack_installations.version', '+', 1) }))
-          .where((eb) =>
-            eb.or([
-              eb('excluded.bot_expires_at', 'is', null),
-              eb('slack_installations.bot_expires_at', 'is', null),
-              eb('excluded.bot_expires_at', '>=', eb.ref('slack_installations.bot_expires_at')),
-            ]),
-          ),
-      )
-      .returning('install_key')
-      .executeTakeFirst();
-    return row !== undefined;
+    // A (re-)install ends the workspace's uninstalled period: its data is no longer due for purging. The record
+    // goes first, in the same transaction, so a purge running at that moment either finished or finds nothing.
+    return this.db.transaction().execute(async (trx) => {
+      if (inst.teamId)
+        await trx.deleteFrom('uninstalled_workspaces').where('team_id', '=', inst.teamId).execute();
+      const row = await trx
+        .insertInto('slack_installations')
+        .values(values)
+        .onConflict((oc) =>
+          oc
+            .column('install_key')
+            .doUpdateSet((eb) => ({ ...update, version: eb('slack_installations.version', '+', 1) }))
+            .where((eb) =>
+              eb.or([
+                eb('excluded.bot_expires_at', 'is', null),
+                eb('slack_installations.bot_expires_at', 'is', null),
+                eb('excluded.bot_expires_at', '>=', eb.ref('slack_installations.bot_expires_at')),
+              ]),
+            ),
+        )
+        .returning('install_key')
+        .executeTakeFirst();
+      return row !== undefined;
+    });
   }
 
   async find(lookup: InstallationLookup, now: Date): Promise<SlackInstallation | null> {

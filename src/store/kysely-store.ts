@@ -60,8 +60,11 @@ import {
   type ScheduledReminder,
   type Store,
   StoreConflictError,
+  type UninstalledWorkspace,
   type UserLink,
+  type WorkspacePurgeCounts,
 } from './types.js';
+import { WorkspaceRetentionTable } from './workspace-retention.js';
 
 export interface OpenStoreOptions {
   logger?: StoreLogger;
@@ -332,6 +335,7 @@ class KyselyStore implements Store {
   private closing: Promise<void> | null = null;
   private readonly intents: IntentTable;
   private readonly adminRequests: AdminRequestTable;
+  private readonly retention: WorkspaceRetentionTable;
 
   constructor(
     private readonly conn: Connection,
@@ -341,6 +345,7 @@ class KyselyStore implements Store {
     this.db = conn.target.db;
     this.intents = new IntentTable(this.db);
     this.adminRequests = new AdminRequestTable(this.db);
+    this.retention = new WorkspaceRetentionTable(this.db);
   }
 
   // --- User links -----------------------------------------------------------------------------------------
@@ -1107,6 +1112,28 @@ class KyselyStore implements Store {
 
   releaseAdminRequest(id: string, holder: string): Promise<void> {
     return this.adminRequests.release(id, holder);
+  }
+
+  // --- Uninstalled workspaces (workspace-retention.ts) -------------------------------------------------------
+
+  markWorkspaceUninstalled(teamId: string, now: Date): Promise<void> {
+    return this.retention.markUninstalled(teamId, now);
+  }
+
+  getUninstalledWorkspace(teamId: string): Promise<UninstalledWorkspace | null> {
+    return this.retention.get(teamId);
+  }
+
+  listWorkspacesUninstalledBefore(before: Date, limit: number): Promise<UninstalledWorkspace[]> {
+    return this.retention.listBefore(before, limit);
+  }
+
+  purgeWorkspace(teamId: string, uninstalledBefore: Date): Promise<WorkspacePurgeCounts | null> {
+    return this.retention.purge(teamId, uninstalledBefore);
+  }
+
+  pruneExpiredLeases(now: Date): Promise<number> {
+    return this.retention.pruneExpiredLeases(now);
   }
 
   // --- Slack installations ---------------------------------------------------------------------------------

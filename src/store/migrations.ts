@@ -322,6 +322,18 @@ export const MIGRATIONS: readonly Migration[] = [
         .compile(),
     ],
   },
+  {
+    version: 10,
+    name: 'uninstalled workspaces',
+    statements: (db) => [
+      // Multi-workspace mode: when a workspace uninstalled (until a re-install, or the purge after retention).
+      db.schema
+        .createTable('uninstalled_workspaces')
+        .addColumn('team_id', 'text', (c) => c.primaryKey())
+        .addColumn('uninstalled_at', 'bigint', (c) => c.notNull())
+        .compile(),
+    ],
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = Math.max(...MIGRATIONS.map((m) => m.version));

@@ -204,6 +204,12 @@ export interface HomeViewersTable {
   opened_at: EpochMs;
 }
 
+/** Multi-workspace mode: workspaces that uninstalled the app, until re-installed or purged. */
+export interface UninstalledWorkspacesTable {
+  team_id: string;
+  uninstalled_at: EpochMs;
+}
+
 export interface Database {
   user_links: UserLinksTable;
   meetings: MeetingsTable;
@@ -217,5 +223,6 @@ export interface Database {
   key_checks: KeyChecksTable;
   home_viewers: HomeViewersTable;
   megameeting_connections: MegaMeetingConnectionsTable;
+  uninstalled_workspaces: UninstalledWorkspacesTable;
   schema_migrations: SchemaMigrationsTable;
 }

@@ -493,6 +493,22 @@ export interface Store {
   /** Gives a claim back undecided (the action failed); holder only. */
   releaseAdminRequest(id: string, holder: string): Promise<void>;
 
+  // Uninstalled workspaces (multi-workspace mode): workspace-retention.ts
+  /** Records that the workspace uninstalled the app (a repeat keeps the first time); a re-install clears it. */
+  markWorkspaceUninstalled(teamId: string, now: Date): Promise<void>;
+  /** When the workspace uninstalled, or null (installed, never installed, or purged). */
+  getUninstalledWorkspace(teamId: string): Promise<UninstalledWorkspace | null>;
+  /** Workspaces uninstalled at or before `before`, longest ago first. */
+  listWorkspacesUninstalledBefore(before: Date, limit: number): Promise<UninstalledWorkspace[]>;
+  /**
+   * Deletes every team-scoped row of the workspace (meetings, links, guests, recordings, intents, admin
+   * requests) and its uninstall record, in one transaction; the rows deleted per table. Null, deleting nothing,
+   * unless the workspace is still recorded as uninstalled at or before `uninstalledBefore` with no installation.
+   */
+  purgeWorkspace(teamId: string, uninstalledBefore: Date): Promise<WorkspacePurgeCounts | null>;
+  /** Deletes leases that expired at or before `now` (an expired lease is free anyway); how many went. */
+  pruneExpiredLeases(now: Date): Promise<number>;
+
   // Slack installations (multi-workspace mode)
   /** The installations, their tokens encrypted and decrypted with `box` (see installations.ts). */
   installations(box: SecretBox): InstallationRepository;
@@ -506,6 +522,24 @@ export interface Store {
 
 export class StoreConflictError extends Error {
   readonly code = 'conflict';
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Uninstalled workspaces (multi-workspace mode): see workspace-retention.ts
+
+export interface UninstalledWorkspace {
+  teamId: string;
+  uninstalledAt: Date;
+}
+
+/** Rows a purge deleted, per table. */
+export interface WorkspacePurgeCounts {
+  user_links: number;
+  meetings: number;
+  guests: number;
+  recordings: number;
+  meeting_intents: number;
+  admin_requests: number;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

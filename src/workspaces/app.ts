@@ -1,12 +1,14 @@
 /**
  * Multi-workspace mode's start-up (design.md "Multi-workspace mode"), apart from src/app.ts, which stays today's
  * single-workspace app: the store and its key check, Bolt with OAuth (oauth.ts) on our installation store,
- * the uninstall/revocation listeners, and the HTTP server with the install routes.
+ * the uninstall/revocation listeners, the HTTP server with the install routes, and the purge of workspaces
+ * uninstalled longer than UNINSTALL_RETENTION_DAYS ago (src/jobs/workspace-purge.ts).
  */
 import { App } from '@slack/bolt';
 import { SHUTDOWN_GRACE_MS } from '../app.js';
 import type { MultiModeConfig } from '../config.js';
 import { createHttpServer, listen } from '../http/server.js';
+import { startWorkspacePurge } from '../jobs/workspace-purge.js';
 import { type AppLogger, boltLogger } from '../logger.js';
 import { SecretBox } from '../secrets/index.js';
 import { type Clock, systemClock } from '../services/clock.js';
@@ -63,7 +65,7 @@ export async function startMultiWorkspaceApp(
   const inFlight = trackInFlight();
   bolt.use(inFlight.middleware);
   bolt.use(eventDedupe({ store, clock, logger }));
-  registerWorkspaceListeners(bolt, { installations, logger, clock });
+  registerWorkspaceListeners(bolt, { installations, store, logger, clock });
 
   let stopping = false;
   const server = createHttpServer({
@@ -79,6 +81,12 @@ export async function startMultiWorkspaceApp(
     },
   });
   const port = await listen(server, config.port);
+  const stopPurge = startWorkspacePurge({
+    store,
+    retentionDays: config.workspaces.uninstallRetentionDays,
+    clock,
+    logger,
+  });
   logger.info(
     { port, mode: 'multi', store: store.dialect, install: `${config.workspaces.publicUrl}${INSTALL_PATH}` },
     'MegaMeeting for Slack is running for many workspaces',
@@ -91,6 +99,7 @@ export async function startMultiWorkspaceApp(
     async stop() {
       if (stopping) return;
       stopping = true;
+      stopPurge();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       await inFlight.drain(SHUTDOWN_GRACE_MS);

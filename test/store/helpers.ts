@@ -90,6 +90,7 @@ const DATA_TABLES = [
   'key_checks',
   'home_viewers',
   'megameeting_connections',
+  'uninstalled_workspaces',
 ] as const;
 
 /** Empties every data table (keeps the schema and schema_migrations). */
