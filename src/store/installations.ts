@@ -20,6 +20,7 @@ import type {
   NewSlackInstallation,
   SlackInstallation,
 } from './types.js';
+import type { WorkspaceRetentionTable } from './workspace-retention.js';
 
 type Row = Selectable<SlackInstallationsTable>;
 
@@ -57,6 +58,7 @@ export class InstallationTable implements InstallationRepository {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly box: SecretBox,
+    private readonly retention: Pick<WorkspaceRetentionTable, 'clearUninstalled'>,
   ) {}
 
   async upsert(inst: NewSlackInstallation, now: Date): Promise<boolean> {
@@ -89,29 +91,27 @@ export class InstallationTable implements InstallationRepository {
     };
     const { installed_at: _keepFirstInstall, version: _counted, ...update } = values;
     // A (re-)install ends the workspace's uninstalled period: its data is no longer due for purging. The record
-    // goes first, in the same transaction, so a purge running at that moment either finished or finds nothing.
-    return this.db.transaction().execute(async (trx) => {
-      if (inst.teamId)
-        await trx.deleteFrom('uninstalled_workspaces').where('team_id', '=', inst.teamId).execute();
-      const row = await trx
-        .insertInto('slack_installations')
-        .values(values)
-        .onConflict((oc) =>
-          oc
-            .column('install_key')
-            .doUpdateSet((eb) => ({ ...update, version: eb('slack_installations.version', '+', 1) }))
-            .where((eb) =>
-              eb.or([
-                eb('excluded.bot_expires_at', 'is', null),
-                eb('slack_installations.bot_expires_at', 'is', null),
-                eb('excluded.bot_expires_at', '>=', eb.ref('slack_installations.bot_expires_at')),
-              ]),
-            ),
-        )
-        .returning('install_key')
-        .executeTakeFirst();
-      return row !== undefined;
-    });
+    // goes first, so a purge running at that moment either has finished or finds nothing to claim; a failure
+    // in between leaves the data kept (no record) and the install to be tried again.
+    if (inst.teamId) await this.retention.clearUninstalled(inst.teamId);
+    const row = await this.db
+      .insertInto('slack_installations')
+      .values(values)
+      .onConflict((oc) =>
+        oc
+          .column('install_key')
+          .doUpdateSet((eb) => ({ ...update, version: eb('slack_installations.version', '+', 1) }))
+          .where((eb) =>
+            eb.or([
+              eb('excluded.bot_expires_at', 'is', null),
+              eb('slack_installations.bot_expires_at', 'is', null),
+              eb('excluded.bot_expires_at', '>=', eb.ref('slack_installations.bot_expires_at')),
+            ]),
+          ),
+      )
+      .returning('install_key')
+      .executeTakeFirst();
+    return row !== undefined;
   }
 
   async find(lookup: InstallationLookup, now: Date): Promise<SlackInstallation | null> {

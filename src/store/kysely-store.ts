@@ -345,7 +345,7 @@ class KyselyStore implements Store {
     this.db = conn.target.db;
     this.intents = new IntentTable(this.db);
     this.adminRequests = new AdminRequestTable(this.db);
-    this.retention = new WorkspaceRetentionTable(this.db);
+    this.retention = new WorkspaceRetentionTable(conn.target);
   }
 
   // --- User links -----------------------------------------------------------------------------------------
@@ -1139,7 +1139,7 @@ class KyselyStore implements Store {
   // --- Slack installations ---------------------------------------------------------------------------------
 
   installations(box: SecretBox): InstallationRepository {
-    return new InstallationTable(this.db, box);
+    return new InstallationTable(this.db, box, this.retention);
   }
 
   // --- MegaMeeting connections (connections.ts) -----------------------------------------------------------

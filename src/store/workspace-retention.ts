@@ -1,7 +1,7 @@
 /**
  * What becomes of a workspace's data after it uninstalls the app (multi-workspace mode): the uninstall is
- * recorded (`uninstalled_workspaces`, first time kept), a re-install clears it (installations.ts `upsert`, in
- * the same transaction), and once the retention has passed `purge` deletes every team-scoped row in one
+ * recorded (`uninstalled_workspaces`, first time kept), a re-install clears it (installations.ts `upsert`,
+ * before storing the installation), and once the retention has passed `purge` deletes every team-scoped row in one
  * transaction. Also the pruning of expired leases (OAuth states, guest request locks, job leases), which
  * nothing else ever deletes.
  *
@@ -9,7 +9,8 @@
  * cut-off and no installation of that team exists, and deletes the data only when it did. A re-install racing a
  * purge therefore sees either everything kept or everything purged, never half.
  */
-import type { Kysely } from 'kysely';
+import type { CompiledQuery, Kysely } from 'kysely';
+import type { MigrationTarget } from './migrations.js';
 import type { Database } from './schema.js';
 import type { UninstalledWorkspace, WorkspacePurgeCounts } from './types.js';
 
@@ -33,7 +34,11 @@ export const NOT_PURGED: Readonly<Partial<Record<keyof Database, string>>> = {
 };
 
 export class WorkspaceRetentionTable {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly db: Kysely<Database>;
+
+  constructor(private readonly target: MigrationTarget) {
+    this.db = target.db;
+  }
 
   /** Records the uninstall; a repeat (retries, both events) keeps the first time. */
   async markUninstalled(teamId: string, now: Date): Promise<void> {
@@ -65,34 +70,56 @@ export class WorkspaceRetentionTable {
   }
 
   async purge(teamId: string, uninstalledBefore: Date): Promise<WorkspacePurgeCounts | null> {
-    return this.db.transaction().execute(async (trx) => {
-      const claimed = await trx
-        .deleteFrom('uninstalled_workspaces')
-        .where('team_id', '=', teamId)
-        .where('uninstalled_at', '<=', uninstalledBefore.getTime())
-        .where((eb) =>
-          eb.not(
-            eb.exists(
-              eb
-                .selectFrom('slack_installations')
-                .select('install_key')
-                .where('slack_installations.team_id', '=', teamId),
-            ),
+    const claim = this.db
+      .deleteFrom('uninstalled_workspaces')
+      .where('team_id', '=', teamId)
+      .where('uninstalled_at', '<=', uninstalledBefore.getTime())
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('slack_installations')
+              .select('install_key')
+              .where('slack_installations.team_id', '=', teamId),
           ),
+        ),
+      )
+      .compile();
+    const deletes = TEAM_SCOPED_TABLES.map((table) => ({
+      table,
+      // Each table has a team_id column (the list's test checks it); Kysely cannot type a union of tables.
+      query: this.db
+        .deleteFrom(table as 'meetings')
+        .where('team_id', '=', teamId)
+        .compile(),
+    }));
+    const counts = (deleted: number[]) =>
+      Object.fromEntries(
+        deletes.map((d, i) => [d.table, deleted[i] ?? 0]),
+      ) as unknown as WorkspacePurgeCounts;
+
+    if (this.target.dialect === 'sqlite') {
+      // Synchronous from BEGIN IMMEDIATE to COMMIT on the raw handle (as the migrations): no other statement of
+      // this process can wait on the write lock while the transaction awaits.
+      const { raw } = this.target;
+      const run = (q: CompiledQuery) => raw.prepare(q.sql).run(q.parameters as unknown[]).changes;
+      return raw
+        .transaction((): WorkspacePurgeCounts | null =>
+          run(claim) === 0 ? null : counts(deletes.map((d) => run(d.query))),
         )
-        .executeTakeFirst();
-      if (Number(claimed.numDeletedRows) === 0) return null;
-      const counts: Partial<WorkspacePurgeCounts> = {};
-      for (const table of TEAM_SCOPED_TABLES) {
-        // Each table has a team_id column (the list's test checks it); Kysely cannot type a union of tables.
-        const res = await trx
-          .deleteFrom(table as 'meetings')
-          .where('team_id', '=', teamId)
-          .executeTakeFirst();
-        counts[table] = Number(res.numDeletedRows);
-      }
-      return counts as WorkspacePurgeCounts;
+        .immediate();
+    }
+    return this.db.transaction().execute(async (trx) => {
+      const claimed = await trx.executeQuery(claim);
+      if (Number(claimed.numAffectedRows ?? 0) === 0) return null;
+      const deleted: number[] = [];
+      for (const d of deletes) deleted.push(Number((await trx.executeQuery(d.query)).numAffectedRows ?? 0));
+      return counts(deleted);
     });
+  }
+
+  async clearUninstalled(teamId: string): Promise<void> {
+    await this.db.deleteFrom('uninstalled_workspaces').where('team_id', '=', teamId).execute();
   }
 
   async pruneExpiredLeases(now: Date): Promise<number> {

@@ -2,7 +2,7 @@
  * What the store keeps of an uninstalled workspace, on both engines: the uninstall record (first time kept,
  * cleared by a re-install), the purge of every team-scoped row of that team and nothing of another's (one
  * transaction, only while still uninstalled before the cut-off with no installation), a purge racing a
- * re-install or another replica (Postgres), and the pruning of expired leases. The schema itself is read to
+ * re-install or another replica, and the pruning of expired leases. The schema itself is read to
  * check that every table with a team_id is purged or deliberately left.
  */
 import { SecretBox } from '../../src/secrets/index.js';
@@ -156,34 +156,31 @@ describe.each(DIALECTS)('uninstalled workspaces on %s', (dialect) => {
     });
     expect(await other.acquireLease('recordings-poller', 'other', 60_000, at(700_000))).toBe(false);
   });
+  test('a purge racing a re-install on another replica: all kept or all purged, never half', async () => {
+    for (let i = 0; i < ROUNDS; i++) {
+      const team = `TR${i}`;
+      await seedTeamData(store, team, T0);
+      await store.markWorkspaceUninstalled(team, T0);
+      const [purged] = await Promise.all([
+        store.purgeWorkspace(team, at(DAY)),
+        other.installations(box).upsert(installation(team), at(DAY)),
+      ]);
+      expect(await countTeamRows(pair.db.url, team)).toEqual(purged ? NONE : ONE_OF_EACH);
+      expect(await store.getUninstalledWorkspace(team)).toBeNull();
+    }
+  });
 
-  if (dialect === 'postgres') {
-    test('a purge racing a re-install on another replica: all kept or all purged, never half', async () => {
-      for (let i = 0; i < ROUNDS; i++) {
-        const team = `TR${i}`;
-        await seedTeamData(store, team, T0);
-        await store.markWorkspaceUninstalled(team, T0);
-        const [purged] = await Promise.all([
-          store.purgeWorkspace(team, at(DAY)),
-          other.installations(box).upsert(installation(team), at(DAY)),
-        ]);
-        expect(await countTeamRows(pair.db.url, team)).toEqual(purged ? NONE : ONE_OF_EACH);
-        expect(await store.getUninstalledWorkspace(team)).toBeNull();
-      }
-    });
-
-    test('two replicas purging the same workspace at once: one purges, the other finds nothing', async () => {
-      for (let i = 0; i < ROUNDS; i++) {
-        const team = `TP${i}`;
-        await seedTeamData(store, team, T0);
-        await store.markWorkspaceUninstalled(team, T0);
-        const results = await Promise.all([
-          store.purgeWorkspace(team, at(DAY)),
-          other.purgeWorkspace(team, at(DAY)),
-        ]);
-        expect(results.filter((r) => r !== null)).toEqual([ONE_OF_EACH]);
-        expect(await countTeamRows(pair.db.url, team)).toEqual(NONE);
-      }
-    });
-  }
+  test('two replicas purging the same workspace at once: one purges, the other finds nothing', async () => {
+    for (let i = 0; i < ROUNDS; i++) {
+      const team = `TP${i}`;
+      await seedTeamData(store, team, T0);
+      await store.markWorkspaceUninstalled(team, T0);
+      const results = await Promise.all([
+        store.purgeWorkspace(team, at(DAY)),
+        other.purgeWorkspace(team, at(DAY)),
+      ]);
+      expect(results.filter((r) => r !== null)).toEqual([ONE_OF_EACH]);
+      expect(await countTeamRows(pair.db.url, team)).toEqual(NONE);
+    }
+  });
 });
