@@ -13,6 +13,7 @@ import { openStore } from '../../src/store/index.js';
 import type { Store } from '../../src/store/types.js';
 import { type RunningMultiWorkspaceApp, startMultiWorkspaceApp } from '../../src/workspaces/app.js';
 import { createTestDatabase, type TestDatabase, type TestDialect } from '../store/helpers.js';
+import { eventCallbackBody, postToApp } from '../support/slack-requests.js';
 import { SlackStub } from '../support/slack-stub.js';
 import { TEST_WORKSPACE } from '../support/slack-workspace.js';
 
@@ -177,4 +178,33 @@ export async function finishInstall(
 export async function install(app: MultiTestApp, who: Omit<Grant, 'scopes'>) {
   app.slack.authorizeAs = who;
   return finishInstall(await startInstall(app));
+}
+
+/** A signed Events API delivery of `e` from workspace `teamId` (its bot's authorization). */
+export function workspaceEvent(app: MultiTestApp, teamId: string, e: { type: string }) {
+  return postToApp(
+    `${app.base}/slack/events`,
+    eventCallbackBody(e, {
+      team_id: teamId,
+      context_team_id: teamId,
+      authorizations: [
+        {
+          enterprise_id: null,
+          team_id: teamId,
+          user_id: `U${teamId}BOT`,
+          is_bot: true,
+          is_enterprise_install: false,
+        },
+      ],
+    }),
+  );
+}
+
+/** Polls `check` every 50 ms until it holds (or fails after `timeoutMs`). */
+export async function until(check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
