@@ -502,7 +502,7 @@ export interface Store {
   listWorkspacesUninstalledBefore(before: Date, limit: number): Promise<UninstalledWorkspace[]>;
   /**
    * Deletes every team-scoped row of the workspace (meetings, links, guests, recordings, intents, admin
-   * requests) and its uninstall record, in one transaction; the rows deleted per table. Null, deleting nothing,
+   * requests, Home viewers) and its uninstall record, in one transaction; the rows deleted per table. Null, deleting nothing,
    * unless the workspace is still recorded as uninstalled at or before `uninstalledBefore` with no installation.
    */
   purgeWorkspace(teamId: string, uninstalledBefore: Date): Promise<WorkspacePurgeCounts | null>;
@@ -540,6 +540,7 @@ export interface WorkspacePurgeCounts {
   recordings: number;
   meeting_intents: number;
   admin_requests: number;
+  home_viewers: number;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ export const TEAM_SCOPED_TABLES = [
   'recordings',
   'meeting_intents',
   'admin_requests',
+  'home_viewers',
 ] as const satisfies ReadonlyArray<keyof Database>;
 
 /** Tables with a `team_id` the purge leaves alone, and why. */

@@ -7,7 +7,7 @@ import type { Store } from '../../src/store/types.js';
 import { TEAM_SCOPED_TABLES } from '../../src/store/workspace-retention.js';
 import { execSql } from './helpers.js';
 
-/** Seeds a link, a meeting with a guest, a recording, a meeting intent and an admin request of `teamId`. */
+/** Seeds a link, a meeting with a guest, a recording, a meeting intent, an admin request and a Home viewer. */
 export async function seedTeamData(store: Store, teamId: string, now: Date): Promise<void> {
   const meetId = `m-${teamId}`;
   await store.upsertUserLink({
@@ -89,6 +89,7 @@ export async function seedTeamData(store: Store, teamId: string, now: Date): Pro
     },
     now,
   );
+  await store.markHomeOpened(teamId, `U${teamId}1`, now);
 }
 
 /** Rows of `teamId` per team-scoped table, counted with SQL under the store. */
