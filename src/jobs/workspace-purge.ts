@@ -1,7 +1,7 @@
 /**
  * The workspace purge (multi-workspace mode), hourly on one replica at a time (a lease): workspaces uninstalled
  * more than UNINSTALL_RETENTION_DAYS ago, and not re-installed since, lose every team-scoped row (meetings,
- * links, guests, recordings, intents, admin requests, Home viewers), one workspace per transaction; expired leases (OAuth
+ * links, guests, recordings, intents, admin requests, Home viewers, MegaMeeting connection), one workspace per transaction; expired leases (OAuth
  * states, guest request locks, job leases) are deleted. Logs the team id and the row counts, nothing else.
  * Failures are logged; it runs again.
  */

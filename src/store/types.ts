@@ -502,7 +502,7 @@ export interface Store {
   listWorkspacesUninstalledBefore(before: Date, limit: number): Promise<UninstalledWorkspace[]>;
   /**
    * Deletes every team-scoped row of the workspace (meetings, links, guests, recordings, intents, admin
-   * requests, Home viewers) and its uninstall record, in one transaction; the rows deleted per table. Null, deleting nothing,
+   * requests, Home viewers, the MegaMeeting connection) and its uninstall record, in one transaction; the rows deleted per table. Null, deleting nothing,
    * unless the workspace is still recorded as uninstalled at or before `uninstalledBefore` with no installation.
    */
   purgeWorkspace(teamId: string, uninstalledBefore: Date): Promise<WorkspacePurgeCounts | null>;
@@ -541,6 +541,7 @@ export interface WorkspacePurgeCounts {
   meeting_intents: number;
   admin_requests: number;
   home_viewers: number;
+  megameeting_connections: number;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

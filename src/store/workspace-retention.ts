@@ -26,6 +26,7 @@ export const TEAM_SCOPED_TABLES = [
   'meeting_intents',
   'admin_requests',
   'home_viewers',
+  'megameeting_connections',
 ] as const satisfies ReadonlyArray<keyof Database>;
 
 /** Tables with a `team_id` the purge leaves alone, and why. */

@@ -3,11 +3,12 @@
  * the store's own methods, and a count of it per table read under the store: for the purge's tests.
  */
 
+import { SecretBox } from '../../src/secrets/index.js';
 import type { Store } from '../../src/store/types.js';
 import { TEAM_SCOPED_TABLES } from '../../src/store/workspace-retention.js';
 import { execSql } from './helpers.js';
 
-/** Seeds a link, a meeting with a guest, a recording, a meeting intent, an admin request and a Home viewer. */
+/** Seeds a link, a meeting with a guest, a recording, a meeting intent, an admin request, a Home viewer, a connection. */
 export async function seedTeamData(store: Store, teamId: string, now: Date): Promise<void> {
   const meetId = `m-${teamId}`;
   await store.upsertUserLink({
@@ -90,6 +91,15 @@ export async function seedTeamData(store: Store, teamId: string, now: Date): Pro
     now,
   );
   await store.markHomeOpened(teamId, `U${teamId}1`, now);
+  await store.megameetingConnections(new SecretBox(Buffer.alloc(32, 4))).upsert({
+    teamId,
+    accountUrl: 'https://acme.megameeting.test',
+    apiToken: `token-${teamId}`,
+    loginId: `login-${teamId}`,
+    loginEmail: 'admin@example.com',
+    connectedBy: `U${teamId}1`,
+    connectedAt: now,
+  });
 }
 
 /** Rows of `teamId` per team-scoped table, counted with SQL under the store. */
