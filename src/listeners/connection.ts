@@ -8,7 +8,7 @@ import { teamOf } from './payload.js';
 
 /**
  * Multi-workspace mode: the "Connect MegaMeeting" buttons, the connect form's submission and the confirmed
- * Disconnect button. Registered by the multi-workspace app (phase 2 of issue 12); single-workspace mode has no
+ * Disconnect button. Registered by the multi-workspace app (src/workspaces/app.ts); single-workspace mode has no
  * such buttons or form (`/meet connect` explains the environment instead).
  */
 export interface ConnectionListenersDeps {

@@ -3,7 +3,7 @@
  *
  * - Single-workspace mode (`EnvironmentConnectionCommands`): the connection comes from the environment
  *   (MEGAMEETING_URL, MEGAMEETING_API_TOKEN); both commands say so, and show admins which account and login.
- * - Multi-workspace mode (`WorkspaceConnectionCommands`, wired with per-request workspace routing in phase 2):
+ * - Multi-workspace mode (`WorkspaceConnectionCommands`, wired in src/workspaces/app.ts on each workspace's token):
  *   workspace admins open the connect form, submit it (checked by ConnectionService before anything is saved),
  *   and disconnect after Slack's confirmation dialog.
  */

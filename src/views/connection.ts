@@ -177,6 +177,11 @@ export function buildConnectedModal(c: WorkspaceConnection): ModalView {
   };
 }
 
+/** The primary "Connect MegaMeeting" button (opens the connect form; admins only). */
+export function connectActions(): KnownBlock {
+  return { type: 'actions', elements: [{ ...connectButton('Connect MegaMeeting'), style: 'primary' }] };
+}
+
 function connectButton(text: string): Button {
   return { type: 'button', text: plainText(text), action_id: CONNECTION_IDS.openConnect, value: 'connect' };
 }
@@ -214,17 +219,7 @@ export function buildConnectionStatusMessage(
       : 'This workspace is not connected to MegaMeeting yet. A Slack workspace admin or owner can connect it with `/meet connect`.';
     return {
       text,
-      blocks: [
-        section(text, 'connection_status'),
-        ...(opts.isAdmin
-          ? [
-              {
-                type: 'actions',
-                elements: [{ ...connectButton('Connect MegaMeeting'), style: 'primary' }],
-              } as KnownBlock,
-            ]
-          : []),
-      ],
+      blocks: [section(text, 'connection_status'), ...(opts.isAdmin ? [connectActions()] : [])],
     };
   }
   const text = `MegaMeeting is connected: ${accountLine(c)}.`;

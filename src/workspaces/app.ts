@@ -9,9 +9,13 @@ import { SHUTDOWN_GRACE_MS } from '../app.js';
 import type { MultiModeConfig } from '../config.js';
 import { createHttpServer, listen } from '../http/server.js';
 import { startWorkspacePurge } from '../jobs/workspace-purge.js';
+import { register as registerConnectionListeners } from '../listeners/connection.js';
 import { type AppLogger, boltLogger } from '../logger.js';
+import type { AccountUrlOptions } from '../megameeting/account-url.js';
 import { SecretBox } from '../secrets/index.js';
 import { type Clock, systemClock } from '../services/clock.js';
+import { WorkspaceConnectionCommands } from '../services/connection-commands.js';
+import { ConnectionService, checkingClients } from '../services/connections.js';
 import { eventDedupe } from '../slack/event-dedupe.js';
 import { trackInFlight } from '../slack/in-flight.js';
 import { openStore } from '../store/index.js';
@@ -19,11 +23,17 @@ import type { InstallationRepository, Store } from '../store/types.js';
 import { StoreInstallationStore } from './installation-store.js';
 import { registerWorkspaceListeners } from './listeners.js';
 import { createOAuthReceiver, INSTALL_PATH, REDIRECT_PATH } from './oauth.js';
+import { WorkspaceSlackClients } from './slack-clients.js';
 
 export interface MultiWorkspaceStartOptions {
   clock?: Clock;
   /** An already-open store (tests share one); otherwise DATABASE_URL is opened and closed with the app. */
   store?: Store;
+  /**
+   * How account URLs typed in the connect form are read. `allowLoopbackHttp` (http:// to a loopback host) is for
+   * tests and the local emulator only: given explicitly here, never read from the environment.
+   */
+  megameetingUrls?: AccountUrlOptions;
 }
 
 export interface RunningMultiWorkspaceApp {
@@ -65,7 +75,33 @@ export async function startMultiWorkspaceApp(
   const inFlight = trackInFlight();
   bolt.use(inFlight.middleware);
   bolt.use(eventDedupe({ store, clock, logger }));
-  registerWorkspaceListeners(bolt, { installations, store, logger, clock });
+  // Each workspace's requests run on its own bot token (the one `authorize` found), remembered before listeners.
+  const slack = new WorkspaceSlackClients({ apiUrl: config.slack.apiUrl, logger });
+  bolt.use(slack.middleware());
+  const connections = store.megameetingConnections(box);
+  const connectionService = new ConnectionService({
+    connections,
+    megameetingFor: checkingClients(logger),
+    slackFor: (teamId) => slack.for(teamId),
+    ...(opts.megameetingUrls ? { urls: opts.megameetingUrls } : {}),
+    logger,
+    clock,
+  });
+  const connectionCommands = new WorkspaceConnectionCommands({
+    connections: connectionService,
+    slackFor: (teamId) => slack.for(teamId),
+    logger,
+  });
+  registerConnectionListeners(bolt, { connectionCommands, slackFor: (teamId) => slack.for(teamId), logger });
+  registerWorkspaceListeners(bolt, {
+    installations,
+    store,
+    connectionService,
+    connectionCommands,
+    slack,
+    logger,
+    clock,
+  });
 
   let stopping = false;
   const server = createHttpServer({

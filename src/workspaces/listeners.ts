@@ -1,21 +1,39 @@
 /**
- * Multi-workspace listeners of phase 1: uninstall and revocation delete that workspace's tokens at once (Bolt
- * skips `authorize` for these two events and never deletes on its own) and record when, so the workspace's
- * other data is purged after UNINSTALL_RETENTION_DAYS unless it re-installs (src/jobs/workspace-purge.ts);
- * `/meet` answers that MegaMeeting is not connected yet (not-connected.ts).
+ * Multi-workspace listeners of phase 1: uninstall and revocation delete that workspace's tokens at once (Bolt skips `authorize` for these two events and never deletes on its own) and record when,
+ * so the workspace's other data is purged after UNINSTALL_RETENTION_DAYS unless it re-installs
+ * (src/jobs/workspace-purge.ts); `/meet connect` and `/meet disconnect` manage the workspace's MegaMeeting
+ * account (WorkspaceConnectionCommands, on the workspace's own bot token); any other `/meet` answers from
+ * not-connected.ts until phase 2.
  */
 import type { App } from '@slack/bolt';
 import type { AppLogger } from '../logger.js';
 import type { Clock } from '../services/clock.js';
+import type {
+  ConnectionCommandRequest,
+  WorkspaceConnectionCommands,
+} from '../services/connection-commands.js';
+import type { ConnectionService } from '../services/connections.js';
+import { userMessageFor } from '../services/user-messages.js';
 import type { InstallationLookup, InstallationRepository, Store } from '../store/types.js';
-import { notConnectedReply } from './not-connected.js';
+import { withTimeout } from '../util/async.js';
+import { connectedReply, notConnectedReply } from './not-connected.js';
+import type { WorkspaceSlackClients } from './slack-clients.js';
 
 export interface WorkspaceListenerDeps {
   installations: InstallationRepository;
   store: Pick<Store, 'markWorkspaceUninstalled'>;
+  connectionService: Pick<ConnectionService, 'status' | 'isWorkspaceAdmin'>;
+  connectionCommands: Pick<WorkspaceConnectionCommands, 'connect' | 'disconnect'>;
+  slack: WorkspaceSlackClients;
   logger: AppLogger;
   clock: Clock;
 }
+
+/**
+ * The admin check behind a not-connected `/meet` (for the Connect button) is answered in the command's ack; past
+ * this, the answer goes without the button (its text still names `/meet connect`), well within Slack's 3 s.
+ */
+export const MEET_ADMIN_CHECK_MS = 1_500;
 
 function lookupOf(context: {
   teamId?: string | undefined;
@@ -42,10 +60,15 @@ export function registerWorkspaceListeners(bolt: App, deps: WorkspaceListenerDep
     return installations.deleteInstallation(lookup);
   }
 
-  bolt.event('app_uninstalled', async ({ context }) => {
-    const lookup = lookupOf(context);
+  /** The workspace's Slack tokens go at once, and its Slack adapter with them. */
+  const forgetWorkspace = async (lookup: InstallationLookup, why: string) => {
     const deleted = await uninstall(lookup);
-    logger.info({ ...lookup, deleted }, 'app uninstalled: the workspace tokens are deleted');
+    if (lookup.teamId) deps.slack.forget(lookup.teamId);
+    logger.info({ ...lookup, deleted }, `${why}: the workspace tokens are deleted`);
+  };
+
+  bolt.event('app_uninstalled', async ({ context }) => {
+    await forgetWorkspace(lookupOf(context), 'app uninstalled');
   });
 
   bolt.event('tokens_revoked', async ({ event, context }) => {
@@ -53,18 +76,57 @@ export function registerWorkspaceListeners(bolt: App, deps: WorkspaceListenerDep
     const bots = event.tokens.bot ?? [];
     const users = event.tokens.oauth ?? [];
     // The bot token gone means the installation is: delete it. User tokens alone leave the workspace be.
-    if (bots.length > 0) {
-      const deleted = await uninstall(lookup);
-      logger.info({ ...lookup, deleted }, 'bot token revoked: the workspace tokens are deleted');
-    }
+    if (bots.length > 0) await forgetWorkspace(lookup, 'bot token revoked');
     if (users.length > 0 && bots.length === 0) {
       const forgotten = await installations.deleteUserTokens(lookup, users, clock.now());
       logger.info({ ...lookup, users: users.length, forgotten }, 'user tokens revoked');
     }
   });
 
-  bolt.command('/meet', async ({ ack }) => {
-    await ack(notConnectedReply());
+  /** Until phase 2: connected → where meetings are for now; not connected → an admin must connect (button). */
+  const meetAnswer = async (req: ConnectionCommandRequest) => {
+    const current = await deps.connectionService.status(req.teamId);
+    if (current) return connectedReply(current.accountUrl);
+    const isAdmin = await withTimeout(
+      deps.connectionService.isWorkspaceAdmin(req.teamId, req.userId),
+      MEET_ADMIN_CHECK_MS,
+    ).then(
+      (answer) => answer === true,
+      (err: unknown) => {
+        logger.info({ err, teamId: req.teamId, userId: req.userId }, '/meet: admin check failed');
+        return false;
+      },
+    );
+    return notConnectedReply({ isAdmin });
+  };
+
+  bolt.command('/meet', async ({ ack, command }) => {
+    const sub = command.text.trim().toLowerCase();
+    const req: ConnectionCommandRequest = {
+      teamId: command.team_id,
+      userId: command.user_id,
+      triggerId: command.trigger_id,
+      responseUrl: command.response_url,
+    };
+    if (sub === 'connect' || sub === 'disconnect') {
+      await ack();
+      try {
+        await deps.connectionCommands[sub](req);
+      } catch (err) {
+        logger.warn({ err, teamId: req.teamId, userId: req.userId }, `/meet ${sub} failed`);
+        const doing = sub === 'connect' ? 'open the connect form' : 'disconnect MegaMeeting';
+        await deps.slack
+          .for(req.teamId)
+          .respond(req.responseUrl, { response_type: 'ephemeral', text: userMessageFor(err, doing) })
+          .catch((e: unknown) => logger.error({ err: e }, `/meet ${sub}: could not tell the user`));
+      }
+      return;
+    }
+    const answer = await meetAnswer(req).catch((err: unknown) => {
+      logger.error({ err, teamId: req.teamId }, '/meet: could not read the MegaMeeting connection');
+      return { response_type: 'ephemeral' as const, text: userMessageFor(err, 'answer `/meet`') };
+    });
+    await ack(answer);
   });
 
   bolt.error(async (error) => {

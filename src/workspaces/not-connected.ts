@@ -1,12 +1,42 @@
 /**
- * What every `/meet` answers in a multi-workspace install until per-workspace MegaMeeting accounts exist
- * (issue 12, phase 2 replaces this module): said in this one place.
+ * What a plain `/meet` answers in a multi-workspace install until per-workspace meetings exist (issue 12; phase 2
+ * replaces this module): not connected yet (admins get the Connect button), or connected but meetings from Slack
+ * not yet available in this mode. Said in this one place.
  */
+import type { KnownBlock } from '@slack/types';
+import { mrkdwnSection } from '../views/blocks.js';
+import { connectActions } from '../views/connection.js';
+
 export const NOT_CONNECTED_TEXT =
   ':warning: MegaMeeting is not connected to this workspace yet, so `/meet` cannot start or schedule meetings ' +
   "here. A workspace admin or owner connects the workspace's MegaMeeting account (its URL and an admin API " +
-  'token); until then, ask your Slack admin.';
+  'token) with `/meet connect`; until then, ask your Slack admin.';
 
-export function notConnectedReply(): { response_type: 'ephemeral'; text: string } {
-  return { response_type: 'ephemeral', text: NOT_CONNECTED_TEXT };
+export const NOT_CONNECTED_ADMIN_TEXT =
+  ':warning: MegaMeeting is not connected to this workspace yet, so `/meet` cannot start or schedule meetings ' +
+  "here. As a workspace admin, you can connect it: you need your MegaMeeting account's URL and an API token of " +
+  'one of its admin logins.';
+
+type Reply = { response_type: 'ephemeral'; text: string; blocks?: KnownBlock[] };
+
+export function notConnectedReply(opts: { isAdmin: boolean } = { isAdmin: false }): Reply {
+  if (!opts.isAdmin) return { response_type: 'ephemeral', text: NOT_CONNECTED_TEXT };
+  return {
+    response_type: 'ephemeral',
+    text: NOT_CONNECTED_ADMIN_TEXT,
+    blocks: [mrkdwnSection(NOT_CONNECTED_ADMIN_TEXT, 'not_connected'), connectActions()],
+  };
+}
+
+/** Connected, but starting meetings from Slack in multi-workspace mode is phase 2: say so, and where to go. */
+export function connectedText(accountUrl: string): string {
+  return (
+    `This workspace is connected to MegaMeeting (${accountUrl}). Starting and scheduling meetings with ` +
+    '`/meet` in workspaces that installed the app with Add to Slack is coming in a next version; until then, ' +
+    `start your meetings in MegaMeeting at ${accountUrl}. \`/meet connect\` shows the connection.`
+  );
+}
+
+export function connectedReply(accountUrl: string): Reply {
+  return { response_type: 'ephemeral', text: connectedText(accountUrl) };
 }

@@ -1,8 +1,7 @@
 /**
  * Multi-workspace mode's `/meet connect` / `/meet disconnect` and the connect form (WorkspaceConnectionCommands),
- * against the Slack stand-in (views, response_url) and the MegaMeeting emulator over HTTP. Its listeners
- * (src/listeners/connection.ts) are registered by the multi-workspace app (phase 2 of issue 12); until that app
- * starts, these tests drive the commands directly.
+ * against the Slack stand-in (views, response_url) and the MegaMeeting emulator over HTTP, driving the commands
+ * directly; test/workspaces/connect.http.test.ts drives them through the multi-workspace app.
  */
 import type { ModalView } from '@slack/types';
 import { type Emulator, startEmulator } from '../../emulator/index.js';

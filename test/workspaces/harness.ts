@@ -93,7 +93,10 @@ export async function startMultiTestApp(opts: MultiTestAppOptions = {}): Promise
   const store = await openStore(db.url);
   let running: RunningMultiWorkspaceApp;
   try {
-    running = await startMultiWorkspaceApp(config, logger, { store });
+    running = await startMultiWorkspaceApp(config, logger, {
+      store,
+      megameetingUrls: { allowLoopbackHttp: true },
+    });
   } catch (err) {
     await store.close();
     if (!opts.shareWith) {
