@@ -96,6 +96,7 @@ export async function startMultiWorkspaceApp(
   registerWorkspaceListeners(bolt, {
     installations,
     store,
+    connections,
     connectionService,
     connectionCommands,
     slack,

@@ -14,7 +14,12 @@ import type {
 } from '../services/connection-commands.js';
 import type { ConnectionService } from '../services/connections.js';
 import { userMessageFor } from '../services/user-messages.js';
-import type { InstallationLookup, InstallationRepository, Store } from '../store/types.js';
+import type {
+  ConnectionRepository,
+  InstallationLookup,
+  InstallationRepository,
+  Store,
+} from '../store/types.js';
 import { withTimeout } from '../util/async.js';
 import { connectedReply, notConnectedReply } from './not-connected.js';
 import type { WorkspaceSlackClients } from './slack-clients.js';
@@ -22,6 +27,8 @@ import type { WorkspaceSlackClients } from './slack-clients.js';
 export interface WorkspaceListenerDeps {
   installations: InstallationRepository;
   store: Pick<Store, 'markWorkspaceUninstalled'>;
+  /** The workspace's MegaMeeting account: its credentials go at uninstall, with the Slack tokens. */
+  connections: Pick<ConnectionRepository, 'delete'>;
   connectionService: Pick<ConnectionService, 'status' | 'isWorkspaceAdmin'>;
   connectionCommands: Pick<WorkspaceConnectionCommands, 'connect' | 'disconnect'>;
   slack: WorkspaceSlackClients;
@@ -60,11 +67,15 @@ export function registerWorkspaceListeners(bolt: App, deps: WorkspaceListenerDep
     return installations.deleteInstallation(lookup);
   }
 
-  /** The workspace's Slack tokens go at once, and its Slack adapter with them. */
+  /**
+   * The workspace's Slack tokens and MegaMeeting credentials go at once, and its Slack adapter with them; its other
+   * data stays for the retention (a re-install connects MegaMeeting again).
+   */
   const forgetWorkspace = async (lookup: InstallationLookup, why: string) => {
     const deleted = await uninstall(lookup);
+    const disconnected = lookup.teamId ? await deps.connections.delete(lookup.teamId) : false;
     if (lookup.teamId) deps.slack.forget(lookup.teamId);
-    logger.info({ ...lookup, deleted }, `${why}: the workspace tokens are deleted`);
+    logger.info({ ...lookup, deleted, disconnected }, `${why}: the workspace tokens are deleted`);
   };
 
   bolt.event('app_uninstalled', async ({ context }) => {

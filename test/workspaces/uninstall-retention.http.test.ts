@@ -71,8 +71,11 @@ describe('uninstalled workspaces: kept for the retention, then purged (HTTP, Sla
       await app.running.installations.find({ teamId: 'T1UNI', isEnterpriseInstall: false }, new Date()),
     ).toBeNull();
 
+    // The MegaMeeting credentials went with the Slack tokens; the rest waits for the retention.
+    const keptAfterUninstall = { ...ONE_OF_EACH, megameeting_connections: 0 };
+    expect(await countTeamRows(app.db.url, 'T1UNI')).toEqual(keptAfterUninstall);
     expect(await purgeAfter(29)).toMatchObject({ purged: [] });
-    expect(await countTeamRows(app.db.url, 'T1UNI')).toEqual(ONE_OF_EACH);
+    expect(await countTeamRows(app.db.url, 'T1UNI')).toEqual(keptAfterUninstall);
 
     expect(await purgeAfter(31)).toMatchObject({ purged: ['T1UNI'] });
     expect(await countTeamRows(app.db.url, 'T1UNI')).toEqual(NONE);
@@ -90,7 +93,8 @@ describe('uninstalled workspaces: kept for the retention, then purged (HTTP, Sla
     await install(app, installer('T1BACK'));
     expect(await app.store.getUninstalledWorkspace('T1BACK')).toBeNull();
     expect(await purgeAfter(400)).toMatchObject({ purged: [] });
-    expect(await countTeamRows(app.db.url, 'T1BACK')).toEqual(ONE_OF_EACH);
+    // Everything kept but the MegaMeeting credentials, which the revocation deleted: an admin connects again.
+    expect(await countTeamRows(app.db.url, 'T1BACK')).toEqual({ ...ONE_OF_EACH, megameeting_connections: 0 });
   });
 
   test('tokens_revoked for user tokens only records no uninstall', async () => {
