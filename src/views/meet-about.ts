@@ -1,9 +1,10 @@
 import type { KnownBlock, ModalView } from '@slack/types';
 import { z } from 'zod';
-import { MAX_TITLE_LENGTH, validateTitle } from '../domain/meeting.js';
+import { validateTitle } from '../domain/meeting.js';
 import { truncate } from '../util/text.js';
 import { MEET_ABOUT_IDS as IDS, VIEWS } from './ids.js';
 import { readMetadata } from './schedule-form.js';
+import { titleInput } from './start-now.js';
 import { escapeMrkdwn, plainText } from './text.js';
 
 /**
@@ -84,20 +85,10 @@ export function buildMeetAboutModal(input: MeetAboutInput): ModalView {
     });
   }
   blocks.push(
-    {
-      type: 'input',
-      block_id: IDS.title.block,
-      optional: true,
-      label: plainText('Title'),
-      element: {
-        type: 'plain_text_input',
-        action_id: IDS.title.action,
-        max_length: MAX_TITLE_LENGTH,
-        ...(input.title ? { initial_value: input.title } : {}),
-        placeholder: plainText('What is it about?'),
-      },
-      hint: plainText('Optional. Without one, the meeting is named after you.'),
-    },
+    titleInput(IDS.title, {
+      placeholder: 'What is it about?',
+      ...(input.title ? { initialValue: input.title } : {}),
+    }),
     {
       type: 'context',
       elements: [

@@ -18,21 +18,33 @@ const WHEN_OPTIONS: Record<StartWhen, PlainTextOption> = {
   later: { text: plainText('Later: schedule it'), value: 'later' },
 };
 
+/**
+ * The optional meeting title of the instant-meeting forms (App Home's start form, the shortcuts). Without a
+ * title, MeetingsService names the meeting after its host.
+ */
+export function titleInput(
+  ids: { block: string; action: string },
+  opts: { placeholder: string; initialValue?: string },
+): KnownBlock {
+  return {
+    type: 'input',
+    block_id: ids.block,
+    optional: true,
+    label: plainText('Title'),
+    element: {
+      type: 'plain_text_input',
+      action_id: ids.action,
+      max_length: MAX_TITLE_LENGTH,
+      ...(opts.initialValue ? { initial_value: opts.initialValue } : {}),
+      placeholder: plainText(opts.placeholder),
+    },
+    hint: plainText('Optional. Without one, the meeting is named after you.'),
+  };
+}
+
 export function buildStartNowModal(opts: { askWhen?: boolean } = {}): ModalView {
   const blocks: KnownBlock[] = [
-    {
-      type: 'input',
-      block_id: IDS.title.block,
-      optional: true,
-      label: plainText('Title'),
-      element: {
-        type: 'plain_text_input',
-        action_id: IDS.title.action,
-        max_length: MAX_TITLE_LENGTH,
-        placeholder: plainText('Design sync'),
-      },
-      hint: plainText('Optional. Without one, the meeting is named after you.'),
-    },
+    titleInput(IDS.title, { placeholder: 'Design sync' }),
     {
       type: 'input',
       block_id: IDS.channel.block,

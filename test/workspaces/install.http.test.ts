@@ -8,7 +8,7 @@ import { appUninstalledEvent, tokensRevokedEvent } from '../../sandbox/slack/oau
 import { NOT_CONNECTED_TEXT } from '../../src/workspaces/not-connected.js';
 import { BOT_SCOPES } from '../../src/workspaces/scopes.js';
 import { execSql } from '../store/helpers.js';
-import { eventCallbackBody, postToApp, slashCommandBody } from '../support/slack-requests.js';
+import { postToApp, slashCommandBody } from '../support/slack-requests.js';
 import {
   CLIENT_ID,
   finishInstall,
@@ -17,6 +17,7 @@ import {
   type MultiTestApp,
   startInstall,
   startMultiTestApp,
+  workspaceEvent,
 } from './harness.js';
 
 const lookup = (teamId: string) => ({ teamId, isEnterpriseInstall: false });
@@ -30,25 +31,6 @@ function command(app: MultiTestApp, teamId: string, text = '') {
   return postToApp(
     `${app.base}/slack/events`,
     slashCommandBody({ text, team_id: teamId, user_id: `U${teamId}ADMIN` }),
-  );
-}
-
-function event(app: MultiTestApp, teamId: string, e: { type: string }) {
-  return postToApp(
-    `${app.base}/slack/events`,
-    eventCallbackBody(e, {
-      team_id: teamId,
-      context_team_id: teamId,
-      authorizations: [
-        {
-          enterprise_id: null,
-          team_id: teamId,
-          user_id: `U${teamId}BOT`,
-          is_bot: true,
-          is_enterprise_install: false,
-        },
-      ],
-    }),
   );
 }
 
@@ -181,21 +163,21 @@ describe('multi-workspace install (HTTP, Slack stand-in)', () => {
   test('app_uninstalled deletes that workspace only; a repeat (Slack retries, either order) is harmless', async () => {
     await install(app, installer('T0AAA'));
     await install(app, installer('T0BBB'));
-    expect((await event(app, 'T0AAA', appUninstalledEvent())).status).toBe(200);
+    expect((await workspaceEvent(app, 'T0AAA', appUninstalledEvent())).status).toBe(200);
     await waitFor(async () => (await app.running.installations.find(lookup('T0AAA'), new Date())) === null);
     expect(await app.running.installations.find(lookup('T0BBB'), new Date())).not.toBeNull();
-    expect((await event(app, 'T0AAA', tokensRevokedEvent({ bot: ['UT0AAABOT'] }))).status).toBe(200);
+    expect((await workspaceEvent(app, 'T0AAA', tokensRevokedEvent({ bot: ['UT0AAABOT'] }))).status).toBe(200);
     expect(await command(app, 'T0BBB')).toMatchObject({ json: { text: NOT_CONNECTED_TEXT } });
   });
 
   test('tokens_revoked for user tokens only keeps the workspace; for the bot it deletes it', async () => {
     await install(app, installer('T0AAA'));
-    await event(app, 'T0AAA', tokensRevokedEvent({ oauth: ['UT0AAAADMIN'] }));
+    await workspaceEvent(app, 'T0AAA', tokensRevokedEvent({ oauth: ['UT0AAAADMIN'] }));
     await new Promise((r) => setTimeout(r, 300));
     expect(await app.running.installations.find(lookup('T0AAA'), new Date())).not.toBeNull();
-    await event(app, 'T0AAA', tokensRevokedEvent({ bot: ['UT0AAABOT'] }));
+    await workspaceEvent(app, 'T0AAA', tokensRevokedEvent({ bot: ['UT0AAABOT'] }));
     await waitFor(async () => (await app.running.installations.find(lookup('T0AAA'), new Date())) === null);
-    await event(app, 'T0AAA', appUninstalledEvent());
+    await workspaceEvent(app, 'T0AAA', appUninstalledEvent());
   });
 });
 
