@@ -8,6 +8,7 @@
 import type { Expression, Kysely, Selectable, SqlBool } from 'kysely';
 import { checkTtl, claimOpen } from './claims.js';
 import type { AdminRequestsTable, Database } from './schema.js';
+import { inTeam } from './team-scope.js';
 import type {
   AdminMessageRef,
   AdminRequest,
@@ -38,7 +39,11 @@ function rowToRequest(r: Selectable<AdminRequestsTable>): AdminRequest {
 }
 
 export class AdminRequestTable {
-  constructor(private readonly db: Kysely<Database>) {}
+  /** `team`: a team's view (Store.forTeam) sees only that team's rows by id and in lists; null: every team. */
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly team: string | null,
+  ) {}
 
   /**
    * Opens a request unless the person already has an open, unexpired one of this kind: one
@@ -90,9 +95,7 @@ export class AdminRequestTable {
   }
 
   async get(id: string): Promise<AdminRequest | null> {
-    const row = await this.db
-      .selectFrom('admin_requests')
-      .selectAll()
+    const row = await inTeam(this.db.selectFrom('admin_requests').selectAll(), this.team)
       .where('id', '=', id)
       .executeTakeFirst();
     return row ? rowToRequest(row) : null;
@@ -100,8 +103,7 @@ export class AdminRequestTable {
 
   /** Remembers the admins' DMs (to update them when someone decides). */
   async setMessages(id: string, messages: AdminMessageRef[]): Promise<void> {
-    await this.db
-      .updateTable('admin_requests')
+    await inTeam(this.db.updateTable('admin_requests'), this.team)
       .set({ messages: JSON.stringify(messages) })
       .where('id', '=', id)
       .execute();
@@ -110,8 +112,7 @@ export class AdminRequestTable {
   /** Claims an open, unexpired request for deciding: exactly one of concurrent claimers wins. */
   async claim(id: string, holder: string, ttlMs: number, now: Date): Promise<boolean> {
     const nowMs = now.getTime();
-    const res = await this.db
-      .updateTable('admin_requests')
+    const res = await inTeam(this.db.updateTable('admin_requests'), this.team)
       .set({ claimed_by: holder, claim_expires_at: nowMs + checkTtl(ttlMs) })
       .where('id', '=', id)
       .where('state', '=', 'open')
@@ -128,8 +129,7 @@ export class AdminRequestTable {
     decision: AdminRequestDecision,
     now: Date,
   ): Promise<AdminRequest | null> {
-    const row = await this.db
-      .updateTable('admin_requests')
+    const row = await inTeam(this.db.updateTable('admin_requests'), this.team)
       .set({
         state: 'done',
         outcome: decision.outcome,
@@ -149,8 +149,7 @@ export class AdminRequestTable {
 
   /** Gives a claim back without deciding (the action failed): the request stays open for any admin. */
   async release(id: string, holder: string): Promise<void> {
-    await this.db
-      .updateTable('admin_requests')
+    await inTeam(this.db.updateTable('admin_requests'), this.team)
       .set({ claimed_by: null, claim_expires_at: null })
       .where('id', '=', id)
       .where('claimed_by', '=', holder)

@@ -50,3 +50,15 @@ export interface StoreLogger {
   warn(obj: object, msg?: string): void;
   error(obj: object, msg?: string): void;
 }
+
+/**
+ * A workspace's view of the store (Store.forTeam) was asked to write another workspace's data: a programming
+ * error (the caller passed the wrong team), never something a user can cause. Nothing was written.
+ */
+export class TeamScopeError extends Error {
+  readonly code = 'team_scope';
+  constructor(scopeTeamId: string, teamId: string | null, what: string) {
+    super(`store: the view of team ${scopeTeamId} refused to ${what} for team ${teamId ?? '(none)'}`);
+    this.name = 'TeamScopeError';
+  }
+}

@@ -6,7 +6,7 @@ export {
   parseDatabaseUrl,
   redactDatabaseUrl,
 } from './database-url.js';
-export { type StoreLogger, StoreOpenError } from './errors.js';
+export { type StoreLogger, StoreOpenError, TeamScopeError } from './errors.js';
 export { migrateDatabase, type OpenStoreOptions, openStore } from './kysely-store.js';
 export { LATEST_SCHEMA_VERSION, type MigrationResult } from './migrations.js';
 export * from './types.js';

@@ -6,6 +6,7 @@
 import type { Kysely, Selectable, UpdateObject } from 'kysely';
 import { checkTtl, claimOpen } from './claims.js';
 import type { Database, MeetingIntentsTable } from './schema.js';
+import { inTeam } from './team-scope.js';
 import {
   FINISHED_INTENT_STATES,
   type IntentPatch,
@@ -63,7 +64,11 @@ function rowToIntent(r: Selectable<MeetingIntentsTable>): MeetingIntent {
 }
 
 export class IntentTable {
-  constructor(private readonly db: Kysely<Database>) {}
+  /** `team`: a team's view (Store.forTeam) sees only that team's rows by id and in lists; null: every team. */
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly team: string | null,
+  ) {}
 
   async insert(intent: NewMeetingIntent, holder: string, ttlMs: number, now: Date): Promise<MeetingIntent> {
     const nowMs = now.getTime();
@@ -108,9 +113,7 @@ export class IntentTable {
   }
 
   async get(id: string): Promise<MeetingIntent | null> {
-    const row = await this.db
-      .selectFrom('meeting_intents')
-      .selectAll()
+    const row = await inTeam(this.db.selectFrom('meeting_intents').selectAll(), this.team)
       .where('id', '=', id)
       .executeTakeFirst();
     return row ? rowToIntent(row) : null;
@@ -128,8 +131,7 @@ export class IntentTable {
       set.claimed_by = null;
       set.claim_expires_at = null;
     }
-    const row = await this.db
-      .updateTable('meeting_intents')
+    const row = await inTeam(this.db.updateTable('meeting_intents'), this.team)
       .set(set)
       .where('id', '=', id)
       .where('claimed_by', '=', holder)
@@ -143,8 +145,7 @@ export class IntentTable {
   /** The claim rule of claims.ts, as for recordings. */
   async claim(id: string, holder: string, ttlMs: number, now: Date): Promise<boolean> {
     const nowMs = now.getTime();
-    const res = await this.db
-      .updateTable('meeting_intents')
+    const res = await inTeam(this.db.updateTable('meeting_intents'), this.team)
       .set({ claimed_by: holder, claim_expires_at: nowMs + checkTtl(ttlMs), updated_at: nowMs })
       .where('id', '=', id)
       .where('state', 'not in', FINISHED)
@@ -154,8 +155,7 @@ export class IntentTable {
   }
 
   async release(id: string, holder: string, now: Date): Promise<void> {
-    await this.db
-      .updateTable('meeting_intents')
+    await inTeam(this.db.updateTable('meeting_intents'), this.team)
       .set({ claimed_by: null, claim_expires_at: null, updated_at: now.getTime() })
       .where('id', '=', id)
       .where('claimed_by', '=', holder)
@@ -164,9 +164,7 @@ export class IntentTable {
 
   async listRecoverable(now: Date, limit: number): Promise<MeetingIntent[]> {
     const nowMs = now.getTime();
-    const rows = await this.db
-      .selectFrom('meeting_intents')
-      .selectAll()
+    const rows = await inTeam(this.db.selectFrom('meeting_intents').selectAll(), this.team)
       .where('state', 'not in', FINISHED)
       .where(claimOpen(nowMs))
       .orderBy('created_at')
@@ -176,6 +174,7 @@ export class IntentTable {
     return rows.map(rowToIntent);
   }
 
+  /** Every team's, even in a team's view (see KyselyStore.pruneIntents). */
   async prune(before: Date): Promise<number> {
     const res = await this.db
       .deleteFrom('meeting_intents')

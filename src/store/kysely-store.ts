@@ -25,12 +25,19 @@ import { AdminRequestTable } from './admin-requests.js';
 import { checkTtl, claimOpen } from './claims.js';
 import { ConnectionTable } from './connections.js';
 import { parseDatabaseUrl, redactDatabaseUrl } from './database-url.js';
-import { describeError, isUniqueViolation, type StoreLogger, StoreOpenError } from './errors.js';
+import {
+  describeError,
+  isUniqueViolation,
+  type StoreLogger,
+  StoreOpenError,
+  TeamScopeError,
+} from './errors.js';
 import { InstallationTable } from './installations.js';
 import { IntentTable } from './intents.js';
 import { type MigrateOptions, type MigrationResult, type MigrationTarget, migrate } from './migrations.js';
 import type { Database, GuestsTable, MeetingsTable, RecordingsTable, UserLinksTable } from './schema.js';
 import { configureSqlite, withStatementCache } from './sqlite-connection.js';
+import { inTeam } from './team-scope.js';
 import {
   type AdminMessageRef,
   type AdminRequest,
@@ -286,11 +293,13 @@ function rowToGuest(r: Selectable<GuestsTable>): GuestRecord {
 
 /** The row of a recording first stored (seen by the poller, or deleted from Slack before it was). */
 function newRecordingRow(
+  scope: string,
   rec: NewRecording,
   state: RecordingState,
   nowMs: number,
 ): Insertable<RecordingsTable> {
   return {
+    scope,
     rec_id: rec.recId,
     meet_id: rec.meetId,
     acc_id: rec.accId,
@@ -329,6 +338,11 @@ function rowToRecording(r: Selectable<RecordingsTable>): RecordingRecord {
 // ---------------------------------------------------------------------------------------------------------
 // The store
 
+/**
+ * The unscoped store (`team` null: every team, recordings of scope '') or one team's view of it (Store.forTeam):
+ * the same class on the same connection. A view narrows the "any team" queries with `inTeam` (team-scope.ts),
+ * answers reads for another team with nothing (`sees`) and refuses writes for one (`mustOwn`).
+ */
 class KyselyStore implements Store {
   readonly dialect: 'sqlite' | 'postgres';
   private readonly db: Kysely<Database>;
@@ -336,21 +350,48 @@ class KyselyStore implements Store {
   private readonly intents: IntentTable;
   private readonly adminRequests: AdminRequestTable;
   private readonly retention: WorkspaceRetentionTable;
+  /** The recordings this store sees: its team's, or '' (single-workspace mode's, and every row before v11). */
+  private readonly recScope: string;
 
   constructor(
     private readonly conn: Connection,
     private readonly logger?: StoreLogger,
+    private readonly team: string | null = null,
   ) {
     this.dialect = conn.target.dialect;
     this.db = conn.target.db;
-    this.intents = new IntentTable(this.db);
-    this.adminRequests = new AdminRequestTable(this.db);
+    this.intents = new IntentTable(this.db, team);
+    this.adminRequests = new AdminRequestTable(this.db, team);
     this.retention = new WorkspaceRetentionTable(conn.target);
+    this.recScope = team ?? '';
+  }
+
+  forTeam(teamId: string): Store {
+    if (this.team !== null) {
+      if (teamId === this.team) return this;
+      throw new TeamScopeError(this.team, teamId, 'open a view');
+    }
+    // '' is the unscoped store's own recordings scope: a view with it would share them.
+    if (teamId === '') throw new RangeError('store: forTeam needs a team ID');
+    return new KyselyStore(this.conn, this.logger, teamId);
+  }
+
+  /** Whether this store may read `teamId`'s rows: always unscoped; a view only its own team's. */
+  private sees(teamId: string): boolean {
+    return this.team === null || teamId === this.team;
+  }
+
+  /** Throws TeamScopeError (before any SQL) when a view is asked to write another team's rows. */
+  private mustOwn(teamId: string | null | undefined, what: string): void {
+    if (this.team !== null && teamId != null && teamId !== this.team) {
+      throw new TeamScopeError(this.team, teamId, what);
+    }
   }
 
   // --- User links -----------------------------------------------------------------------------------------
 
   async getUserLink(teamId: string, slackUserId: string): Promise<UserLink | null> {
+    if (!this.sees(teamId)) return null;
     const row = await this.db
       .selectFrom('user_links')
       .selectAll()
@@ -361,13 +402,16 @@ class KyselyStore implements Store {
   }
 
   async findUserLinksByLoginId(teamId: string | null, loginId: string): Promise<UserLink[]> {
-    let q = this.db.selectFrom('user_links').selectAll().where('login_id', '=', loginId);
+    if (teamId !== null && !this.sees(teamId)) return [];
+    // null: every team, or the view's own.
+    let q = inTeam(this.db.selectFrom('user_links').selectAll().where('login_id', '=', loginId), this.team);
     if (teamId !== null) q = q.where('team_id', '=', teamId);
     const rows = await q.orderBy('team_id').orderBy('linked_at').orderBy('slack_user_id').execute();
     return rows.map(rowToUserLink);
   }
 
   async upsertUserLink(link: UserLink): Promise<UserLink> {
+    this.mustOwn(link.teamId, 'write a user link');
     const row = await this.db
       .insertInto('user_links')
       .values({
@@ -394,6 +438,7 @@ class KyselyStore implements Store {
   }
 
   async deleteUserLink(teamId: string, slackUserId: string): Promise<boolean> {
+    this.mustOwn(teamId, 'delete a user link');
     const res = await this.db
       .deleteFrom('user_links')
       .where('team_id', '=', teamId)
@@ -405,6 +450,7 @@ class KyselyStore implements Store {
   // --- Meetings -------------------------------------------------------------------------------------------
 
   async insertMeeting(meeting: NewMeeting): Promise<MeetingRecord> {
+    this.mustOwn(meeting.teamId, 'insert a meeting');
     const createdAt = toMs(meeting.createdAt ?? new Date());
     try {
       const row = await this.db
@@ -442,6 +488,7 @@ class KyselyStore implements Store {
   }
 
   async getMeeting(teamId: string, meetId: string): Promise<MeetingRecord | null> {
+    if (!this.sees(teamId)) return null;
     const row = await this.db
       .selectFrom('meetings')
       .selectAll()
@@ -453,9 +500,7 @@ class KyselyStore implements Store {
 
   async findMeetingByMeetId(meetId: string): Promise<MeetingRecord | null> {
     // A meetId belongs to one MegaMeeting account; should two teams share one, the newest record wins.
-    const row = await this.db
-      .selectFrom('meetings')
-      .selectAll()
+    const row = await inTeam(this.db.selectFrom('meetings').selectAll(), this.team)
       .where('meet_id', '=', meetId)
       .orderBy('created_at', 'desc')
       .orderBy('team_id')
@@ -474,6 +519,7 @@ class KyselyStore implements Store {
     patch: MeetingPatch,
     now: Date = new Date(),
   ): Promise<MeetingRecord | null> {
+    this.mustOwn(teamId, 'update a meeting');
     const nowMs = toMs(now);
     const set: UpdateObject<Database, 'meetings'> = { updated_at: nowMs };
     if (patch.channelId !== undefined) set.channel_id = patch.channelId;
@@ -507,24 +553,25 @@ class KyselyStore implements Store {
     hostSlackUserId: string,
     statuses: MeetingStatus[],
   ): Promise<MeetingRecord[]> {
-    if (statuses.length === 0) return [];
-    const rows = await this.db
+    const q = this.meetingsIn(teamId, statuses);
+    return q ? (await q.where('host_slack_user_id', '=', hostSlackUserId).execute()).map(rowToMeeting) : [];
+  }
+
+  /** A team's meetings in `statuses`, soonest first; null when there is nothing to ask (none, another team). */
+  private meetingsIn(teamId: string, statuses: MeetingStatus[]) {
+    if (!this.sees(teamId) || statuses.length === 0) return null;
+    return this.db
       .selectFrom('meetings')
       .selectAll()
       .where('team_id', '=', teamId)
-      .where('host_slack_user_id', '=', hostSlackUserId)
       .where('status', 'in', statuses)
       .orderBy('start_at')
-      .orderBy('meet_id')
-      .execute();
-    return rows.map(rowToMeeting);
+      .orderBy('meet_id');
   }
 
   /** Meetings starting after `from` and at or before `to`, soonest first, at most `limit` (callers narrow it). */
   private meetingsStartingBetween(from: Date, to: Date, limit: number) {
-    return this.db
-      .selectFrom('meetings')
-      .selectAll()
+    return inTeam(this.db.selectFrom('meetings').selectAll(), this.team)
       .where('start_at', '>', toMs(from))
       .where('start_at', '<=', toMs(to))
       .orderBy('start_at')
@@ -549,6 +596,7 @@ class KyselyStore implements Store {
     patch: { callState: MeetingCallState; callId?: string | null },
     now: Date,
   ): Promise<MeetingRecord | null> {
+    this.mustOwn(teamId, 'move a meeting call');
     const set: UpdateObject<Database, 'meetings'> = { updated_at: toMs(now), call_state: patch.callState };
     if (patch.callId !== undefined) set.call_id = patch.callId;
     const row = await this.db
@@ -578,9 +626,7 @@ class KyselyStore implements Store {
     overBefore: Date,
     limit: number,
   ): Promise<MeetingRecord[]> {
-    const rows = await this.db
-      .selectFrom('meetings')
-      .selectAll()
+    const rows = await inTeam(this.db.selectFrom('meetings').selectAll(), this.team)
       .where((eb) => eb.or([eb('status', '=', 'ended'), eb('end_at', '<', toMs(overBefore))]))
       .where('call_id', 'is not', null)
       .where((eb) =>
@@ -597,16 +643,8 @@ class KyselyStore implements Store {
   }
 
   async listMeetings(teamId: string, statuses: MeetingStatus[]): Promise<MeetingRecord[]> {
-    if (statuses.length === 0) return [];
-    const rows = await this.db
-      .selectFrom('meetings')
-      .selectAll()
-      .where('team_id', '=', teamId)
-      .where('status', 'in', statuses)
-      .orderBy('start_at')
-      .orderBy('meet_id')
-      .execute();
-    return rows.map(rowToMeeting);
+    const q = this.meetingsIn(teamId, statuses);
+    return q ? (await q.execute()).map(rowToMeeting) : [];
   }
 
   // --- Guests ---------------------------------------------------------------------------------------------
@@ -616,6 +654,7 @@ class KyselyStore implements Store {
    * StoreConflictError when another guest of the meeting already has this Slack user or email.
    */
   async upsertGuest(guest: GuestRecord): Promise<GuestRecord> {
+    this.mustOwn(guest.teamId, 'write a guest');
     try {
       const row = await this.db
         .insertInto('guests')
@@ -657,6 +696,7 @@ class KyselyStore implements Store {
   }
 
   async listGuests(teamId: string, meetId: string): Promise<GuestRecord[]> {
+    if (!this.sees(teamId)) return [];
     const rows = await this.db
       .selectFrom('guests')
       .selectAll()
@@ -669,45 +709,39 @@ class KyselyStore implements Store {
     return rows.map(rowToGuest);
   }
 
-  async findGuestBySlackUser(
-    teamId: string,
-    meetId: string,
-    slackUserId: string,
-  ): Promise<GuestRecord | null> {
-    const row = await this.db
-      .selectFrom('guests')
-      .selectAll()
-      .where('team_id', '=', teamId)
-      .where('meet_id', '=', meetId)
-      .where('slack_user_id', '=', slackUserId)
-      .executeTakeFirst();
-    return row ? rowToGuest(row) : null;
+  findGuestBySlackUser(teamId: string, meetId: string, slackUserId: string): Promise<GuestRecord | null> {
+    return this.findGuest(teamId, meetId, 'slack_user_id', slackUserId);
   }
 
   /** Emails are stored lower-cased; the lookup lower-cases its argument to match. */
-  async findGuestByEmail(teamId: string, meetId: string, email: string): Promise<GuestRecord | null> {
-    const row = await this.db
-      .selectFrom('guests')
-      .selectAll()
-      .where('team_id', '=', teamId)
-      .where('meet_id', '=', meetId)
-      .where('email', '=', email.toLowerCase())
-      .executeTakeFirst();
-    return row ? rowToGuest(row) : null;
+  findGuestByEmail(teamId: string, meetId: string, email: string): Promise<GuestRecord | null> {
+    return this.findGuest(teamId, meetId, 'email', email.toLowerCase());
   }
 
-  async getGuestByKey(teamId: string, meetId: string, guestKey: string): Promise<GuestRecord | null> {
+  getGuestByKey(teamId: string, meetId: string, guestKey: string): Promise<GuestRecord | null> {
+    return this.findGuest(teamId, meetId, 'guest_key', guestKey);
+  }
+
+  /** A meeting's guest by one of its unique columns. */
+  private async findGuest(
+    teamId: string,
+    meetId: string,
+    by: 'slack_user_id' | 'email' | 'guest_key',
+    value: string,
+  ): Promise<GuestRecord | null> {
+    if (!this.sees(teamId)) return null;
     const row = await this.db
       .selectFrom('guests')
       .selectAll()
       .where('team_id', '=', teamId)
       .where('meet_id', '=', meetId)
-      .where('guest_key', '=', guestKey)
+      .where(by, '=', value)
       .executeTakeFirst();
     return row ? rowToGuest(row) : null;
   }
 
   async deleteGuest(teamId: string, meetId: string, guestKey: string): Promise<boolean> {
+    this.mustOwn(teamId, 'delete a guest');
     const res = await this.db
       .deleteFrom('guests')
       .where('team_id', '=', teamId)
@@ -718,6 +752,7 @@ class KyselyStore implements Store {
   }
 
   async countGuests(teamId: string, meetId: string, role?: GuestRole): Promise<number> {
+    if (!this.sees(teamId)) return 0;
     let q = this.db
       .selectFrom('guests')
       .select((eb) => eb.fn.countAll<number | string>().as('n'))
@@ -734,11 +769,12 @@ class KyselyStore implements Store {
     rec: NewRecording,
     now: Date,
   ): Promise<{ record: RecordingRecord; created: boolean }> {
+    this.mustOwn(rec.teamId, 'store a recording');
     const nowMs = toMs(now);
     const inserted = await this.db
       .insertInto('recordings')
-      .values(newRecordingRow(rec, rec.state ?? 'seen', nowMs))
-      .onConflict((oc) => oc.column('rec_id').doNothing())
+      .values(newRecordingRow(this.recScope, rec, rec.state ?? 'seen', nowMs))
+      .onConflict((oc) => oc.columns(['scope', 'rec_id']).doNothing())
       .returning('rec_id')
       .executeTakeFirst();
     const record = await this.getRecording(rec.recId);
@@ -751,13 +787,18 @@ class KyselyStore implements Store {
     const row = await this.db
       .selectFrom('recordings')
       .selectAll()
+      .where('scope', '=', this.recScope)
       .where('rec_id', '=', recId)
       .executeTakeFirst();
     return row ? rowToRecording(row) : null;
   }
 
   async getRecordingStates(): Promise<Map<string, RecordingState>> {
-    const rows = await this.db.selectFrom('recordings').select(['rec_id', 'state']).execute();
+    const rows = await this.db
+      .selectFrom('recordings')
+      .select(['rec_id', 'state'])
+      .where('scope', '=', this.recScope)
+      .execute();
     return new Map(rows.map((r) => [r.rec_id, r.state as RecordingState]));
   }
 
@@ -765,6 +806,7 @@ class KyselyStore implements Store {
     const rows = await this.db
       .selectFrom('recordings')
       .selectAll()
+      .where('scope', '=', this.recScope)
       .where('state', 'not in', FINISHED_STATES)
       .orderBy('created_at')
       .orderBy('rec_id')
@@ -778,9 +820,11 @@ class KyselyStore implements Store {
     hostSlackUserId: string,
     limit: number,
   ): Promise<RecordingRecord[]> {
+    if (!this.sees(teamId)) return [];
     const rows = await this.db
       .selectFrom('recordings')
       .selectAll()
+      .where('scope', '=', this.recScope)
       .where('team_id', '=', teamId)
       .where('host_slack_user_id', '=', hostSlackUserId)
       .orderBy('created_at', 'desc')
@@ -792,6 +836,7 @@ class KyselyStore implements Store {
 
   /** Applies the fields present in `patch` (undefined = leave alone, null = clear) and stamps updatedAt. */
   async updateRecording(recId: string, patch: RecordingPatch, now: Date): Promise<RecordingRecord | null> {
+    this.mustOwn(patch.teamId, 'move a recording');
     const set: UpdateObject<Database, 'recordings'> = { updated_at: toMs(now) };
     if (patch.state !== undefined) set.state = patch.state;
     if (patch.attempts !== undefined) set.attempts = patch.attempts;
@@ -807,6 +852,7 @@ class KyselyStore implements Store {
     const row = await this.db
       .updateTable('recordings')
       .set(set)
+      .where('scope', '=', this.recScope)
       .where('rec_id', '=', recId)
       .returningAll()
       .executeTakeFirst();
@@ -814,12 +860,13 @@ class KyselyStore implements Store {
   }
 
   async markRecordingDeleted(rec: NewRecording, now: Date): Promise<RecordingRecord> {
+    this.mustOwn(rec.teamId, 'store a recording');
     const nowMs = toMs(now);
     const row = await this.db
       .insertInto('recordings')
-      .values(newRecordingRow(rec, 'deleted', nowMs))
+      .values(newRecordingRow(this.recScope, rec, 'deleted', nowMs))
       .onConflict((oc) =>
-        oc.column('rec_id').doUpdateSet({
+        oc.columns(['scope', 'rec_id']).doUpdateSet({
           state: 'deleted',
           claimed_by: null,
           claim_expires_at: null,
@@ -843,6 +890,7 @@ class KyselyStore implements Store {
     const res = await this.db
       .updateTable('recordings')
       .set({ claimed_by: holder, claim_expires_at: nowMs + checkTtl(ttlMs), updated_at: nowMs })
+      .where('scope', '=', this.recScope)
       .where('rec_id', '=', recId)
       .where('state', 'not in', FINISHED_STATES)
       .where(claimOpen(nowMs, holder))
@@ -872,6 +920,7 @@ class KyselyStore implements Store {
         claim_expires_at: null,
         updated_at: nowMs,
       })
+      .where('scope', '=', this.recScope)
       .where('rec_id', '=', recId)
       .where('claimed_by', '=', holder)
       .where('state', 'not in', FINISHED_STATES)
@@ -883,6 +932,7 @@ class KyselyStore implements Store {
     await this.db
       .updateTable('recordings')
       .set({ claimed_by: null, claim_expires_at: null, updated_at: toMs(now) })
+      .where('scope', '=', this.recScope)
       .where('rec_id', '=', recId)
       .where('claimed_by', '=', holder)
       .execute();
@@ -903,6 +953,7 @@ class KyselyStore implements Store {
         last_error: null,
         updated_at: toMs(now),
       })
+      .where('scope', '=', this.recScope)
       .where('rec_id', '=', recId)
       .where('state', '=', seen.state)
       .where('state', 'not in', FINISHED_STATES)
@@ -925,6 +976,7 @@ class KyselyStore implements Store {
         next_attempt_at: toMsOrNull(back.nextAttemptAt),
         updated_at: toMs(now),
       })
+      .where('scope', '=', this.recScope)
       .where('rec_id', '=', recId)
       .where('state', '=', 'remux_requested')
       .where('attempts', '=', claimedAttempts)
@@ -940,6 +992,7 @@ class KyselyStore implements Store {
    * are serialised on the row and the WHERE is re-checked, so exactly one of several holders wins.
    */
   async markHomeOpened(teamId: string, userId: string, now: Date): Promise<void> {
+    this.mustOwn(teamId, 'mark the Home tab opened');
     const openedAt = toMs(now);
     await this.db
       .insertInto('home_viewers')
@@ -955,6 +1008,7 @@ class KyselyStore implements Store {
   }
 
   async homeViewersSince(teamId: string, userIds: string[], since: Date): Promise<string[]> {
+    if (!this.sees(teamId)) return [];
     if (userIds.length === 0) return [];
     const rows = await this.db
       .selectFrom('home_viewers')
@@ -1055,7 +1109,13 @@ class KyselyStore implements Store {
 
   // --- Meeting intents (intents.ts) -----------------------------------------------------------------------
 
-  insertIntent(intent: NewMeetingIntent, holder: string, ttlMs: number, now: Date): Promise<MeetingIntent> {
+  async insertIntent(
+    intent: NewMeetingIntent,
+    holder: string,
+    ttlMs: number,
+    now: Date,
+  ): Promise<MeetingIntent> {
+    this.mustOwn(intent.teamId, 'record a meeting intent');
     return this.intents.insert(intent, holder, ttlMs, now);
   }
 
@@ -1079,13 +1139,22 @@ class KyselyStore implements Store {
     return this.intents.listRecoverable(now, limit);
   }
 
+  /**
+   * Global even in a team's view: housekeeping of finished intents (kept only so that late retries find them),
+   * the same rule for every team, run once per tick under the job lease rather than once per workspace; it
+   * reads nothing out.
+   */
   pruneIntents(before: Date): Promise<number> {
     return this.intents.prune(before);
   }
 
   // --- Admin requests (admin-requests.ts) ----------------------------------------------------------------
 
-  openAdminRequest(req: NewAdminRequest, now: Date): Promise<{ request: AdminRequest; created: boolean }> {
+  async openAdminRequest(
+    req: NewAdminRequest,
+    now: Date,
+  ): Promise<{ request: AdminRequest; created: boolean }> {
+    this.mustOwn(req.teamId, 'open an admin request');
     return this.adminRequests.open(req, now);
   }
 
@@ -1148,8 +1217,12 @@ class KyselyStore implements Store {
     return new ConnectionTable(this.db, box, this.logger);
   }
 
-  /** Idempotent. */
+  /**
+   * Idempotent. A team's view does nothing (rather than throw): the unscoped store owns the connection that
+   * every view shares, and a workspace's services being shut down must not close it under the others.
+   */
   close(): Promise<void> {
+    if (this.team !== null) return Promise.resolve();
     this.closing ??= this.conn.destroy();
     return this.closing;
   }

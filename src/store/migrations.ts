@@ -334,7 +334,89 @@ export const MIGRATIONS: readonly Migration[] = [
         .compile(),
     ],
   },
+  {
+    version: 11,
+    name: 'recordings per scope (workspace)',
+    // recIds are per MegaMeeting account: two workspaces (two accounts, or one shared) each keep their own record
+    // of a recId. Existing rows go to scope '' (the unscoped store of single-workspace mode).
+    statements: (db, dialect) =>
+      dialect === 'sqlite' ? sqliteRecordingsByScope(db) : postgresRecordingsByScope(db),
+  },
 ];
+
+/** The recordings indexes of migration 2, with the scope first (every recordings query names its scope). */
+function recordingIndexesByScope(db: Kysely<Database>): CompiledQuery[] {
+  return [
+    db.schema
+      .createIndex('recordings_state_idx')
+      .on('recordings')
+      .columns(['scope', 'state', 'created_at'])
+      .compile(),
+    db.schema
+      .createIndex('recordings_host_idx')
+      .on('recordings')
+      .columns(['scope', 'team_id', 'host_slack_user_id', 'created_at'])
+      .compile(),
+  ];
+}
+
+function postgresRecordingsByScope(db: Kysely<Database>): CompiledQuery[] {
+  return [
+    db.schema
+      .alterTable('recordings')
+      .addColumn('scope', 'text', (c) => c.notNull().defaultTo(''))
+      .compile(),
+    db.schema.alterTable('recordings').dropConstraint('recordings_pkey').compile(),
+    db.schema
+      .alterTable('recordings')
+      .addPrimaryKeyConstraint('recordings_pkey', ['scope', 'rec_id'])
+      .compile(),
+    db.schema.dropIndex('recordings_state_idx').compile(),
+    db.schema.dropIndex('recordings_host_idx').compile(),
+    ...recordingIndexesByScope(db),
+  ];
+}
+
+/** The columns of recordings before migration 11, copied as they are by the SQLite rebuild. */
+const RECORDING_COLUMNS_V10 = [
+  'rec_id',
+  'meet_id',
+  'acc_id',
+  'al_id',
+  'team_id',
+  'host_slack_user_id',
+  'state',
+  'attempts',
+  'next_attempt_at',
+  'claimed_by',
+  'claim_expires_at',
+  'notified_channel',
+  'notified_ts',
+  'notified_at',
+  'last_error',
+  'created_at',
+  'updated_at',
+];
+
+/**
+ * SQLite cannot change a primary key: a new table with the composite key (same columns and types, scope last as
+ * Postgres adds it), the rows copied, the old table (and its indexes) dropped, the new one renamed.
+ */
+function sqliteRecordingsByScope(db: Kysely<Database>): CompiledQuery[] {
+  const cols = sql.join(RECORDING_COLUMNS_V10.map((c) => sql.ref(c)));
+  return [
+    sql`create table recordings_v11 (
+      rec_id text not null, meet_id text not null, acc_id text not null, al_id text not null, team_id text,
+      host_slack_user_id text, state text not null, attempts integer default 0 not null, next_attempt_at bigint,
+      claimed_by text, claim_expires_at bigint, notified_channel text, notified_ts text, notified_at bigint,
+      last_error text, created_at bigint not null, updated_at bigint not null, scope text default '' not null,
+      constraint recordings_pkey primary key (scope, rec_id))`.compile(db),
+    sql`insert into recordings_v11 (${cols}, scope) select ${cols}, '' from recordings`.compile(db),
+    db.schema.dropTable('recordings').compile(),
+    db.schema.alterTable('recordings_v11').renameTo('recordings').compile(),
+    ...recordingIndexesByScope(db),
+  ];
+}
 
 export const LATEST_SCHEMA_VERSION: number = Math.max(...MIGRATIONS.map((m) => m.version));
 

@@ -65,6 +65,8 @@ export interface GuestsTable {
 }
 
 export interface RecordingsTable {
+  /** Whose set of recordings (migration 11): '' for the unscoped store, the team ID for a team's view. */
+  scope: string;
   rec_id: string;
   meet_id: string;
   acc_id: string;

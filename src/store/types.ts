@@ -309,6 +309,22 @@ export interface AdminRequestDecision {
 export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
 
+  /**
+   * A view of this store limited to one workspace (multi-workspace mode: each workspace's services get one), on
+   * the same database connection and cheap to make. In it:
+   * - the "any team" queries (findMeetingByMeetId, findUserLinksByLoginId with null, the meeting sweeps,
+   *   listRecoverableIntents, intents and admin requests by id) see only `teamId`'s rows;
+   * - a method given another team's id reads nothing (null, [], 0, false) and refuses to write (throws
+   *   TeamScopeError, writing nothing);
+   * - recordings are a separate set (scope `teamId`; the unscoped store's scope is ''), so the same recId in two
+   *   workspaces is two records;
+   * - leases, Slack events, installations, MegaMeeting connections, uninstalled workspaces (and their purge) and
+   *   the pruning of finished intents stay global.
+   * `forTeam` of a view returns that view for its own team and throws TeamScopeError for another; `close()` of a
+   * view does nothing (the unscoped store owns the connection).
+   */
+  forTeam(teamId: string): Store;
+
   // User links
   getUserLink(teamId: string, slackUserId: string): Promise<UserLink | null>;
   findUserLinksByLoginId(teamId: string | null, loginId: string): Promise<UserLink[]>;
@@ -320,7 +336,7 @@ export interface Store {
   /** Inserts; throws StoreConflictError when (teamId, meetId) exists. */
   insertMeeting(meeting: NewMeeting): Promise<MeetingRecord>;
   getMeeting(teamId: string, meetId: string): Promise<MeetingRecord | null>;
-  /** Any team: for recordings, which know only the meetId. */
+  /** Any team (a team's view: its own): for recordings, which know only the meetId. */
   findMeetingByMeetId(meetId: string): Promise<MeetingRecord | null>;
   updateMeeting(
     teamId: string,
@@ -375,7 +391,7 @@ export interface Store {
   deleteGuest(teamId: string, meetId: string, guestKey: string): Promise<boolean>;
   countGuests(teamId: string, meetId: string, role?: GuestRole): Promise<number>;
 
-  // Recordings
+  // Recordings: each store's own set (forTeam: scope `teamId`; unscoped: scope ''), keyed by recId within it
   /** Insert when absent (unique recId); returns the stored record either way and whether it was new. */
   upsertSeenRecording(rec: NewRecording, now: Date): Promise<{ record: RecordingRecord; created: boolean }>;
   getRecording(recId: string): Promise<RecordingRecord | null>;
@@ -501,8 +517,8 @@ export interface Store {
   /** Workspaces uninstalled at or before `before`, longest ago first. */
   listWorkspacesUninstalledBefore(before: Date, limit: number): Promise<UninstalledWorkspace[]>;
   /**
-   * Deletes every team-scoped row of the workspace (meetings, links, guests, recordings, intents, admin
-   * requests, Home viewers, the MegaMeeting connection) and its uninstall record, in one transaction; the rows deleted per table. Null, deleting nothing,
+   * Deletes every team-scoped row of the workspace (meetings, links, guests, recordings by team or by its view's
+   * scope, intents, admin requests, Home viewers, the MegaMeeting connection) and its uninstall record, in one transaction; the rows deleted per table. Null, deleting nothing,
    * unless the workspace is still recorded as uninstalled at or before `uninstalledBefore` with no installation.
    */
   purgeWorkspace(teamId: string, uninstalledBefore: Date): Promise<WorkspacePurgeCounts | null>;

@@ -29,6 +29,14 @@ export const TEAM_SCOPED_TABLES = [
   'megameeting_connections',
 ] as const satisfies ReadonlyArray<keyof Database>;
 
+/**
+ * Tables (among TEAM_SCOPED_TABLES) that also keep a workspace's rows by `scope` (a team's view of the store,
+ * Store.forTeam), purged by `team_id` or `scope`. The same test checks the schema's `scope` columns against it.
+ */
+export const SCOPE_PURGED_TABLES = ['recordings'] as const satisfies ReadonlyArray<
+  (typeof TEAM_SCOPED_TABLES)[number]
+>;
+
 /** Tables with a `team_id` the purge leaves alone, and why. */
 export const NOT_PURGED: Readonly<Partial<Record<keyof Database, string>>> = {
   slack_installations: 'deleted at uninstall already; the purge only runs while the team has none',
@@ -87,13 +95,20 @@ export class WorkspaceRetentionTable {
         ),
       )
       .compile();
+    const byScope: readonly string[] = SCOPE_PURGED_TABLES;
     const deletes = TEAM_SCOPED_TABLES.map((table) => ({
       table,
-      // Each table has a team_id column (the list's test checks it); Kysely cannot type a union of tables.
-      query: this.db
-        .deleteFrom(table as 'meetings')
-        .where('team_id', '=', teamId)
-        .compile(),
+      // Each table has a team_id column, those of SCOPE_PURGED_TABLES a scope too (the lists' test checks them);
+      // Kysely cannot type a union of tables.
+      query: byScope.includes(table)
+        ? this.db
+            .deleteFrom(table as 'recordings')
+            .where((eb) => eb.or([eb('team_id', '=', teamId), eb('scope', '=', teamId)]))
+            .compile()
+        : this.db
+            .deleteFrom(table as 'meetings')
+            .where('team_id', '=', teamId)
+            .compile(),
     }));
     const counts = (deleted: number[]) =>
       Object.fromEntries(

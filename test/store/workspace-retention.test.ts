@@ -7,7 +7,7 @@
  */
 import { SecretBox } from '../../src/secrets/index.js';
 import type { NewSlackInstallation, Store } from '../../src/store/types.js';
-import { NOT_PURGED, TEAM_SCOPED_TABLES } from '../../src/store/workspace-retention.js';
+import { NOT_PURGED, SCOPE_PURGED_TABLES, TEAM_SCOPED_TABLES } from '../../src/store/workspace-retention.js';
 import { execSql, type StorePair, type TestDialect, useStorePair } from './helpers.js';
 import { countTeamRows, NONE, ONE_OF_EACH, seedTeamData } from './team-data.js';
 
@@ -41,14 +41,14 @@ function installation(teamId: string): NewSlackInstallation {
   };
 }
 
-async function tablesWithTeamId(url: string, dialect: TestDialect): Promise<string[]> {
+async function tablesWithColumn(url: string, dialect: TestDialect, column: string): Promise<string[]> {
   const rows =
     dialect === 'sqlite'
       ? await execSql(url, [
-          "select m.name as t from sqlite_master m join pragma_table_info(m.name) c where m.type = 'table' and c.name = 'team_id'",
+          `select m.name as t from sqlite_master m join pragma_table_info(m.name) c where m.type = 'table' and c.name = '${column}'`,
         ])
       : await execSql(url, [
-          "select table_name as t from information_schema.columns where table_schema = 'public' and column_name = 'team_id'",
+          `select table_name as t from information_schema.columns where table_schema = 'public' and column_name = '${column}'`,
         ]);
   return rows.map((r) => String(r.t)).sort();
 }
@@ -65,12 +65,17 @@ describe.each(DIALECTS)('uninstalled workspaces on %s', (dialect) => {
   test('every table with a team_id is purged or named as left alone', async () => {
     const purged: readonly string[] = TEAM_SCOPED_TABLES;
     const left = Object.keys(NOT_PURGED);
-    const unaccounted = (await tablesWithTeamId(pair.db.url, dialect)).filter(
+    const unaccounted = (await tablesWithColumn(pair.db.url, dialect, 'team_id')).filter(
       (t) => !purged.includes(t) && !left.includes(t),
     );
     // A new table keyed by team: add it to TEAM_SCOPED_TABLES (or to NOT_PURGED, saying why).
     expect(unaccounted).toEqual([]);
-    expect([...purged, ...left].sort()).toEqual(await tablesWithTeamId(pair.db.url, dialect));
+    expect([...purged, ...left].sort()).toEqual(await tablesWithColumn(pair.db.url, dialect, 'team_id'));
+  });
+
+  test("every table with a scope column (a team's view's rows) is purged by it too", async () => {
+    // A new table keeping rows by Store.forTeam's scope: add it to SCOPE_PURGED_TABLES (the purge matches it).
+    expect(await tablesWithColumn(pair.db.url, dialect, 'scope')).toEqual([...SCOPE_PURGED_TABLES].sort());
   });
 
   test('the uninstall is recorded once (the first time stays) and read by another instance', async () => {
