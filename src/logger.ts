@@ -141,9 +141,14 @@ export function boltLogger(logger: AppLogger): SlackLogger {
         typeof m === 'string' ? m : m instanceof Error ? `${m.name}: ${m.message}` : JSON.stringify(m),
       )
       .join(' ');
+  // Bolt and its WebClient log at debug on every request and answer: nothing is formatted for a level that is off.
   return {
-    debug: (...msg) => child.debug(text(msg)),
-    info: (...msg) => child.info(text(msg)),
+    debug: (...msg) => {
+      if (child.isLevelEnabled('debug')) child.debug(text(msg));
+    },
+    info: (...msg) => {
+      if (child.isLevelEnabled('info')) child.info(text(msg));
+    },
     warn: (...msg) => child.warn(text(msg)),
     error: (...msg) => child.error(text(msg)),
     // The app's LOG_LEVEL governs; Bolt's own level changes are ignored on purpose.

@@ -83,10 +83,17 @@ export class IntentHandle {
     return this.current;
   }
 
-  /** The last step: done (or failed, the user told). Never throws: the outcome is logged if it cannot be stored. */
-  async finish(state: 'done' | 'failed', outcome: string): Promise<void> {
+  /**
+   * The last step: done (or failed, the user told), with whatever else it records (`also`). Never throws: the
+   * outcome is logged if it cannot be stored.
+   */
+  async finish(
+    state: 'done' | 'failed',
+    outcome: string,
+    also: Omit<IntentPatch, 'state' | 'outcome'> = {},
+  ): Promise<void> {
     try {
-      await this.step({ state, outcome });
+      await this.step({ ...also, state, outcome });
     } catch (err) {
       this.journal.deps.logger.warn({ err, intent: this.id, outcome }, 'could not mark the meeting creation');
     } finally {

@@ -233,17 +233,21 @@ export class MeetingsService {
         current = await this.postCardOrTellHost(current, opts.responseUrl, threadTs);
       }
     }
-    if (from !== 'posted') {
-      await intent.step({ state: 'posted', messageChannel: current.channelId, messageTs: current.messageTs });
-    }
-    const withReminders =
-      current.kind === 'instant' || current.reminders.length > 0
-        ? current
-        : await deps.reminders.schedule(current);
+    const needsReminders = current.kind !== 'instant' && current.reminders.length === 0;
     // Invitations go out after the card; an intent that got past 'posted' may have sent some already.
     const invitees = from === 'posted' ? [] : intent.intent.request.invitees;
+    const where = { messageChannel: current.channelId, messageTs: current.messageTs };
+    // 'posted' marks where a recovery resumes when reminders or invitations come after the card; with nothing
+    // after it (an instant meeting, nobody invited) the card's place goes straight into 'done': one write less.
+    const stepPosted = from !== 'posted' && (needsReminders || invitees.length > 0);
+    if (stepPosted) await intent.step({ state: 'posted', ...where });
+    const withReminders = needsReminders ? await deps.reminders.schedule(current) : current;
     if (invitees.length) await this.inviteByDm(withReminders, invitees);
-    await intent.finish('done', current.cardDelivery === 'none' ? 'no_card' : 'posted');
+    await intent.finish(
+      'done',
+      current.cardDelivery === 'none' ? 'no_card' : 'posted',
+      from === 'posted' || stepPosted ? {} : where,
+    );
     deps.changes?.notify({
       teamId: current.teamId,
       slackUserIds: [current.hostSlackUserId],

@@ -36,7 +36,8 @@ import { InstallationTable } from './installations.js';
 import { IntentTable } from './intents.js';
 import { type MigrateOptions, type MigrationResult, type MigrationTarget, migrate } from './migrations.js';
 import type { Database, GuestsTable, MeetingsTable, RecordingsTable, UserLinksTable } from './schema.js';
-import { configureSqlite, withStatementCache } from './sqlite-connection.js';
+import { SqliteCheckpointer } from './sqlite-checkpointer.js';
+import { configureSqlite, SQLITE_BUSY_TIMEOUT_MS, withStatementCache } from './sqlite-connection.js';
 import { inTeam } from './team-scope.js';
 import {
   type AdminMessageRef,
@@ -128,11 +129,20 @@ async function connect(databaseUrl: string, opts: OpenStoreOptions): Promise<Con
         cause: err,
       });
     }
+    // Checkpoints (and their fsyncs) off the event loop; an in-memory database has no WAL.
+    const checkpointer =
+      file === ':memory:'
+        ? null
+        : await SqliteCheckpointer.start(file, raw, {
+            busyTimeoutMs: SQLITE_BUSY_TIMEOUT_MS,
+            onProblem: (message) => opts.logger?.warn({}, `store: ${message}`),
+          });
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(raw) }) });
     return {
       target: { dialect: 'sqlite', db, raw },
       where: `sqlite:${file}`,
       destroy: async () => {
+        await checkpointer?.stop();
         await db.destroy();
         // Kysely only closes what its driver initialised (lazily, at the first query).
         if (raw.open) raw.close();

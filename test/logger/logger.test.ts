@@ -178,6 +178,24 @@ describe('boltLogger', () => {
     ]);
   });
 
+  test('nothing is formatted for a level that is off (Bolt and its WebClient log every request at debug)', () => {
+    const { lines, destination } = capture();
+    const bolt = boltLogger(createLogger({ level: 'warn', secrets: [], destination }));
+    let serialized = 0;
+    const body = {
+      toJSON() {
+        serialized++;
+        return { blocks: [] };
+      },
+    };
+    bolt.debug('http request body:', body);
+    bolt.info('answer', body);
+    expect(serialized).toBe(0);
+    bolt.warn('kept', body);
+    expect(serialized).toBe(1);
+    expect(lines.map((l) => (JSON.parse(l) as { msg: string }).msg)).toEqual(['kept {"blocks":[]}']);
+  });
+
   test("reports the app's level to Bolt and ignores Bolt's attempts to change it", () => {
     for (const [level, expected] of [
       ['debug', LogLevel.DEBUG],
