@@ -36,7 +36,7 @@ import { InstallationTable } from './installations.js';
 import { IntentTable } from './intents.js';
 import { type MigrateOptions, type MigrationResult, type MigrationTarget, migrate } from './migrations.js';
 import type { Database, GuestsTable, MeetingsTable, RecordingsTable, UserLinksTable } from './schema.js';
-import { SqliteCheckpointer } from './sqlite-checkpointer.js';
+import { startCheckpointerLater } from './sqlite-checkpointer.js';
 import { configureSqlite, SQLITE_BUSY_TIMEOUT_MS, withStatementCache } from './sqlite-connection.js';
 import { inTeam } from './team-scope.js';
 import {
@@ -133,7 +133,7 @@ async function connect(databaseUrl: string, opts: OpenStoreOptions): Promise<Con
     const checkpointer =
       file === ':memory:'
         ? null
-        : await SqliteCheckpointer.start(file, raw, {
+        : startCheckpointerLater(file, raw, {
             busyTimeoutMs: SQLITE_BUSY_TIMEOUT_MS,
             onProblem: (message) => opts.logger?.warn({}, `store: ${message}`),
           });

@@ -6,8 +6,8 @@
  * that crosses the threshold copies the WAL into the database and fsyncs both before it returns. On this
  * project's 2-core test machine that froze the event loop for 10–165 ms every few hundred commits (every
  * other commit takes about 0.03 ms), and every Slack ack waiting behind it (docs/benchmarks.md, "perf"). Here
- * the app's connection has `wal_autocheckpoint = 0` and the worker runs `wal_checkpoint(PASSIVE)` every
- * `intervalMs`: PASSIVE never blocks the app's readers or writer (it copies what it can and leaves the rest for
+ * (from a few seconds after the store opened: startCheckpointerLater) the app's connection has
+ * `wal_autocheckpoint = 0` and the worker runs `wal_checkpoint(PASSIVE)` every `intervalMs`: PASSIVE never blocks the app's readers or writer (it copies what it can and leaves the rest for
  * the next run), and the fsyncs happen on the worker's thread. Durability is unchanged: a commit is in the WAL
  * when it returns, whoever checkpoints it later. When the worker cannot run (it failed to start or died), the
  * app's connection gets its automatic checkpoints back, so the WAL never grows without bound.
@@ -16,6 +16,11 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 
 export const SQLITE_CHECKPOINT_INTERVAL_MS = 1000;
+/**
+ * How long after opening the worker starts. Starting one costs about 70 ms of CPU, which a short-lived store
+ * (a CLI run, most tests) need not pay; until then SQLite checkpoints by itself, as it always did.
+ */
+export const SQLITE_CHECKPOINT_WORKER_DELAY_MS = 5000;
 /** SQLite's own default for wal_autocheckpoint, restored when the worker is gone. */
 const SQLITE_DEFAULT_AUTOCHECKPOINT = 1000;
 
@@ -147,6 +152,8 @@ export class SqliteCheckpointer {
     this.#stopped = true;
     this.#restoreAutocheckpoint();
     const exited = new Promise<void>((resolve) => this.#worker.once('exit', () => resolve()));
+    // Kept alive until the worker is gone, so that the store's close goes on to close the app's connection.
+    this.#worker.ref();
     this.#worker.postMessage({ kind: 'stop' });
     await exited;
     this.#rejectWaiting('the SQLite checkpointer stopped');
@@ -186,3 +193,46 @@ type WorkerMessage =
   | { kind: 'ready' }
   | { kind: 'warn'; message: string }
   | { kind: 'done'; id: number; result?: CheckpointResult; error?: string };
+
+/** A checkpointer started `delayMs` after the store opened (see SQLITE_CHECKPOINT_WORKER_DELAY_MS). */
+export interface DeferredCheckpointer {
+  /** The checkpointer once its start was tried (null: it could not start); null too when stopped before. */
+  started(): Promise<SqliteCheckpointer | null>;
+  /** Never starts it if it has not started yet; else stops it. */
+  stop(): Promise<void>;
+}
+
+export function startCheckpointerLater(
+  file: string,
+  connection: PragmaTarget,
+  opts: SqliteCheckpointerOptions & { delayMs?: number },
+): DeferredCheckpointer {
+  let stopped = false;
+  let starting: Promise<SqliteCheckpointer | null> | null = null;
+  let resolveStarted!: (c: SqliteCheckpointer | null) => void;
+  const started = new Promise<SqliteCheckpointer | null>((resolve) => {
+    resolveStarted = resolve;
+  });
+  const timer = setTimeout(() => {
+    starting = SqliteCheckpointer.start(file, connection, opts).catch((err: unknown) => {
+      opts.onProblem?.(`cannot start the SQLite checkpoint worker: ${(err as Error).message}`);
+      return null;
+    });
+    void starting.then(resolveStarted);
+  }, opts.delayMs ?? SQLITE_CHECKPOINT_WORKER_DELAY_MS);
+  timer.unref();
+  return {
+    started: () => started,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      clearTimeout(timer);
+      if (!starting) {
+        resolveStarted(null);
+        return;
+      }
+      // Starting right now: let it finish, then stop it (the store closes its connection only after this).
+      await (await starting)?.stop();
+    },
+  };
+}

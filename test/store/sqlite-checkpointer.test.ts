@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Sqlite from 'better-sqlite3';
-import { SqliteCheckpointer } from '../../src/store/sqlite-checkpointer.js';
+import { SqliteCheckpointer, startCheckpointerLater } from '../../src/store/sqlite-checkpointer.js';
 import { configureSqlite, SQLITE_BUSY_TIMEOUT_MS } from '../../src/store/sqlite-connection.js';
 
 // Only checkpointNow() runs in these tests: the worker's own timer would be wall-clock luck.
@@ -101,4 +101,42 @@ test('a worker that cannot open the database leaves the connection checkpointing
   } finally {
     db.close();
   }
+});
+
+describe('started later (what the store does: a short-lived store never pays for the worker)', () => {
+  test('after its delay it takes over the checkpoints; stopping hands them back', async () => {
+    const file = join(dir, 'db.sqlite');
+    const db = openDb(file);
+    try {
+      const later = startCheckpointerLater(file, db, {
+        delayMs: 0,
+        intervalMs: NEVER_MS,
+        busyTimeoutMs: SQLITE_BUSY_TIMEOUT_MS,
+      });
+      const checkpointer = await later.started();
+      expect(checkpointer).toBeInstanceOf(SqliteCheckpointer);
+      expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+      await later.stop();
+      expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+      await expect(checkpointer?.checkpointNow()).rejects.toThrow(/stopped/);
+    } finally {
+      db.close();
+    }
+  });
+
+  test('stopped before its delay: no worker ever starts, SQLite keeps checkpointing by itself', async () => {
+    const file = join(dir, 'db.sqlite');
+    const db = openDb(file);
+    try {
+      const later = startCheckpointerLater(file, db, {
+        delayMs: NEVER_MS,
+        busyTimeoutMs: SQLITE_BUSY_TIMEOUT_MS,
+      });
+      await later.stop();
+      expect(await later.started()).toBeNull();
+      expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+    } finally {
+      db.close();
+    }
+  });
 });
