@@ -140,9 +140,13 @@ export class SqliteCheckpointer {
   checkpointNow(): Promise<CheckpointResult> {
     if (this.#stopped) return Promise.reject(new Error('the SQLite checkpointer is stopped'));
     const id = this.#nextId++;
-    return new Promise((resolve, reject) => {
+    // The worker is unref'd: while an answer is awaited, it must keep the process alive.
+    this.#worker.ref();
+    return new Promise<CheckpointResult>((resolve, reject) => {
       this.#waiting.set(id, { resolve, reject });
       this.#worker.postMessage({ kind: 'now', id });
+    }).finally(() => {
+      if (this.#waiting.size === 0 && !this.#stopped) this.#worker.unref();
     });
   }
 
