@@ -1,4 +1,5 @@
 import type { App } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
 import * as commands from './commands/index.js';
 import type { Config } from './config.js';
 import { createHttpServer, listen } from './http/server.js';
@@ -125,27 +126,43 @@ export interface Tuning {
   homeDebounceMs?: number;
 }
 
+/**
+ * What a workspace's services talk to, when not the environment's: multi-workspace mode builds one services graph
+ * per connected workspace (src/workspaces/runtimes.ts) on that workspace's Slack client, MegaMeeting account and
+ * `/meet connect` handling.
+ */
+export interface ServiceAdapters {
+  slackClient?: WebClient;
+  megameeting?: MegaMeetingApi;
+  connectionCommands?: ConnectionCommands;
+}
+
 export function buildServices(
   config: Config,
   logger: AppLogger,
   store: Store,
   clock: Clock,
   tuning: Tuning = {},
+  adapters: ServiceAdapters = {},
 ): Services {
-  const slackClient = createSlackWebClient(config.slack.botToken, {
-    ...(config.slack.apiUrl ? { apiUrl: config.slack.apiUrl } : {}),
-    timeoutMs: tuning.slackTimeoutMs ?? 10_000,
-    logger: boltLogger(logger),
-  });
+  const slackClient =
+    adapters.slackClient ??
+    createSlackWebClient(config.slack.botToken, {
+      ...(config.slack.apiUrl ? { apiUrl: config.slack.apiUrl } : {}),
+      timeoutMs: tuning.slackTimeoutMs ?? 10_000,
+      logger: boltLogger(logger),
+    });
   const slack = new SlackGateway(slackClient, logger, {
     clock,
     ...(tuning.slackLookupDelayMs !== undefined ? { lookupDelayMs: tuning.slackLookupDelayMs } : {}),
   });
-  const megameeting = new MegaMeetingClient({
-    baseUrl: config.megameeting.url,
-    apiToken: config.megameeting.apiToken,
-    logger: logger.child({ component: 'megameeting' }),
-  });
+  const megameeting =
+    adapters.megameeting ??
+    new MegaMeetingClient({
+      baseUrl: config.megameeting.url,
+      apiToken: config.megameeting.apiToken,
+      logger: logger.child({ component: 'megameeting' }),
+    });
   const identity = new IdentityService({ store, megameeting, slack, logger, clock });
   const appLogin = new AppLoginService({ megameeting, apiToken: config.megameeting.apiToken, logger, clock });
   const changes = new ChangeFeed(logger);
@@ -268,7 +285,8 @@ export function buildServices(
     ...(tuning.homeDebounceMs !== undefined ? { debounceMs: tuning.homeDebounceMs } : {}),
   });
   const signIn = new SignInService({ identity, megameeting, slack, logger });
-  const connectionCommands = new EnvironmentConnectionCommands({ home, identity, slack, logger });
+  const connectionCommands =
+    adapters.connectionCommands ?? new EnvironmentConnectionCommands({ home, identity, slack, logger });
   const unfurls = new UnfurlService({
     store,
     megameeting,
@@ -318,7 +336,8 @@ export function buildServices(
   };
 }
 
-function registerListeners(bolt: App, services: Services): void {
+/** The slash command, actions, views and events of one workspace's services, on a Bolt app. */
+export function registerListeners(bolt: App, services: Services): void {
   commands.register(bolt, services);
   listeners.register(bolt, services);
   bolt.error(async (error) => {

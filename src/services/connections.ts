@@ -57,6 +57,8 @@ export interface ConnectionServiceDeps {
   /** The Slack adapter of a workspace (its own bot token in multi-workspace mode). */
   slackFor(teamId: string): Pick<SlackGateway, 'userInfo'>;
   urls?: AccountUrlOptions;
+  /** Hears of each connect or disconnect saved (the workspace's app is rebuilt on the new account, or stopped). */
+  onChange?(teamId: string): void;
   logger: AppLogger;
   clock: Clock;
 }
@@ -172,6 +174,7 @@ export class ConnectionService {
       connectedAt: this.deps.clock.now(),
     };
     await this.deps.connections.upsert(connection);
+    this.deps.onChange?.(req.teamId);
     this.deps.logger.info(
       {
         teamId: req.teamId,
@@ -190,6 +193,7 @@ export class ConnectionService {
     const before = await this.status(req.teamId).catch(() => null);
     const removed = await this.deps.connections.delete(req.teamId);
     if (!removed) return null;
+    this.deps.onChange?.(req.teamId);
     this.deps.logger.info(
       { teamId: req.teamId, userId: req.userId, accountUrl: before?.accountUrl },
       'connect: MegaMeeting account disconnected',

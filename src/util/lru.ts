@@ -6,7 +6,11 @@
 export class LruCache<K, V> {
   readonly #entries = new Map<K, V>();
 
-  constructor(readonly max: number) {
+  /** `onEvict` hears of each entry dropped for room (not of `delete` or `clear`): to stop what it holds. */
+  constructor(
+    readonly max: number,
+    private readonly onEvict?: (key: K, value: V) => void,
+  ) {
     if (!Number.isInteger(max) || max < 1)
       throw new RangeError(`LruCache max must be a positive integer: ${max}`);
   }
@@ -32,13 +36,22 @@ export class LruCache<K, V> {
     this.#entries.set(key, value);
     if (this.#entries.size > this.max) {
       const oldest = this.#entries.keys().next();
-      if (!oldest.done) this.#entries.delete(oldest.value);
+      if (!oldest.done) {
+        const dropped = this.#entries.get(oldest.value) as V;
+        this.#entries.delete(oldest.value);
+        this.onEvict?.(oldest.value, dropped);
+      }
     }
     return this;
   }
 
   delete(key: K): boolean {
     return this.#entries.delete(key);
+  }
+
+  /** The keys, least recently used first, without touching their recency. */
+  keys(): K[] {
+    return [...this.#entries.keys()];
   }
 
   clear(): void {

@@ -5,7 +5,7 @@
  * uninstalled longer than UNINSTALL_RETENTION_DAYS ago (src/jobs/workspace-purge.ts).
  */
 import { App } from '@slack/bolt';
-import { SHUTDOWN_GRACE_MS } from '../app.js';
+import { SHUTDOWN_GRACE_MS, type Tuning } from '../app.js';
 import type { MultiModeConfig } from '../config.js';
 import { createHttpServer, listen } from '../http/server.js';
 import { startWorkspacePurge } from '../jobs/workspace-purge.js';
@@ -23,12 +23,18 @@ import type { InstallationRepository, Store } from '../store/types.js';
 import { StoreInstallationStore } from './installation-store.js';
 import { registerWorkspaceListeners } from './listeners.js';
 import { createOAuthReceiver, INSTALL_PATH, REDIRECT_PATH } from './oauth.js';
+import { workspaceRouter } from './router.js';
+import { WorkspaceRuntimes } from './runtimes.js';
 import { WorkspaceSlackClients } from './slack-clients.js';
 
 export interface MultiWorkspaceStartOptions {
   clock?: Clock;
   /** An already-open store (tests share one); otherwise DATABASE_URL is opened and closed with the app. */
   store?: Store;
+  /** Waits that tests shorten (each workspace's services); production keeps the defaults. */
+  tuning?: Tuning;
+  /** Most workspace apps kept built (default WORKSPACE_RUNTIMES_MAX). */
+  maxWorkspaceApps?: number;
   /**
    * How account URLs typed in the connect form are read. `allowLoopbackHttp` (http:// to a loopback host) is for
    * tests and the local emulator only: given explicitly here, never read from the environment.
@@ -39,6 +45,8 @@ export interface MultiWorkspaceStartOptions {
 export interface RunningMultiWorkspaceApp {
   bolt: App;
   installations: InstallationRepository;
+  /** Each connected workspace's own services and Bolt app (tests reach in). */
+  workspaces: WorkspaceRuntimes;
   port: number;
   stop(): Promise<void>;
 }
@@ -84,6 +92,9 @@ export async function startMultiWorkspaceApp(
     megameetingFor: checkingClients(logger),
     slackFor: (teamId) => slack.for(teamId),
     ...(opts.megameetingUrls ? { urls: opts.megameetingUrls } : {}),
+    // A connect or disconnect saved here rebuilds or stops the workspace's app at once (other replicas notice
+    // within CONNECTION_REVALIDATE_MS).
+    onChange: (teamId) => workspaces.forget(teamId, 'MegaMeeting connection changed'),
     logger,
     clock,
   });
@@ -92,6 +103,32 @@ export async function startMultiWorkspaceApp(
     slackFor: (teamId) => slack.for(teamId),
     logger,
   });
+  const installer = receiver.installer;
+  const workspaces = new WorkspaceRuntimes({
+    config,
+    logger,
+    clock,
+    connections,
+    storeFor: () => store,
+    connectionCommands,
+    // Background work (no request to take the token from): Bolt's installer reads the installation and
+    // refreshes a rotating token that is about to expire.
+    botTokenFor: async (teamId) => {
+      if (!installer) return null;
+      const found = await installer.authorize({
+        teamId,
+        enterpriseId: undefined,
+        isEnterpriseInstall: false,
+      });
+      return found.botToken
+        ? { botToken: found.botToken, botId: found.botId, botUserId: found.botUserId }
+        : null;
+    },
+    ...(opts.tuning ? { tuning: opts.tuning } : {}),
+    ...(opts.maxWorkspaceApps ? { max: opts.maxWorkspaceApps } : {}),
+  });
+  // Every other request of a connected workspace runs in that workspace's own app.
+  bolt.use(workspaceRouter({ runtimes: workspaces, logger }));
   registerConnectionListeners(bolt, { connectionCommands, slackFor: (teamId) => slack.for(teamId), logger });
   registerWorkspaceListeners(bolt, {
     installations,
@@ -100,6 +137,7 @@ export async function startMultiWorkspaceApp(
     connectionService,
     connectionCommands,
     slack,
+    forgetWorkspaceApp: (teamId, why) => workspaces.forget(teamId, why),
     logger,
     clock,
   });
@@ -132,6 +170,7 @@ export async function startMultiWorkspaceApp(
   return {
     bolt,
     installations,
+    workspaces,
     port,
     async stop() {
       if (stopping) return;
@@ -140,6 +179,7 @@ export async function startMultiWorkspaceApp(
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       await inFlight.drain(SHUTDOWN_GRACE_MS);
+      await workspaces.stop();
       server.closeAllConnections();
       await closed;
       if (!opts.store) await store.close();

@@ -1,9 +1,10 @@
 /**
- * Multi-workspace listeners of phase 1: uninstall and revocation delete that workspace's tokens at once (Bolt skips `authorize` for these two events and never deletes on its own) and record when,
- * so the workspace's other data is purged after UNINSTALL_RETENTION_DAYS unless it re-installs
- * (src/jobs/workspace-purge.ts); `/meet connect` and `/meet disconnect` manage the workspace's MegaMeeting
- * account (WorkspaceConnectionCommands, on the workspace's own bot token); any other `/meet` answers from
- * not-connected.ts until phase 2.
+ * The multi-workspace app's own listeners: uninstall and revocation delete that workspace's tokens at once (Bolt
+ * skips `authorize` for these two events and never deletes on its own), stop its app, and record when, so the
+ * workspace's other data is purged after UNINSTALL_RETENTION_DAYS unless it re-installs
+ * (src/jobs/workspace-purge.ts); in a workspace not connected yet, `/meet connect` and `/meet disconnect` manage
+ * the MegaMeeting account (WorkspaceConnectionCommands, on the workspace's own bot token) and any other `/meet`
+ * answers from not-connected.ts. A connected workspace's requests run in its own app (router.ts).
  */
 import type { App } from '@slack/bolt';
 import type { AppLogger } from '../logger.js';
@@ -32,6 +33,8 @@ export interface WorkspaceListenerDeps {
   connectionService: Pick<ConnectionService, 'status' | 'isWorkspaceAdmin'>;
   connectionCommands: Pick<WorkspaceConnectionCommands, 'connect' | 'disconnect'>;
   slack: WorkspaceSlackClients;
+  /** Stops the workspace's own app (runtimes.ts) when its tokens go. */
+  forgetWorkspaceApp(teamId: string, why: string): void;
   logger: AppLogger;
   clock: Clock;
 }
@@ -74,7 +77,10 @@ export function registerWorkspaceListeners(bolt: App, deps: WorkspaceListenerDep
   const forgetWorkspace = async (lookup: InstallationLookup, why: string) => {
     const deleted = await uninstall(lookup);
     const disconnected = lookup.teamId ? await deps.connections.delete(lookup.teamId) : false;
-    if (lookup.teamId) deps.slack.forget(lookup.teamId);
+    if (lookup.teamId) {
+      deps.slack.forget(lookup.teamId);
+      deps.forgetWorkspaceApp(lookup.teamId, why);
+    }
     logger.info({ ...lookup, deleted, disconnected }, `${why}: the workspace tokens are deleted`);
   };
 
@@ -94,7 +100,10 @@ export function registerWorkspaceListeners(bolt: App, deps: WorkspaceListenerDep
     }
   });
 
-  /** Until phase 2: connected → where meetings are for now; not connected → an admin must connect (button). */
+  /**
+   * A `/meet` of a connected workspace runs in its own app (router.ts); one that reaches here is of a workspace not
+   * connected (an admin must connect: the button), or one whose connection could not be read a moment ago.
+   */
   const meetAnswer = async (req: ConnectionCommandRequest) => {
     const current = await deps.connectionService.status(req.teamId);
     if (current) return connectedReply(current.accountUrl);

@@ -1,7 +1,7 @@
 /**
- * What a plain `/meet` answers in a multi-workspace install until per-workspace meetings exist (issue 12; phase 2
- * replaces this module): not connected yet (admins get the Connect button), or connected but meetings from Slack
- * not yet available in this mode. Said in this one place.
+ * What `/meet` answers in a multi-workspace install that cannot run it in the workspace's own app (router.ts): not
+ * connected yet (admins get the Connect button), or connected but the connection could not be read just now.
+ * Said in this one place.
  */
 import type { KnownBlock } from '@slack/types';
 import { mrkdwnSection } from '../views/blocks.js';
@@ -28,12 +28,14 @@ export function notConnectedReply(opts: { isAdmin: boolean } = { isAdmin: false 
   };
 }
 
-/** Connected, but starting meetings from Slack in multi-workspace mode is phase 2: say so, and where to go. */
+/**
+ * Connected, yet the request reached the multi-workspace app instead of the workspace's own (the connection could
+ * not be read a moment ago, or it was made while the request was on its way): a retry goes through.
+ */
 export function connectedText(accountUrl: string): string {
   return (
-    `This workspace is connected to MegaMeeting (${accountUrl}). Starting and scheduling meetings with ` +
-    '`/meet` in workspaces that installed the app with Add to Slack is coming in a next version; until then, ' +
-    `start your meetings in MegaMeeting at ${accountUrl}. \`/meet connect\` shows the connection.`
+    `This workspace is connected to MegaMeeting (${accountUrl}), but \`/meet\` could not be handled just now. ` +
+    'Please try again in a moment; `/meet connect` shows the connection.'
   );
 }
 

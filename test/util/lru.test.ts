@@ -35,4 +35,32 @@ describe('LruCache', () => {
     expect(cache.has('u')).toBe(false);
     expect(() => new LruCache(0)).toThrow(RangeError);
   });
+
+  test('onEvict hears of each entry dropped for room, and not of delete, clear or a refresh', () => {
+    const dropped: Array<[string, number]> = [];
+    const cache = new LruCache<string, number>(2, (key, value) => dropped.push([key, value]));
+    cache.set('a', 1).set('b', 2).set('a', 10);
+    expect(dropped).toEqual([]);
+    cache.set('c', 3);
+    expect(dropped).toEqual([['b', 2]]);
+    cache.get('a');
+    cache.set('d', 4);
+    expect(dropped).toEqual([
+      ['b', 2],
+      ['c', 3],
+    ]);
+    cache.delete('a');
+    cache.clear();
+    expect(dropped).toHaveLength(2);
+  });
+
+  test('keys lists least recently used first without touching recency', () => {
+    const cache = new LruCache<string, number>(3);
+    cache.set('a', 1).set('b', 2).set('c', 3);
+    cache.get('a');
+    expect(cache.keys()).toEqual(['b', 'c', 'a']);
+    expect(cache.keys()).toEqual(['b', 'c', 'a']);
+    cache.set('d', 4);
+    expect(cache.keys()).toEqual(['c', 'a', 'd']);
+  });
 });

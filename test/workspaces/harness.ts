@@ -51,6 +51,8 @@ export interface MultiTestAppOptions {
   shareWith?: MultiTestApp;
   /** Variables to add or override (e.g. another ENCRYPTION_KEY). */
   env?: Record<string, string>;
+  /** Most workspace apps kept built (the bound of src/workspaces/runtimes.ts). */
+  maxWorkspaceApps?: number;
 }
 
 export async function startMultiTestApp(opts: MultiTestAppOptions = {}): Promise<MultiTestApp> {
@@ -96,6 +98,7 @@ export async function startMultiTestApp(opts: MultiTestAppOptions = {}): Promise
     running = await startMultiWorkspaceApp(config, logger, {
       store,
       megameetingUrls: { allowLoopbackHttp: true },
+      ...(opts.maxWorkspaceApps ? { maxWorkspaceApps: opts.maxWorkspaceApps } : {}),
     });
   } catch (err) {
     await store.close();

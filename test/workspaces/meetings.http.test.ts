@@ -1,0 +1,199 @@
+/**
+ * Multi-workspace mode runs every request in its workspace (issue 12): two workspaces installed through OAuth, each
+ * connected to its own MegaMeeting account (two emulators), over signed HTTP to the real app with the Slack
+ * stand-in. `/meet` creates the meeting in the workspace's own account and posts its card with the workspace's own
+ * bot token; one workspace cannot end the other's meeting; a disconnect stops the workspace's app at once; the
+ * workspace apps kept built are bounded.
+ */
+import { type Emulator, startEmulator } from '../../emulator/index.js';
+import { SecretBox } from '../../src/secrets/index.js';
+import type { ConnectionRepository } from '../../src/store/types.js';
+import { ACTIONS, CONNECTION_IDS } from '../../src/views/ids.js';
+import { NOT_CONNECTED_TEXT } from '../../src/workspaces/not-connected.js';
+import { execSql } from '../store/helpers.js';
+import {
+  blockActionsPayload,
+  interactivityBody,
+  postToApp,
+  slashCommandBody,
+} from '../support/slack-requests.js';
+import { ENCRYPTION_KEY, install, installer, type MultiTestApp, startMultiTestApp } from './harness.js';
+
+const A = 'T0MEETA';
+const B = 'T0MEETB';
+const hostOf = (teamId: string) => `U${teamId}HOST`;
+const emailOf = (teamId: string) => `host-${teamId.toLowerCase()}@example.com`;
+const CHANNEL = 'C0MEETING1';
+
+let app: MultiTestApp;
+let emus: Record<string, Emulator>;
+let connections: ConnectionRepository;
+
+async function connect(teamId: string, emu: Emulator): Promise<void> {
+  await connections.upsert({
+    teamId,
+    accountUrl: emu.url,
+    apiToken: emu.adminToken,
+    loginId: emu.adminLoginId,
+    loginEmail: 'admin@example.com',
+    connectedBy: `U${teamId}ADMIN`,
+    connectedAt: new Date(),
+  });
+}
+
+beforeAll(async () => {
+  const [started, emuA, emuB] = await Promise.all([startMultiTestApp(), startEmulator(), startEmulator()]);
+  app = started;
+  emus = { [A]: emuA, [B]: emuB };
+  connections = app.store.megameetingConnections(new SecretBox(Buffer.from(ENCRYPTION_KEY, 'base64')));
+});
+afterAll(async () => {
+  await Promise.all([app?.stop(), ...Object.values(emus ?? {}).map((e) => e.close())]);
+});
+beforeEach(async () => {
+  // Rows go behind the app's back: its workspace apps (kept up to 30 s) go with them.
+  for (const teamId of [A, B]) app.running.workspaces.forget(teamId, 'test reset');
+  await execSql(app.db.url, [
+    'delete from slack_installations',
+    'delete from megameeting_connections',
+    'delete from meetings',
+    'delete from user_links',
+    'delete from meeting_intents',
+  ]);
+  app.slack.reset();
+  for (const teamId of [A, B]) {
+    const emu = emus[teamId] as Emulator;
+    emu.state.clearRequests();
+    app.slack.addUser({ id: `U${teamId}ADMIN`, real_name: `Admin ${teamId}`, is_admin: true });
+    app.slack.addUser({ id: hostOf(teamId), real_name: `Host ${teamId}`, email: emailOf(teamId) });
+    if (!emu.state.snapshot().logins.some((l) => l.email === emailOf(teamId)))
+      emu.state.addLogin({ email: emailOf(teamId), fullName: `Host ${teamId}` });
+    await install(app, installer(teamId));
+    await connect(teamId, emu);
+  }
+});
+
+async function botTokenOf(teamId: string): Promise<string> {
+  const found = await app.running.installations.find({ teamId, isEnterpriseInstall: false }, new Date());
+  if (!found) throw new Error(`${teamId} is not installed`);
+  return found.botToken;
+}
+
+function command(teamId: string, text: string, userId = hostOf(teamId)) {
+  const responseUrl = app.slack.responseUrl();
+  return postToApp(
+    `${app.base}/slack/events`,
+    slashCommandBody({
+      text,
+      team_id: teamId,
+      team_domain: teamId.toLowerCase(),
+      user_id: userId,
+      channel_id: CHANNEL,
+      response_url: responseUrl,
+      trigger_id: app.slack.issueTriggerId(),
+    }),
+  ).then((res) => ({ ...res, responseUrl }));
+}
+
+function liveMeetings(teamId: string) {
+  return (emus[teamId] as Emulator).state.snapshot().meetings.filter((m) => !m.ended);
+}
+
+/** `/meet <title>` in `teamId`: the card Slack was asked to post and the meeting the workspace's account holds. */
+async function startMeeting(teamId: string, title: string) {
+  const res = await command(teamId, title);
+  expect(res.status).toBe(200);
+  expect(res.elapsedMs).toBeLessThan(3000);
+  const post = await app.slack.waitForCall(
+    'chat.postMessage',
+    (c) => c.args.channel === CHANNEL && JSON.stringify(c.args.blocks ?? '').includes(title),
+    10_000,
+  );
+  const meeting = liveMeetings(teamId).find((m) => m.name === title);
+  if (!meeting) throw new Error(`no meeting "${title}" in ${teamId}'s account`);
+  return { post, meeting };
+}
+
+test("/meet creates the meeting in the workspace's own account and posts its card with the workspace's own bot token", async () => {
+  const [tokenA, tokenB] = [await botTokenOf(A), await botTokenOf(B)];
+  expect(tokenA).not.toBe(tokenB);
+
+  const a = await startMeeting(A, 'Alpha standup');
+  expect(a.post.token).toBe(tokenA);
+  expect(JSON.stringify(a.post.args.blocks)).toContain(`${emus[A]?.url}/meeting/?id=${a.meeting.meetId}`);
+  expect(a.meeting.loginId).toBe(
+    emus[A]?.state.snapshot().logins.find((l) => l.email === emailOf(A))?.loginId,
+  );
+  expect(liveMeetings(B).map((m) => m.name)).not.toContain('Alpha standup');
+
+  const b = await startMeeting(B, 'Beta review');
+  expect(b.post.token).toBe(tokenB);
+  expect(JSON.stringify(b.post.args.blocks)).toContain(`${emus[B]?.url}/meeting/?id=${b.meeting.meetId}`);
+  expect(liveMeetings(A).map((m) => m.name)).not.toContain('Beta review');
+
+  // Every Slack call of either workspace carried that workspace's own token, never the other's.
+  const calls = app.slack.calls().filter((c) => c.token === tokenA || c.token === tokenB);
+  expect(calls.length).toBe(app.slack.calls().filter((c) => c.token).length);
+  const rows = await execSql(app.db.url, ['select team_id, meet_id from meetings order by team_id']);
+  expect(rows).toEqual([
+    { team_id: A, meet_id: a.meeting.meetId },
+    { team_id: B, meet_id: b.meeting.meetId },
+  ]);
+});
+
+test("one workspace cannot end another's meeting, by command or by its card's End button; its own host can", async () => {
+  const { meeting } = await startMeeting(A, 'Private to A');
+  // B's host names A's meeting ID: B's app knows no such meeting and A's account is never asked.
+  const attempt = await command(B, `end ${meeting.meetId}`);
+  expect(attempt.status).toBe(200);
+  const reply = await app.slack.waitForResponse(attempt.responseUrl);
+  const unknown = `I don't know a meeting with ID ${meeting.meetId} in this workspace.`;
+  expect(String(reply.body.text)).toContain(unknown);
+  // A forged End button from workspace B (the card's value is the meeting ID).
+  const responseUrl = app.slack.responseUrl();
+  const press = blockActionsPayload({
+    actionId: ACTIONS.end,
+    value: meeting.meetId,
+    userId: hostOf(B),
+    teamId: B,
+    channelId: CHANNEL,
+    responseUrl,
+  });
+  const pressed = await postToApp(`${app.base}/slack/events`, interactivityBody(press));
+  expect(pressed.status).toBe(200);
+  const refused = await app.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === hostOf(B), 10_000);
+  expect(refused.token).toBe(await botTokenOf(B));
+  expect(String(refused.args.text)).toContain(unknown);
+  const endsAskedOfA = emus[A]?.state.requests().filter((r) => r.fields.includes('endMeeting')) ?? [];
+  expect(endsAskedOfA).toHaveLength(0);
+  expect(liveMeetings(A).map((m) => m.meetId)).toContain(meeting.meetId);
+
+  const own = await command(A, `end ${meeting.meetId}`);
+  expect(own.status).toBe(200);
+  await app.slack.waitForResponse(own.responseUrl);
+  expect(liveMeetings(A).map((m) => m.meetId)).not.toContain(meeting.meetId);
+});
+
+test('a workspace disconnected through its confirmed Disconnect button is not connected from the next /meet on', async () => {
+  await startMeeting(A, 'Before the disconnect');
+  expect(app.running.workspaces.peek(A)).not.toBeNull();
+  const responseUrl = app.slack.responseUrl();
+  const press = blockActionsPayload({
+    actionId: CONNECTION_IDS.disconnect,
+    value: 'disconnect',
+    userId: `U${A}ADMIN`,
+    teamId: A,
+    responseUrl,
+  });
+  const pressed = await postToApp(`${app.base}/slack/events`, interactivityBody(press));
+  expect(pressed.status).toBe(200);
+  await app.slack.waitForResponse(responseUrl);
+  expect(await connections.get(A)).toBeNull();
+  expect(app.running.workspaces.peek(A)).toBeNull();
+
+  const after = await command(A, 'After the disconnect');
+  expect(after.json).toEqual({ response_type: 'ephemeral', text: NOT_CONNECTED_TEXT });
+  expect(liveMeetings(A).map((m) => m.name)).not.toContain('After the disconnect');
+  // B is untouched.
+  await startMeeting(B, 'B carries on');
+});
