@@ -23,6 +23,7 @@ import type { InstallationRepository, Store } from '../store/types.js';
 import { StoreInstallationStore } from './installation-store.js';
 import { registerWorkspaceListeners } from './listeners.js';
 import { createOAuthReceiver, INSTALL_PATH, REDIRECT_PATH } from './oauth.js';
+import { WorkspaceJobs } from './jobs.js';
 import { workspaceRouter } from './router.js';
 import { WorkspaceRuntimes } from './runtimes.js';
 import { WorkspaceSlackClients } from './slack-clients.js';
@@ -35,6 +36,8 @@ export interface MultiWorkspaceStartOptions {
   tuning?: Tuning;
   /** Most workspace apps kept built (default WORKSPACE_RUNTIMES_MAX). */
   maxWorkspaceApps?: number;
+  /** Run the background jobs on timers (default true; tests drive them through `jobs`). */
+  startJobs?: boolean;
   /**
    * How account URLs typed in the connect form are read. `allowLoopbackHttp` (http:// to a loopback host) is for
    * tests and the local emulator only: given explicitly here, never read from the environment.
@@ -47,6 +50,8 @@ export interface RunningMultiWorkspaceApp {
   installations: InstallationRepository;
   /** Each connected workspace's own services and Bolt app (tests reach in). */
   workspaces: WorkspaceRuntimes;
+  /** Recordings, calls, reminders and recovery for every connected workspace. */
+  jobs: WorkspaceJobs;
   port: number;
   stop(): Promise<void>;
 }
@@ -104,6 +109,13 @@ export async function startMultiWorkspaceApp(
     logger,
   });
   const installer = receiver.installer;
+  // Background work (no request to take the token from): Bolt's installer reads the installation and refreshes a
+  // rotating token that is about to expire.
+  const botTokenFor = async (teamId: string) => {
+    if (!installer) return null;
+    const found = await installer.authorize({ teamId, enterpriseId: undefined, isEnterpriseInstall: false });
+    return found.botToken ? { botToken: found.botToken, botId: found.botId, botUserId: found.botUserId } : null;
+  };
   const workspaces = new WorkspaceRuntimes({
     config,
     logger,
@@ -156,6 +168,17 @@ export async function startMultiWorkspaceApp(
     },
   });
   const port = await listen(server, config.port);
+  const jobs = new WorkspaceJobs({
+    runtimes: workspaces,
+    connections,
+    store,
+    botTokenFor,
+    clock,
+    logger,
+    recordingsPollSeconds: config.recordingsPollSeconds,
+    reminderMinutes: config.reminderMinutes,
+  });
+  if (opts.startJobs ?? true) jobs.start();
   const stopPurge = startWorkspacePurge({
     store,
     retentionDays: config.workspaces.uninstallRetentionDays,
@@ -171,11 +194,13 @@ export async function startMultiWorkspaceApp(
     bolt,
     installations,
     workspaces,
+    jobs,
     port,
     async stop() {
       if (stopping) return;
       stopping = true;
       stopPurge();
+      await jobs.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       await inFlight.drain(SHUTDOWN_GRACE_MS);

@@ -22,7 +22,7 @@ import type {
   Store,
 } from '../store/types.js';
 import { withTimeout } from '../util/async.js';
-import { connectedReply, notConnectedReply } from './not-connected.js';
+import { connectedReply, notConnectedHome, notConnectedReply } from './not-connected.js';
 import type { WorkspaceSlackClients } from './slack-clients.js';
 
 export interface WorkspaceListenerDeps {
@@ -119,6 +119,24 @@ export function registerWorkspaceListeners(bolt: App, deps: WorkspaceListenerDep
     );
     return notConnectedReply({ isAdmin });
   };
+
+  // A connected workspace's Home tab is its own app's; a workspace not connected gets what to do, not an empty page.
+  bolt.event('app_home_opened', async ({ event, context }) => {
+    if (event.tab !== 'home' || !context.teamId) return;
+    const teamId = context.teamId;
+    try {
+      const isAdmin = await withTimeout(
+        deps.connectionService.isWorkspaceAdmin(teamId, event.user),
+        MEET_ADMIN_CHECK_MS,
+      ).then(
+        (answer) => answer === true,
+        () => false,
+      );
+      await deps.slack.for(teamId).publishHome(event.user, notConnectedHome({ isAdmin }));
+    } catch (err) {
+      logger.warn({ err, teamId, userId: event.user }, 'could not publish the not-connected Home tab');
+    }
+  });
 
   bolt.command('/meet', async ({ ack, command }) => {
     const sub = command.text.trim().toLowerCase();

@@ -3,7 +3,7 @@
  * connected yet (admins get the Connect button), or connected but the connection could not be read just now.
  * Said in this one place.
  */
-import type { KnownBlock } from '@slack/types';
+import type { HomeView, KnownBlock } from '@slack/types';
 import { mrkdwnSection } from '../views/blocks.js';
 import { connectActions } from '../views/connection.js';
 
@@ -41,4 +41,16 @@ export function connectedText(accountUrl: string): string {
 
 export function connectedReply(accountUrl: string): Reply {
   return { response_type: 'ephemeral', text: connectedText(accountUrl) };
+}
+
+/** The Home tab of a workspace not connected yet: what to do instead of an empty page (admins get the button). */
+export function notConnectedHome(opts: { isAdmin: boolean }): HomeView {
+  const text = opts.isAdmin ? NOT_CONNECTED_ADMIN_TEXT : NOT_CONNECTED_TEXT;
+  return {
+    type: 'home',
+    blocks: [
+      mrkdwnSection(text, 'not_connected'),
+      ...(opts.isAdmin ? [connectActions()] : []),
+    ],
+  };
 }

@@ -13,7 +13,7 @@ import type { ConnectionRepository } from '../../src/store/types.js';
 import { CONNECTION_IDS as IDS } from '../../src/views/ids.js';
 import { NOT_CONNECTED_ADMIN_TEXT, NOT_CONNECTED_TEXT } from '../../src/workspaces/not-connected.js';
 import { execSql } from '../store/helpers.js';
-import { assertValidMessageBlocks, assertValidModal } from '../support/block-kit.js';
+import { assertValidMessageBlocks, assertValidModal, homeTabIssues } from '../support/block-kit.js';
 import {
   blockActionsPayload,
   interactivityBody,
@@ -21,7 +21,14 @@ import {
   slashCommandBody,
   viewSubmissionPayload,
 } from '../support/slack-requests.js';
-import { ENCRYPTION_KEY, install, installer, type MultiTestApp, startMultiTestApp } from './harness.js';
+import {
+  ENCRYPTION_KEY,
+  install,
+  installer,
+  type MultiTestApp,
+  startMultiTestApp,
+  workspaceEvent,
+} from './harness.js';
 
 const A = 'T0CONA';
 const B = 'T0CONB';
@@ -277,4 +284,26 @@ test('/meet disconnect: the admin sees the account and a confirmed Disconnect, w
   expect(done.body.replace_original).toBe(true);
   expect(await connections.get(A)).toBeNull();
   expect((await command(A, '', memberOf(A))).json).toMatchObject({ text: NOT_CONNECTED_TEXT });
+});
+
+test('the Home tab of a workspace not connected says what to do: admins get the Connect button, members whom to ask', async () => {
+  for (const [userId, text, button] of [
+    [adminOf(A), NOT_CONNECTED_ADMIN_TEXT, true],
+    [memberOf(A), NOT_CONNECTED_TEXT, false],
+  ] as const) {
+    const sent = await workspaceEvent(app, A, {
+      type: 'app_home_opened',
+      user: userId,
+      tab: 'home',
+      channel: 'D0HOME0001',
+    } as { type: string });
+    expect(sent.status).toBe(200);
+    const publish = await app.slack.waitForCall('views.publish', (c) => c.args.user_id === userId);
+    expect(publish.token).toBe(await botTokenOf(A));
+    const view = publish.args.view as { type: string; blocks: KnownBlock[] };
+    expect(homeTabIssues(view)).toEqual([]);
+    expect(JSON.stringify(view.blocks)).toContain(JSON.stringify(text).slice(1, -1));
+    expect(JSON.stringify(view.blocks).includes(IDS.openConnect)).toBe(button);
+  }
+  expect(emu.state.requests()).toHaveLength(0);
 });

@@ -99,6 +99,8 @@ export async function startMultiTestApp(opts: MultiTestAppOptions = {}): Promise
       store,
       megameetingUrls: { allowLoopbackHttp: true },
       ...(opts.maxWorkspaceApps ? { maxWorkspaceApps: opts.maxWorkspaceApps } : {}),
+      // Tests drive the background work themselves (running.jobs).
+      startJobs: false,
     });
   } catch (err) {
     await store.close();

@@ -197,3 +197,59 @@ test('a workspace disconnected through its confirmed Disconnect button is not co
   // B is untouched.
   await startMeeting(B, 'B carries on');
 });
+
+test('the workspace apps kept built are bounded: the least recently used is stopped and rebuilt on its next request', async () => {
+  const bounded = await startMultiTestApp({ maxWorkspaceApps: 1 });
+  try {
+    const boundedConnections = bounded.store.megameetingConnections(
+      new SecretBox(Buffer.from(ENCRYPTION_KEY, 'base64')),
+    );
+    for (const teamId of [A, B]) {
+      bounded.slack.addUser({ id: hostOf(teamId), real_name: `Host ${teamId}`, email: emailOf(teamId) });
+      await install(bounded, installer(teamId));
+      const emu = emus[teamId] as Emulator;
+      await boundedConnections.upsert({
+        teamId,
+        accountUrl: emu.url,
+        apiToken: emu.adminToken,
+        loginId: emu.adminLoginId,
+        loginEmail: 'admin@example.com',
+        connectedBy: `U${teamId}ADMIN`,
+        connectedAt: new Date(),
+      });
+    }
+    const run = async (teamId: string, title: string) => {
+      const res = await postToApp(
+        `${bounded.base}/slack/events`,
+        slashCommandBody({
+          text: title,
+          team_id: teamId,
+          user_id: hostOf(teamId),
+          channel_id: CHANNEL,
+          response_url: bounded.slack.responseUrl(),
+          trigger_id: bounded.slack.issueTriggerId(),
+        }),
+      );
+      expect(res.status).toBe(200);
+      return bounded.slack.waitForCall(
+        'chat.postMessage',
+        (c) => JSON.stringify(c.args.blocks ?? '').includes(title),
+        10_000,
+      );
+    };
+    await run(A, 'Bounded A one');
+    const firstA = bounded.running.workspaces.peek(A);
+    expect(firstA).not.toBeNull();
+    await run(B, 'Bounded B one');
+    expect(bounded.running.workspaces.size).toBe(1);
+    expect(bounded.running.workspaces.peek(A)).toBeNull();
+    expect(bounded.logs.some((l) => l.includes('workspace app stopped') && l.includes(A))).toBe(true);
+    // A's next request builds it again, on its own account and token.
+    const again = await run(A, 'Bounded A two');
+    expect(again.token).not.toBe((await run(B, 'Bounded B two')).token);
+    expect(liveMeetings(A).map((m) => m.name)).toContain('Bounded A two');
+    expect(liveMeetings(B).map((m) => m.name)).not.toContain('Bounded A two');
+  } finally {
+    await bounded.stop();
+  }
+});

@@ -164,9 +164,14 @@ export class RecordingsService {
    * One pass over MegaMeeting's recordings. Throws only when MegaMeeting (or the store snapshot) fails as a
    * whole; a failure with one recording is logged and counted, and the others go on.
    * `stillLeader` is asked before each DM in long passes: false stops the pass (another replica took over).
+   * `listing`: the account's recordings, when already read (multi-workspace mode reads each account once per tick
+   * for all the workspaces that share it).
    */
-  async processOnce(stillLeader: () => Promise<boolean> = async () => true): Promise<ProcessReport> {
-    const remote = await this.deps.megameeting.recordings();
+  async processOnce(
+    stillLeader: () => Promise<boolean> = async () => true,
+    listing?: Recording[],
+  ): Promise<ProcessReport> {
+    const remote = listing ?? (await this.deps.megameeting.recordings());
     const states = await this.deps.store.getRecordingStates();
     const report = emptyReport(remote.length);
     const anyOpen = remote.some((r) => !FINISHED.has(states.get(r.recId) as RecordingState));

@@ -1,0 +1,142 @@
+/**
+ * Multi-workspace mode's background work (issue 12): workspaces A and B share one MegaMeeting account, C has its
+ * own account that does not answer. A recordings tick reads the shared account once, tells each workspace's host
+ * about their own recording only (with their own workspace's bot token), and C's failure backs off C alone.
+ */
+import { type Emulator, startEmulator } from '../../emulator/index.js';
+import { SecretBox } from '../../src/secrets/index.js';
+import type { ConnectionRepository } from '../../src/store/types.js';
+import { recordingDms } from '../recordings/setup.js';
+import { execSql } from '../store/helpers.js';
+import { postToApp, slashCommandBody } from '../support/slack-requests.js';
+import {
+  ENCRYPTION_KEY,
+  freePort,
+  install,
+  installer,
+  type MultiTestApp,
+  startMultiTestApp,
+} from './harness.js';
+
+const A = 'T0JOBSA';
+const B = 'T0JOBSB';
+const C = 'T0JOBSC';
+const hostOf = (teamId: string) => `U${teamId}HOST`;
+const emailOf = (teamId: string) => `host-${teamId.toLowerCase()}@example.com`;
+const CHANNEL = 'C0JOBS0001';
+
+let app: MultiTestApp;
+let shared: Emulator;
+let connections: ConnectionRepository;
+let deadUrl: string;
+
+async function connect(teamId: string, accountUrl: string, apiToken: string, loginId: string): Promise<void> {
+  await connections.upsert({
+    teamId,
+    accountUrl,
+    apiToken,
+    loginId,
+    loginEmail: 'admin@example.com',
+    connectedBy: `U${teamId}ADMIN`,
+    connectedAt: new Date(),
+  });
+}
+
+beforeAll(async () => {
+  [app, shared] = await Promise.all([startMultiTestApp(), startEmulator()]);
+  connections = app.store.megameetingConnections(new SecretBox(Buffer.from(ENCRYPTION_KEY, 'base64')));
+  // Nothing listens there: C's account never answers.
+  deadUrl = `http://127.0.0.1:${await freePort()}`;
+  for (const teamId of [A, B, C]) {
+    app.slack.addUser({ id: hostOf(teamId), real_name: `Host ${teamId}`, email: emailOf(teamId) });
+    await install(app, installer(teamId));
+  }
+  for (const teamId of [A, B]) {
+    shared.state.addLogin({ email: emailOf(teamId), fullName: `Host ${teamId}` });
+    await connect(teamId, shared.url, shared.adminToken, shared.adminLoginId);
+  }
+  await connect(C, deadUrl, 'token-of-an-account-that-is-down', 'L0DEAD');
+});
+afterAll(async () => {
+  await Promise.all([app?.stop(), shared?.close()]);
+});
+
+async function botTokenOf(teamId: string): Promise<string> {
+  const found = await app.running.installations.find({ teamId, isEnterpriseInstall: false }, new Date());
+  if (!found) throw new Error(`${teamId} is not installed`);
+  return found.botToken;
+}
+
+async function meet(teamId: string, title: string): Promise<string> {
+  const res = await postToApp(
+    `${app.base}/slack/events`,
+    slashCommandBody({
+      text: title,
+      team_id: teamId,
+      user_id: hostOf(teamId),
+      channel_id: CHANNEL,
+      response_url: app.slack.responseUrl(),
+      trigger_id: app.slack.issueTriggerId(),
+    }),
+  );
+  expect(res.status).toBe(200);
+  await app.slack.waitForCall(
+    'chat.postMessage',
+    (c) => JSON.stringify(c.args.blocks ?? '').includes(title),
+    10_000,
+  );
+  const meeting = shared.state.snapshot().meetings.find((m) => m.name === title);
+  if (!meeting) throw new Error(`no meeting ${title}`);
+  return meeting.meetId;
+}
+
+test('one recordings query per account per tick; each workspace tells only its own host, on its own token; a failing account backs off alone', async () => {
+  const meetA = await meet(A, 'A team sync');
+  const meetB = await meet(B, 'B team sync');
+  const recA = shared.state.addRecording({ meetId: meetA, remuxStatus: 'completed' }).recId;
+  const recB = shared.state.addRecording({ meetId: meetB, remuxStatus: 'completed' }).recId;
+  shared.state.clearRequests();
+
+  const tick = await app.running.jobs.recordingsTick();
+  expect(tick.status).toBe('ok');
+  const byAccount = Object.fromEntries(tick.accounts.map((a) => [a.accountUrl, a]));
+  expect(byAccount[shared.url]).toMatchObject({ status: 'ok', teams: [A, B], listed: 2, notified: 2 });
+  expect(byAccount[deadUrl]).toMatchObject({ status: 'megameeting_failed', teams: [C], failures: 1 });
+  // The shared account was read once for both workspaces.
+  const reads = shared.state.requests().filter((r) => r.fields.includes('recordings'));
+  expect(reads).toHaveLength(1);
+
+  const [dmA] = recordingDms(app.slack, recA);
+  const [dmB] = recordingDms(app.slack, recB);
+  expect(recordingDms(app.slack, recA)).toHaveLength(1);
+  expect(recordingDms(app.slack, recB)).toHaveLength(1);
+  expect(dmA?.token).toBe(await botTokenOf(A));
+  expect(dmB?.token).toBe(await botTokenOf(B));
+  // Each DM went to its own host's conversation, opened with its own workspace's token.
+  const openedFor = (channel: unknown) =>
+    app.slack
+      .calls('conversations.open')
+      .find((c) => (c.response.channel as { id?: string })?.id === channel);
+  expect(openedFor(dmA?.args.channel)?.args.users).toBe(hostOf(A));
+  expect(openedFor(dmA?.args.channel)?.token).toBe(await botTokenOf(A));
+  expect(openedFor(dmB?.args.channel)?.args.users).toBe(hostOf(B));
+  expect(openedFor(dmB?.args.channel)?.token).toBe(await botTokenOf(B));
+
+  // The next tick: the shared account is read again (nothing new to tell); C waits out its backoff.
+  shared.state.clearRequests();
+  const next = await app.running.jobs.recordingsTick();
+  const nextByAccount = Object.fromEntries(next.accounts.map((a) => [a.accountUrl, a]));
+  expect(nextByAccount[shared.url]).toMatchObject({ status: 'ok', notified: 0 });
+  expect(nextByAccount[deadUrl]).toMatchObject({ status: 'backoff', failures: 1 });
+  expect(shared.state.requests().filter((r) => r.fields.includes('recordings'))).toHaveLength(1);
+  expect(recordingDms(app.slack)).toHaveLength(2);
+
+  // Both workspaces' rows are their own: the recordings are stored once per workspace that owns them.
+  const rows = await execSql(app.db.url, [
+    'select team_id, host_slack_user_id from recordings order by team_id',
+  ]);
+  expect(rows.filter((r) => r.host_slack_user_id)).toEqual([
+    expect.objectContaining({ team_id: A, host_slack_user_id: hostOf(A) }),
+    expect.objectContaining({ team_id: B, host_slack_user_id: hostOf(B) }),
+  ]);
+});
