@@ -21,9 +21,9 @@ import { trackInFlight } from '../slack/in-flight.js';
 import { openStore } from '../store/index.js';
 import type { InstallationRepository, Store } from '../store/types.js';
 import { StoreInstallationStore } from './installation-store.js';
+import { WorkspaceJobs } from './jobs.js';
 import { registerWorkspaceListeners } from './listeners.js';
 import { createOAuthReceiver, INSTALL_PATH, REDIRECT_PATH } from './oauth.js';
-import { WorkspaceJobs } from './jobs.js';
 import { workspaceRouter } from './router.js';
 import { WorkspaceRuntimes } from './runtimes.js';
 import { WorkspaceSlackClients } from './slack-clients.js';
@@ -114,7 +114,9 @@ export async function startMultiWorkspaceApp(
   const botTokenFor = async (teamId: string) => {
     if (!installer) return null;
     const found = await installer.authorize({ teamId, enterpriseId: undefined, isEnterpriseInstall: false });
-    return found.botToken ? { botToken: found.botToken, botId: found.botId, botUserId: found.botUserId } : null;
+    return found.botToken
+      ? { botToken: found.botToken, botId: found.botId, botUserId: found.botUserId }
+      : null;
   };
   const workspaces = new WorkspaceRuntimes({
     config,

@@ -104,7 +104,8 @@ export class WorkspaceJobs {
         byAccount.set(accountUrl, [...(byAccount.get(accountUrl) ?? []), runtime]);
       }
       const accounts: AccountTick[] = [];
-      for (const [accountUrl, runtimes] of byAccount) accounts.push(await this.#account(accountUrl, runtimes));
+      for (const [accountUrl, runtimes] of byAccount)
+        accounts.push(await this.#account(accountUrl, runtimes));
       return { status: 'ok', accounts };
     } catch (err) {
       logger.warn({ err }, 'recordings tick skipped: the store is unavailable');
@@ -132,7 +133,8 @@ export class WorkspaceJobs {
       );
       return { ...tick, status: 'megameeting_failed', failures: count };
     }
-    if (failed) logger.info({ accountUrl, afterFailures: failed.count }, 'MegaMeeting recordings readable again');
+    if (failed)
+      logger.info({ accountUrl, afterFailures: failed.count }, 'MegaMeeting recordings readable again');
     this.#failures.delete(accountUrl);
     let notified = 0;
     for (const runtime of runtimes) {

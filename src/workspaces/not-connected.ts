@@ -48,9 +48,6 @@ export function notConnectedHome(opts: { isAdmin: boolean }): HomeView {
   const text = opts.isAdmin ? NOT_CONNECTED_ADMIN_TEXT : NOT_CONNECTED_TEXT;
   return {
     type: 'home',
-    blocks: [
-      mrkdwnSection(text, 'not_connected'),
-      ...(opts.isAdmin ? [connectActions()] : []),
-    ],
+    blocks: [mrkdwnSection(text, 'not_connected'), ...(opts.isAdmin ? [connectActions()] : [])],
   };
 }
