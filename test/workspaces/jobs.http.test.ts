@@ -131,6 +131,12 @@ test('one recordings query per account per tick; each workspace tells only its o
   expect(shared.state.requests().filter((r) => r.fields.includes('recordings'))).toHaveLength(1);
   expect(recordingDms(app.slack)).toHaveLength(2);
 
+  // No account's API token reached a log line, not even the failing one's.
+  const logs = app.logs.join('\n');
+  expect(logs).not.toContain(shared.adminToken);
+  expect(logs).not.toContain('token-of-an-account-that-is-down');
+  expect(logs).toContain('backing off that account');
+
   // Both workspaces' rows are their own: the recordings are stored once per workspace that owns them.
   const rows = await execSql(app.db.url, [
     'select team_id, host_slack_user_id from recordings order by team_id',
