@@ -22,6 +22,7 @@ import {
   viewSubmissionPayload,
 } from '../support/slack-requests.js';
 import {
+  botTokenOf,
   ENCRYPTION_KEY,
   install,
   installer,
@@ -64,11 +65,7 @@ beforeEach(async () => {
   await install(app, installer(B));
 });
 
-async function botTokenOf(teamId: string): Promise<string> {
-  const found = await app.running.installations.find({ teamId, isEnterpriseInstall: false }, new Date());
-  if (!found) throw new Error(`${teamId} is not installed`);
-  return found.botToken;
-}
+const botToken = (teamId: string) => botTokenOf(app, teamId);
 
 function command(
   teamId: string,
@@ -108,7 +105,7 @@ async function openForm(teamId: string): Promise<{ id: string; view: ModalView }
   expect(res.status).toBe(200);
   expect(res.elapsedMs).toBeLessThan(3000);
   const call = await app.slack.waitForCall('views.open', (c) => c.args.trigger_id === triggerId);
-  expect(call.token).toBe(await botTokenOf(teamId));
+  expect(call.token).toBe(await botToken(teamId));
   const opened = app.slack.lastView(IDS.view);
   if (!opened) throw new Error('no connect form opened');
   return { id: opened.id, view: call.args.view as ModalView };
@@ -133,7 +130,7 @@ test('/meet connect by a workspace admin opens the form on that workspace’s bo
   assertValidModal(view);
   expect(emu.state.requests()).toHaveLength(0);
   // Only workspace A's token was used, never B's.
-  const tokenB = await botTokenOf(B);
+  const tokenB = await botToken(B);
   expect(
     app.slack
       .calls()
@@ -252,7 +249,7 @@ test('/meet in a workspace not connected: members read that an admin must connec
   );
   expect(press.status).toBe(200);
   const call = await app.slack.waitForCall('views.open');
-  expect(call.token).toBe(await botTokenOf(A));
+  expect(call.token).toBe(await botToken(A));
   expect(app.slack.lastView(IDS.view)).toBeDefined();
 });
 
@@ -299,7 +296,7 @@ test('the Home tab of a workspace not connected says what to do: admins get the 
     } as { type: string });
     expect(sent.status).toBe(200);
     const publish = await app.slack.waitForCall('views.publish', (c) => c.args.user_id === userId);
-    expect(publish.token).toBe(await botTokenOf(A));
+    expect(publish.token).toBe(await botToken(A));
     const view = publish.args.view as { type: string; blocks: KnownBlock[] };
     expect(homeTabIssues(view)).toEqual([]);
     expect(JSON.stringify(view.blocks)).toContain(JSON.stringify(text).slice(1, -1));

@@ -6,14 +6,17 @@
  */
 import { createServer } from 'node:net';
 import { Writable } from 'node:stream';
+import { expect } from '@jest/globals';
+import type { Emulator } from '../../emulator/index.js';
 import type { Grant } from '../../sandbox/slack/oauth.js';
 import { configSecrets, loadStartupConfig, type MultiModeConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
+import { SecretBox } from '../../src/secrets/index.js';
 import { openStore } from '../../src/store/index.js';
 import type { Store } from '../../src/store/types.js';
 import { type RunningMultiWorkspaceApp, startMultiWorkspaceApp } from '../../src/workspaces/app.js';
 import { createTestDatabase, type TestDatabase, type TestDialect } from '../store/helpers.js';
-import { eventCallbackBody, postToApp } from '../support/slack-requests.js';
+import { eventCallbackBody, postToApp, slashCommandBody } from '../support/slack-requests.js';
 import { SlackStub } from '../support/slack-stub.js';
 import { TEST_WORKSPACE } from '../support/slack-workspace.js';
 
@@ -215,4 +218,72 @@ export async function until(check: () => Promise<boolean>, timeoutMs = 5000): Pr
     if (Date.now() > deadline) throw new Error('timed out waiting');
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** The bot token Slack issued to `teamId` at install: what every Slack call for that workspace must carry. */
+export async function botTokenOf(app: MultiTestApp, teamId: string): Promise<string> {
+  const found = await app.running.installations.find({ teamId, isEnterpriseInstall: false }, new Date());
+  if (!found) throw new Error(`${teamId} is not installed`);
+  return found.botToken;
+}
+
+/** Saves `teamId`'s MegaMeeting connection directly (connect.http.test.ts goes through the form instead). */
+export async function connectAccount(
+  app: MultiTestApp,
+  teamId: string,
+  account: { url: string; adminToken: string; adminLoginId: string },
+): Promise<void> {
+  await app.store.megameetingConnections(new SecretBox(Buffer.from(ENCRYPTION_KEY, 'base64'))).upsert({
+    teamId,
+    accountUrl: account.url,
+    apiToken: account.adminToken,
+    loginId: account.adminLoginId,
+    loginEmail: 'admin@example.com',
+    connectedBy: `U${teamId}ADMIN`,
+    connectedAt: new Date(),
+  });
+}
+
+/** `/meet <text>` from `userId` in `channelId` of workspace `teamId`, with the response_url it carried. */
+export async function meetCommand(
+  app: MultiTestApp,
+  teamId: string,
+  text: string,
+  who: { userId: string; channelId: string },
+) {
+  const responseUrl = app.slack.responseUrl();
+  const res = await postToApp(
+    `${app.base}/slack/events`,
+    slashCommandBody({
+      text,
+      team_id: teamId,
+      team_domain: teamId.toLowerCase(),
+      user_id: who.userId,
+      channel_id: who.channelId,
+      response_url: responseUrl,
+      trigger_id: app.slack.issueTriggerId(),
+    }),
+  );
+  return { ...res, responseUrl };
+}
+
+/** `/meet <title>` in `teamId`, acked in time; the card Slack was asked to post, and the meeting `emu` holds. */
+export async function startMeetingIn(
+  app: MultiTestApp,
+  emu: Emulator,
+  teamId: string,
+  title: string,
+  who: { userId: string; channelId: string },
+) {
+  const res = await meetCommand(app, teamId, title, who);
+  expect(res.status).toBe(200);
+  expect(res.elapsedMs).toBeLessThan(3000);
+  const post = await app.slack.waitForCall(
+    'chat.postMessage',
+    (c) => c.args.channel === who.channelId && JSON.stringify(c.args.blocks ?? '').includes(title),
+    10_000,
+  );
+  const meeting = emu.state.snapshot().meetings.find((m) => m.name === title);
+  if (!meeting) throw new Error(`no meeting "${title}" in the account at ${emu.url}`);
+  return { post, meeting };
 }

@@ -4,17 +4,16 @@
  * about their own recording only (with their own workspace's bot token), and C's failure backs off C alone.
  */
 import { type Emulator, startEmulator } from '../../emulator/index.js';
-import { SecretBox } from '../../src/secrets/index.js';
-import type { ConnectionRepository } from '../../src/store/types.js';
 import { recordingDms } from '../recordings/setup.js';
 import { execSql } from '../store/helpers.js';
-import { postToApp, slashCommandBody } from '../support/slack-requests.js';
 import {
-  ENCRYPTION_KEY,
+  botTokenOf,
+  connectAccount,
   freePort,
   install,
   installer,
   type MultiTestApp,
+  startMeetingIn,
   startMultiTestApp,
 } from './harness.js';
 
@@ -27,24 +26,10 @@ const CHANNEL = 'C0JOBS0001';
 
 let app: MultiTestApp;
 let shared: Emulator;
-let connections: ConnectionRepository;
 let deadUrl: string;
-
-async function connect(teamId: string, accountUrl: string, apiToken: string, loginId: string): Promise<void> {
-  await connections.upsert({
-    teamId,
-    accountUrl,
-    apiToken,
-    loginId,
-    loginEmail: 'admin@example.com',
-    connectedBy: `U${teamId}ADMIN`,
-    connectedAt: new Date(),
-  });
-}
 
 beforeAll(async () => {
   [app, shared] = await Promise.all([startMultiTestApp(), startEmulator()]);
-  connections = app.store.megameetingConnections(new SecretBox(Buffer.from(ENCRYPTION_KEY, 'base64')));
   // Nothing listens there: C's account never answers.
   deadUrl = `http://127.0.0.1:${await freePort()}`;
   for (const teamId of [A, B, C]) {
@@ -53,42 +38,22 @@ beforeAll(async () => {
   }
   for (const teamId of [A, B]) {
     shared.state.addLogin({ email: emailOf(teamId), fullName: `Host ${teamId}` });
-    await connect(teamId, shared.url, shared.adminToken, shared.adminLoginId);
+    await connectAccount(app, teamId, shared);
   }
-  await connect(C, deadUrl, 'token-of-an-account-that-is-down', 'L0DEAD');
+  await connectAccount(app, C, {
+    url: deadUrl,
+    adminToken: 'token-of-an-account-that-is-down',
+    adminLoginId: 'L0DEAD',
+  });
 });
 afterAll(async () => {
   await Promise.all([app?.stop(), shared?.close()]);
 });
 
-async function botTokenOf(teamId: string): Promise<string> {
-  const found = await app.running.installations.find({ teamId, isEnterpriseInstall: false }, new Date());
-  if (!found) throw new Error(`${teamId} is not installed`);
-  return found.botToken;
-}
-
-async function meet(teamId: string, title: string): Promise<string> {
-  const res = await postToApp(
-    `${app.base}/slack/events`,
-    slashCommandBody({
-      text: title,
-      team_id: teamId,
-      user_id: hostOf(teamId),
-      channel_id: CHANNEL,
-      response_url: app.slack.responseUrl(),
-      trigger_id: app.slack.issueTriggerId(),
-    }),
-  );
-  expect(res.status).toBe(200);
-  await app.slack.waitForCall(
-    'chat.postMessage',
-    (c) => JSON.stringify(c.args.blocks ?? '').includes(title),
-    10_000,
-  );
-  const meeting = shared.state.snapshot().meetings.find((m) => m.name === title);
-  if (!meeting) throw new Error(`no meeting ${title}`);
-  return meeting.meetId;
-}
+const botToken = (teamId: string) => botTokenOf(app, teamId);
+const meet = async (teamId: string, title: string) =>
+  (await startMeetingIn(app, shared, teamId, title, { userId: hostOf(teamId), channelId: CHANNEL })).meeting
+    .meetId;
 
 test('one recordings query per account per tick; each workspace tells only its own host, on its own token; a failing account backs off alone', async () => {
   const meetA = await meet(A, 'A team sync');
@@ -110,17 +75,17 @@ test('one recordings query per account per tick; each workspace tells only its o
   const [dmB] = recordingDms(app.slack, recB);
   expect(recordingDms(app.slack, recA)).toHaveLength(1);
   expect(recordingDms(app.slack, recB)).toHaveLength(1);
-  expect(dmA?.token).toBe(await botTokenOf(A));
-  expect(dmB?.token).toBe(await botTokenOf(B));
+  expect(dmA?.token).toBe(await botToken(A));
+  expect(dmB?.token).toBe(await botToken(B));
   // Each DM went to its own host's conversation, opened with its own workspace's token.
   const openedFor = (channel: unknown) =>
     app.slack
       .calls('conversations.open')
       .find((c) => (c.response.channel as { id?: string })?.id === channel);
   expect(openedFor(dmA?.args.channel)?.args.users).toBe(hostOf(A));
-  expect(openedFor(dmA?.args.channel)?.token).toBe(await botTokenOf(A));
+  expect(openedFor(dmA?.args.channel)?.token).toBe(await botToken(A));
   expect(openedFor(dmB?.args.channel)?.args.users).toBe(hostOf(B));
-  expect(openedFor(dmB?.args.channel)?.token).toBe(await botTokenOf(B));
+  expect(openedFor(dmB?.args.channel)?.token).toBe(await botToken(B));
 
   // The next tick: the shared account is read again (nothing new to tell); C waits out its backoff.
   shared.state.clearRequests();

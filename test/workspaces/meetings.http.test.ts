@@ -11,13 +11,18 @@ import type { ConnectionRepository } from '../../src/store/types.js';
 import { ACTIONS, CONNECTION_IDS } from '../../src/views/ids.js';
 import { NOT_CONNECTED_TEXT } from '../../src/workspaces/not-connected.js';
 import { execSql } from '../store/helpers.js';
+import { blockActionsPayload, interactivityBody, postToApp } from '../support/slack-requests.js';
 import {
-  blockActionsPayload,
-  interactivityBody,
-  postToApp,
-  slashCommandBody,
-} from '../support/slack-requests.js';
-import { ENCRYPTION_KEY, install, installer, type MultiTestApp, startMultiTestApp } from './harness.js';
+  botTokenOf,
+  connectAccount,
+  ENCRYPTION_KEY,
+  install,
+  installer,
+  type MultiTestApp,
+  meetCommand,
+  startMeetingIn,
+  startMultiTestApp,
+} from './harness.js';
 
 const A = 'T0MEETA';
 const B = 'T0MEETB';
@@ -28,18 +33,6 @@ const CHANNEL = 'C0MEETING1';
 let app: MultiTestApp;
 let emus: Record<string, Emulator>;
 let connections: ConnectionRepository;
-
-async function connect(teamId: string, emu: Emulator): Promise<void> {
-  await connections.upsert({
-    teamId,
-    accountUrl: emu.url,
-    apiToken: emu.adminToken,
-    loginId: emu.adminLoginId,
-    loginEmail: 'admin@example.com',
-    connectedBy: `U${teamId}ADMIN`,
-    connectedAt: new Date(),
-  });
-}
 
 beforeAll(async () => {
   const [started, emuA, emuB] = await Promise.all([startMultiTestApp(), startEmulator(), startEmulator()]);
@@ -69,53 +62,26 @@ beforeEach(async () => {
     if (!emu.state.snapshot().logins.some((l) => l.email === emailOf(teamId)))
       emu.state.addLogin({ email: emailOf(teamId), fullName: `Host ${teamId}` });
     await install(app, installer(teamId));
-    await connect(teamId, emu);
+    await connectAccount(app, teamId, emu);
   }
 });
 
-async function botTokenOf(teamId: string): Promise<string> {
-  const found = await app.running.installations.find({ teamId, isEnterpriseInstall: false }, new Date());
-  if (!found) throw new Error(`${teamId} is not installed`);
-  return found.botToken;
-}
-
-function command(teamId: string, text: string, userId = hostOf(teamId)) {
-  const responseUrl = app.slack.responseUrl();
-  return postToApp(
-    `${app.base}/slack/events`,
-    slashCommandBody({
-      text,
-      team_id: teamId,
-      team_domain: teamId.toLowerCase(),
-      user_id: userId,
-      channel_id: CHANNEL,
-      response_url: responseUrl,
-      trigger_id: app.slack.issueTriggerId(),
-    }),
-  ).then((res) => ({ ...res, responseUrl }));
-}
+const botToken = (teamId: string) => botTokenOf(app, teamId);
+const command = (teamId: string, text: string, userId = hostOf(teamId)) =>
+  meetCommand(app, teamId, text, { userId, channelId: CHANNEL });
 
 function liveMeetings(teamId: string) {
   return (emus[teamId] as Emulator).state.snapshot().meetings.filter((m) => !m.ended);
 }
 
-/** `/meet <title>` in `teamId`: the card Slack was asked to post and the meeting the workspace's account holds. */
-async function startMeeting(teamId: string, title: string) {
-  const res = await command(teamId, title);
-  expect(res.status).toBe(200);
-  expect(res.elapsedMs).toBeLessThan(3000);
-  const post = await app.slack.waitForCall(
-    'chat.postMessage',
-    (c) => c.args.channel === CHANNEL && JSON.stringify(c.args.blocks ?? '').includes(title),
-    10_000,
-  );
-  const meeting = liveMeetings(teamId).find((m) => m.name === title);
-  if (!meeting) throw new Error(`no meeting "${title}" in ${teamId}'s account`);
-  return { post, meeting };
-}
+const startMeeting = (teamId: string, title: string) =>
+  startMeetingIn(app, emus[teamId] as Emulator, teamId, title, {
+    userId: hostOf(teamId),
+    channelId: CHANNEL,
+  });
 
 test("/meet creates the meeting in the workspace's own account and posts its card with the workspace's own bot token", async () => {
-  const [tokenA, tokenB] = [await botTokenOf(A), await botTokenOf(B)];
+  const [tokenA, tokenB] = [await botToken(A), await botToken(B)];
   expect(tokenA).not.toBe(tokenB);
 
   const a = await startMeeting(A, 'Alpha standup');
@@ -162,7 +128,7 @@ test("one workspace cannot end another's meeting, by command or by its card's En
   const pressed = await postToApp(`${app.base}/slack/events`, interactivityBody(press));
   expect(pressed.status).toBe(200);
   const refused = await app.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === hostOf(B), 10_000);
-  expect(refused.token).toBe(await botTokenOf(B));
+  expect(refused.token).toBe(await botToken(B));
   expect(String(refused.args.text)).toContain(unknown);
   const endsAskedOfA = emus[A]?.state.requests().filter((r) => r.fields.includes('endMeeting')) ?? [];
   expect(endsAskedOfA).toHaveLength(0);
@@ -201,42 +167,18 @@ test('a workspace disconnected through its confirmed Disconnect button is not co
 test('the workspace apps kept built are bounded: the least recently used is stopped and rebuilt on its next request', async () => {
   const bounded = await startMultiTestApp({ maxWorkspaceApps: 1 });
   try {
-    const boundedConnections = bounded.store.megameetingConnections(
-      new SecretBox(Buffer.from(ENCRYPTION_KEY, 'base64')),
-    );
     for (const teamId of [A, B]) {
       bounded.slack.addUser({ id: hostOf(teamId), real_name: `Host ${teamId}`, email: emailOf(teamId) });
       await install(bounded, installer(teamId));
-      const emu = emus[teamId] as Emulator;
-      await boundedConnections.upsert({
-        teamId,
-        accountUrl: emu.url,
-        apiToken: emu.adminToken,
-        loginId: emu.adminLoginId,
-        loginEmail: 'admin@example.com',
-        connectedBy: `U${teamId}ADMIN`,
-        connectedAt: new Date(),
-      });
+      await connectAccount(bounded, teamId, emus[teamId] as Emulator);
     }
-    const run = async (teamId: string, title: string) => {
-      const res = await postToApp(
-        `${bounded.base}/slack/events`,
-        slashCommandBody({
-          text: title,
-          team_id: teamId,
-          user_id: hostOf(teamId),
-          channel_id: CHANNEL,
-          response_url: bounded.slack.responseUrl(),
-          trigger_id: bounded.slack.issueTriggerId(),
-        }),
-      );
-      expect(res.status).toBe(200);
-      return bounded.slack.waitForCall(
-        'chat.postMessage',
-        (c) => JSON.stringify(c.args.blocks ?? '').includes(title),
-        10_000,
-      );
-    };
+    const run = async (teamId: string, title: string) =>
+      (
+        await startMeetingIn(bounded, emus[teamId] as Emulator, teamId, title, {
+          userId: hostOf(teamId),
+          channelId: CHANNEL,
+        })
+      ).post;
     await run(A, 'Bounded A one');
     const firstA = bounded.running.workspaces.peek(A);
     expect(firstA).not.toBeNull();

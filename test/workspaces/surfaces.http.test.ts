@@ -7,7 +7,6 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { type Emulator, startEmulator } from '../../emulator/index.js';
 import { joinUrlForMeeting } from '../../src/megameeting/urls.js';
-import { SecretBox } from '../../src/secrets/index.js';
 import { VIEWS } from '../../src/views/ids.js';
 import { homeTabIssues } from '../support/block-kit.js';
 import {
@@ -15,13 +14,14 @@ import {
   globalShortcutPayload,
   interactivityBody,
   postToApp,
-  slashCommandBody,
 } from '../support/slack-requests.js';
 import {
-  ENCRYPTION_KEY,
+  botTokenOf,
+  connectAccount,
   install,
   installer,
   type MultiTestApp,
+  startMeetingIn,
   startMultiTestApp,
   workspaceEvent,
 } from './harness.js';
@@ -44,52 +44,26 @@ beforeAll(async () => {
   const [started, emuA, emuB] = await Promise.all([startMultiTestApp(), startEmulator(), startEmulator()]);
   app = started;
   emus = { [A]: emuA, [B]: emuB };
-  const connections = app.store.megameetingConnections(new SecretBox(Buffer.from(ENCRYPTION_KEY, 'base64')));
   for (const teamId of [A, B]) {
     const emu = emus[teamId] as Emulator;
     app.slack.addUser({ id: hostOf(teamId), real_name: `Host ${teamId}`, email: emailOf(teamId) });
     emu.state.addLogin({ email: emailOf(teamId), fullName: `Host ${teamId}` });
     await install(app, installer(teamId));
-    await connections.upsert({
-      teamId,
-      accountUrl: emu.url,
-      apiToken: emu.adminToken,
-      loginId: emu.adminLoginId,
-      loginEmail: 'admin@example.com',
-      connectedBy: `U${teamId}ADMIN`,
-      connectedAt: new Date(),
-    });
-    const found = await app.running.installations.find({ teamId, isEnterpriseInstall: false }, new Date());
-    tokens[teamId] = found?.botToken ?? '';
+    await connectAccount(app, teamId, emu);
+    tokens[teamId] = await botTokenOf(app, teamId);
   }
 });
 afterAll(async () => {
   await Promise.all([app?.stop(), ...Object.values(emus ?? {}).map((e) => e.close())]);
 });
 
-/** `/meet <title>` in `teamId`; the meeting's ID in the workspace's account once its card is posted. */
-async function meet(teamId: string, title: string): Promise<string> {
-  const res = await postToApp(
-    `${app.base}/slack/events`,
-    slashCommandBody({
-      text: title,
-      team_id: teamId,
-      user_id: hostOf(teamId),
-      channel_id: CHANNEL,
-      response_url: app.slack.responseUrl(),
-      trigger_id: app.slack.issueTriggerId(),
-    }),
-  );
-  expect(res.status).toBe(200);
-  await app.slack.waitForCall(
-    'chat.postMessage',
-    (c) => JSON.stringify(c.args.blocks ?? '').includes(title),
-    10_000,
-  );
-  const meeting = (emus[teamId] as Emulator).state.snapshot().meetings.find((m) => m.name === title);
-  if (!meeting) throw new Error(`no meeting ${title}`);
-  return meeting.meetId;
-}
+const meet = async (teamId: string, title: string) =>
+  (
+    await startMeetingIn(app, emus[teamId] as Emulator, teamId, title, {
+      userId: hostOf(teamId),
+      channelId: CHANNEL,
+    })
+  ).meeting.meetId;
 
 test("an instant meeting's card carries a Slack call registered with the workspace's own token and account link", async () => {
   const meetId = await meet(A, 'Call card in A');
