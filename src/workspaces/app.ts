@@ -82,11 +82,16 @@ export async function startMultiWorkspaceApp(
     );
   }
 
+  // Loaded only when METRICS=true, as in single-workspace mode.
+  const metrics = config.metrics
+    ? (await import('../metrics/index.js')).startMetrics({ store, logger })
+    : null;
   const installationStore = new StoreInstallationStore(installations, clock);
   const receiver = createOAuthReceiver(config, { logger, store, installationStore });
   const bolt = new App({ receiver, logger: boltLogger(logger) });
   const inFlight = trackInFlight();
   bolt.use(inFlight.middleware);
+  if (metrics) bolt.use(metrics.middleware);
   bolt.use(eventDedupe({ store, clock, logger }));
   // Each workspace's requests run on its own bot token (the one `authorize` found), remembered before listeners.
   const slack = new WorkspaceSlackClients({ apiUrl: config.slack.apiUrl, logger });
@@ -164,6 +169,7 @@ export async function startMultiWorkspaceApp(
     isStopping: () => stopping,
     // The install page and the OAuth redirect are Bolt's too (GET, no Slack signature: a browser's).
     extraRoute: (req, res, path) => {
+      if (metrics?.handle(req, res, path)) return true;
       if (req.method !== 'GET' || (path !== INSTALL_PATH && path !== REDIRECT_PATH)) return false;
       receiver.requestListener(req, res);
       return true;
@@ -209,6 +215,7 @@ export async function startMultiWorkspaceApp(
       await workspaces.stop();
       server.closeAllConnections();
       await closed;
+      metrics?.stop();
       if (!opts.store) await store.close();
       logger.info('stopped');
     },
