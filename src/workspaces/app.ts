@@ -128,7 +128,7 @@ export async function startMultiWorkspaceApp(
     logger,
     clock,
     connections,
-    storeFor: () => store,
+    storeFor: (teamId) => store.forTeam(teamId),
     connectionCommands,
     // Background work (no request to take the token from): Bolt's installer reads the installation and
     // refreshes a rotating token that is about to expire.
