@@ -4,6 +4,7 @@
  * about their own recording only (with their own workspace's bot token), and C's failure backs off C alone.
  */
 import { type Emulator, startEmulator } from '../../emulator/index.js';
+import { appUninstalledEvent } from '../../sandbox/slack/oauth.js';
 import { recordingDms } from '../recordings/setup.js';
 import { execSql } from '../store/helpers.js';
 import {
@@ -15,6 +16,8 @@ import {
   type MultiTestApp,
   startMeetingIn,
   startMultiTestApp,
+  until,
+  workspaceEvent,
 } from './harness.js';
 
 const A = 'T0JOBSA';
@@ -110,4 +113,20 @@ test('one recordings query per account per tick; each workspace tells only its o
     expect.objectContaining({ team_id: A, host_slack_user_id: hostOf(A) }),
     expect.objectContaining({ team_id: B, host_slack_user_id: hostOf(B) }),
   ]);
+});
+
+test("an uninstalled workspace's background work stops at once; the workspace sharing its account carries on", async () => {
+  const meetA = await meet(A, 'A before uninstall');
+  const meetB = await meet(B, 'B before uninstall');
+  expect((await workspaceEvent(app, A, appUninstalledEvent())).status).toBe(200);
+  await until(async () => app.running.workspaces.peek(A) === null);
+  const recA = shared.state.addRecording({ meetId: meetA, remuxStatus: 'completed' }).recId;
+  const recB = shared.state.addRecording({ meetId: meetB, remuxStatus: 'completed' }).recId;
+
+  const tick = await app.running.jobs.recordingsTick();
+  const sharedTick = tick.accounts.find((a) => a.accountUrl === shared.url);
+  expect(sharedTick).toMatchObject({ status: 'ok', teams: [B], notified: 1 });
+  expect(recordingDms(app.slack, recA)).toEqual([]);
+  expect(recordingDms(app.slack, recB)).toHaveLength(1);
+  expect(app.running.workspaces.peek(A)).toBeNull();
 });

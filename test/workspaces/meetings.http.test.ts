@@ -140,6 +140,29 @@ test("one workspace cannot end another's meeting, by command or by its card's En
   expect(liveMeetings(A).map((m) => m.meetId)).not.toContain(meeting.meetId);
 });
 
+test("guests stay in their workspace: another workspace's admin cannot reach a meeting's guests; in its own workspace it is known", async () => {
+  const { meeting } = await startMeetingIn(app, emus[A] as Emulator, A, 'Guests of A', {
+    userId: hostOf(A),
+    channelId: CHANNEL,
+  });
+  // B's workspace admin (admins may manage guests of meetings they do not host, in their own workspace).
+  const opened = app.slack.calls('views.open').length;
+  const attempt = await command(B, `guests ${meeting.meetId}`, `U${B}ADMIN`);
+  const reply = await app.slack.waitForResponse(attempt.responseUrl);
+  expect(String(reply.body.text)).toContain(
+    `I don't know a meeting with ID ${meeting.meetId} in this workspace.`,
+  );
+  expect(app.slack.calls('views.open').length).toBe(opened);
+  expect(emus[B]?.state.requests().filter((r) => r.fields.includes('meetingGuests')) ?? []).toEqual([]);
+
+  // In A the meeting is known: its host is told it is an open meeting (guests are for secure ones).
+  const own = await command(A, `guests ${meeting.meetId}`);
+  const known = await app.slack.waitForResponse(own.responseUrl);
+  expect(String(known.body.text)).toContain(
+    `"Guests of A" (${meeting.meetId}) is an open meeting: it has no verified guests.`,
+  );
+});
+
 test('a workspace disconnected through its confirmed Disconnect button is not connected from the next /meet on', async () => {
   await startMeeting(A, 'Before the disconnect');
   expect(app.running.workspaces.peek(A)).not.toBeNull();
