@@ -7,6 +7,7 @@
  *   const post = await t.slack.waitForCall('chat.postMessage');
  *   await t.close();
  */
+
 import { Writable } from 'node:stream';
 import { type Emulator, startEmulator } from '../../emulator/index.js';
 import { type RunningApp, startApp, type Tuning } from '../../src/app.js';
@@ -16,6 +17,7 @@ import type { Clock } from '../../src/services/clock.js';
 import { openStore } from '../../src/store/index.js';
 import type { Store } from '../../src/store/types.js';
 import { createTestDatabase, type TestDatabase, type TestDialect } from '../store/helpers.js';
+import { postOnce } from '../support/http-post.js';
 import {
   type BlockActionsInput,
   blockActionsPayload,
@@ -89,10 +91,8 @@ export interface TestApp {
 }
 
 async function postTo(url: string, body: string, headers: Record<string, string>): Promise<SentRequest> {
-  const started = performance.now();
-  const res = await fetch(url, { method: 'POST', body, headers });
-  const text = await res.text();
-  return { status: res.status, body: text, elapsedMs: performance.now() - started };
+  const res = await postOnce(url, body, headers);
+  return { status: res.status, body: res.body, elapsedMs: res.elapsedMs };
 }
 
 export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> {

@@ -27,6 +27,7 @@
  * Every factory takes camelCase conveniences (`userId`, `channelId`, `actionId`, …) and raw snake_case overrides
  * (`user`, `channel`, `actions`, `response_url`, …), which win. A key set to `undefined` is left out.
  */
+
 import { createHmac, randomBytes } from 'node:crypto';
 import type {
   BlockAction,
@@ -38,6 +39,7 @@ import type {
   ViewSubmitAction,
 } from '@slack/bolt';
 import type { Block, KnownBlock } from '@slack/types';
+import { postOnce } from './http-post.js';
 import { TEST_WORKSPACE } from './slack-workspace.js';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -900,15 +902,9 @@ export async function postToApp(
       : { 'x-slack-signature': options.signature ?? computeSlackSignature(body, secret, timestamp) }),
     ...options.headers,
   };
-  const started = performance.now();
-  const res = await fetch(appUrl, {
-    method: 'POST',
-    headers,
-    body,
-    signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
-  });
-  const text = await res.text();
-  const elapsedMs = performance.now() - started;
+  const res = await postOnce(appUrl, body, headers, options.timeoutMs ?? 10_000);
+  const text = res.body;
+  const elapsedMs = res.elapsedMs;
   let json: unknown;
   try {
     json = text.length > 0 ? JSON.parse(text) : undefined;
@@ -918,7 +914,7 @@ export async function postToApp(
   return {
     status: res.status,
     body: text,
-    headers: Object.fromEntries(res.headers.entries()),
+    headers: res.headers,
     elapsedMs,
     json,
   };
