@@ -8,6 +8,8 @@
  * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
  */
 
+import jestConfig from './jest.config.js';
+
 const SCOPES = {
   logger: { mutate: ['src/logger.ts'], tests: ['test/logger/logger.test.ts'] },
   config: { mutate: ['src/config.ts'], tests: ['test/config/config.test.ts'] },
@@ -49,6 +51,13 @@ if (scopeName && !scope) {
   throw new Error(`MUTATION_SCOPE must be one of ${Object.keys(SCOPES).join(', ')}`);
 }
 const reportDir = `reports/mutation${scope ? `/${scopeName}` : ''}`;
+// A scoped run uses only jest.config.js's main project, narrowed to the scope's tests. Stryker merges its
+// `config` over the file's shallowly, so a top-level `testMatch` beside the file's three `projects` made every
+// test run three times per mutant (the two process-zone projects repeat test/time only, in no scope).
+const [mainProject] = jestConfig.projects;
+const scopedJestConfig = scope
+  ? { projects: [{ ...mainProject, testMatch: scope.tests.map((t) => `<rootDir>/${t}`) }] }
+  : undefined;
 
 export default {
   packageManager: 'npm',
@@ -59,7 +68,7 @@ export default {
     projectType: 'custom',
     configFile: 'jest.config.js',
     enableFindRelatedTests: true,
-    ...(scope ? { config: { testMatch: scope.tests.map((t) => `<rootDir>/${t}`) } } : {}),
+    ...(scopedJestConfig ? { config: scopedJestConfig } : {}),
   },
   checkers: ['typescript'],
   tsconfigFile: 'tsconfig.json',

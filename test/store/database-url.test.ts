@@ -83,3 +83,105 @@ describe('redactDatabaseUrl', () => {
     expect(redactDatabaseUrl(url)).toBe(redacted);
   });
 });
+
+describe('parseDatabaseUrl: the edges', () => {
+  function refusal(url: string): DatabaseUrlError {
+    try {
+      parseDatabaseUrl(url);
+    } catch (e) {
+      if (e instanceof DatabaseUrlError) return e;
+      throw e;
+    }
+    throw new Error(`${JSON.stringify(url)} was accepted`);
+  }
+
+  test('a refusal is a DatabaseUrlError with its own code and name', () => {
+    const err = refusal('mysql://db/app');
+    expect(err.code).toBe('bad_database_url');
+    expect(err.name).toBe('DatabaseUrlError');
+    expect(err).toBeInstanceOf(Error);
+  });
+
+  test.each([
+    // only a value that starts with the scheme is that engine
+    'file:sqlite:./x.sqlite',
+    'mysql://db/postgres://x',
+    'xpostgres://db/mm',
+  ])('%j names no engine, so it is refused with the expected forms', (url) => {
+    expect(refusal(url).message).toBe(
+      `DATABASE_URL must be sqlite:<path> or postgres://user@host:5432/dbname; got ${JSON.stringify(url)}`,
+    );
+  });
+
+  test('the scheme is read case-insensitively for Postgres too', () => {
+    expect(parseDatabaseUrl('POSTGRESQL://db.internal/mm')).toEqual({
+      dialect: 'postgres',
+      connectionString: 'POSTGRESQL://db.internal/mm',
+    });
+  });
+
+  test('an SQLite path with a NUL character is refused', () => {
+    expect(refusal('sqlite:./a\0b.sqlite').message).toBe(
+      'DATABASE_URL: the sqlite path contains a NUL character',
+    );
+  });
+
+  test('sqlite: alone names the default as an example', () => {
+    expect(refusal('sqlite:').message).toBe(
+      'DATABASE_URL: sqlite: needs a file path, e.g. sqlite:./data/megameeting-slack.sqlite',
+    );
+  });
+
+  test('a postgres:// URL without a host and without ?host= is refused', () => {
+    expect(refusal('postgres:///mm?sslmode=require').message).toBe(
+      'DATABASE_URL: the postgres:// URL names no host; got "postgres:///mm?sslmode=require"',
+    );
+  });
+
+  test('sqlite:// with a host is refused with the value echoed', () => {
+    expect(refusal('sqlite://relative/db.sqlite').message).toBe(
+      'DATABASE_URL: write sqlite:<path> or sqlite:///absolute/path (an SQLite file has no host); got "sqlite://relative/db.sqlite"',
+    );
+  });
+
+  test('the echo keeps 120 characters and cuts a longer value with …', () => {
+    const prefix = 'mysql://db/';
+    const exactly120 = prefix + 'x'.repeat(120 - prefix.length);
+    expect(refusal(exactly120).message).toBe(
+      `DATABASE_URL must be sqlite:<path> or postgres://user@host:5432/dbname; got "${exactly120}"`,
+    );
+    const longer = `${exactly120}yz`;
+    expect(refusal(longer).message).toBe(
+      `DATABASE_URL must be sqlite:<path> or postgres://user@host:5432/dbname; got "${exactly120}…"`,
+    );
+  });
+
+  test('line breaks and tabs in the value become one space each run', () => {
+    expect(refusal('mysql://db/a\r\n\tb\nc').message).toBe(
+      'DATABASE_URL must be sqlite:<path> or postgres://user@host:5432/dbname; got "mysql://db/a b c"',
+    );
+  });
+});
+
+describe('redactDatabaseUrl: the edges', () => {
+  test.each([
+    // an empty userinfo is still userinfo
+    ['postgres://@db/mm', 'postgres://***@db/mm'],
+    // the scheme is only a scheme at the start: without one, everything up to the last @ is userinfo
+    ['root:hunter2@db/app?next=http://x', '***@db/app?next=http://x'],
+    ['MYSQL://root:hunter2@db/app', 'MYSQL://***@db/app'],
+    ['postgres://u:p@ss@db/mm', 'postgres://***@db/mm'],
+    // key=value credentials at the start, after ?, &, ; or whitespace, any case, each of the four keys
+    ['password=hunter2 host=db', 'password=*** host=db'],
+    ['host=db PASSWORD=hunter2 user=mm', 'host=db PASSWORD=*** user=mm'],
+    ['host=db;sslpassword=hunter2;user=mm', 'host=db;sslpassword=***;user=mm'],
+    ['postgres://db/mm?sslkey=/k/key.pem&user=mm', 'postgres://db/mm?sslkey=***&user=mm'],
+    ['postgres://db/mm?passfile=/home/mm/.pgpass', 'postgres://db/mm?passfile=***'],
+    ['host=db\tpassword=a&b', 'host=db\tpassword=***&b'],
+    ['postgres://db/mm?password=one&password=two', 'postgres://db/mm?password=***&password=***'],
+    // a key that merely ends in password is not one of them
+    ['postgres://db/mm?oldpassword=x', 'postgres://db/mm?oldpassword=x'],
+  ])('%j -> %j', (url, redacted) => {
+    expect(redactDatabaseUrl(url)).toBe(redacted);
+  });
+});
