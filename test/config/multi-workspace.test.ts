@@ -132,3 +132,70 @@ describe('readMultiWorkspaceConfig', () => {
     ]);
   });
 });
+
+describe('readMultiWorkspaceConfig: the edges', () => {
+  function config(env: Record<string, string | undefined>) {
+    const r = readMultiWorkspaceConfig(env);
+    if (!r.ok) throw new Error(r.problems.join('\n'));
+    return r.config;
+  }
+  const PUBLIC_URL_LINE =
+    'PUBLIC_URL must be an http(s) base URL without query or fragment, e.g. https://meet.example.com';
+
+  test.each([
+    ['http://meet.example.com', 'http://meet.example.com'],
+    ['  https://meet.example.com//  ', 'https://meet.example.com'],
+    ['https://example.org/mm///', 'https://example.org/mm'],
+  ])('PUBLIC_URL %j is read as %j', (value, publicUrl) => {
+    expect(config({ ...multi, PUBLIC_URL: value }).publicUrl).toBe(publicUrl);
+  });
+
+  test.each([
+    'https://meet.example.com?x=1',
+    'https://meet.example.com/#top',
+    'ftp://meet.example.com',
+    'meet.example.com',
+  ])('PUBLIC_URL %j is refused', (value) => {
+    expect(problems({ ...multi, PUBLIC_URL: value })).toEqual([PUBLIC_URL_LINE]);
+  });
+
+  test('the Client ID must be digits.digits and nothing around it', () => {
+    expect(config({ ...multi, SLACK_CLIENT_ID: ' 12.34 ' }).clientId).toBe('12.34');
+    for (const id of ['a12.34', '12.34b', '12', '12.34.56']) {
+      expect(problems({ ...multi, SLACK_CLIENT_ID: id })).toEqual([
+        'SLACK_CLIENT_ID must be a Slack Client ID such as 1234567890.1234567890',
+      ]);
+    }
+  });
+
+  test('the state secret: 32 characters pass, 31 do not', () => {
+    expect(config({ ...multi, SLACK_STATE_SECRET: 's'.repeat(32) }).stateSecret).toBe('s'.repeat(32));
+    expect(problems({ ...multi, SLACK_STATE_SECRET: 's'.repeat(31) })).toEqual([
+      'SLACK_STATE_SECRET must be at least 32 characters of random text (it signs the OAuth state)',
+    ]);
+  });
+
+  test('the retention: 0 and 3650 days pass, 3651 does not', () => {
+    expect(config({ ...multi, UNINSTALL_RETENTION_DAYS: '0' }).uninstallRetentionDays).toBe(0);
+    expect(config({ ...multi, UNINSTALL_RETENTION_DAYS: ' 3650 ' }).uninstallRetentionDays).toBe(3650);
+    expect(problems({ ...multi, UNINSTALL_RETENTION_DAYS: '3651' })).toEqual([
+      'UNINSTALL_RETENTION_DAYS must be between 0 and 3650',
+    ]);
+    expect(problems({ ...multi, UNINSTALL_RETENTION_DAYS: '-1' })).toEqual([
+      'UNINSTALL_RETENTION_DAYS must be a whole number of days',
+    ]);
+  });
+
+  test('blank MegaMeeting variables are unset, so not refused', () => {
+    expect(config({ ...multi, MEGAMEETING_URL: ' ', MEGAMEETING_API_TOKEN: '' }).clientId).toBe(
+      '1234567890.9876543210',
+    );
+  });
+
+  test('a refused MegaMeeting variable is reported beside the malformed ones', () => {
+    expect(problems({ ...multi, SLACK_CLIENT_ID: 'x', MEGAMEETING_API_TOKEN: 'T0K' })).toEqual([
+      'SLACK_CLIENT_ID must be a Slack Client ID such as 1234567890.1234567890',
+      'MEGAMEETING_API_TOKEN must not be set in multi-workspace mode: each workspace connects its own MegaMeeting account with /meet connect',
+    ]);
+  });
+});

@@ -188,3 +188,107 @@ describe('SecretBox', () => {
     );
   });
 });
+
+describe('stable across versions: what was stored before still reads', () => {
+  // Written by this version (mm1) with KEY_A for CTX. The key id is HMAC-SHA256(key, "megameeting-slack/key-id/v1"),
+  // its first 6 bytes in base64url, worked out independently (Python's hmac) for KEY_A and KEY_B.
+  const STORED =
+    'mm1.v16xC9Jz.pYBb8YrmWP9N6uov.POQ2T8QuVJpj0hCjqAHNR0qPnsLr6VauKMAAYFRKW4RS.mctyFYDPmLquZeMeJOeuEQ';
+
+  test('the key ids', () => {
+    expect(keyIdOf(KEY_A)).toBe('v16xC9Jz');
+    expect(keyIdOf(KEY_B)).toBe('xUZRUPdB');
+  });
+
+  test('a stored value decrypts, and only in its own context', () => {
+    const box = new SecretBox(KEY_A);
+    expect(box.decrypt(STORED, CTX)).toEqual({ plaintext: TOKEN, needsReencrypt: false });
+    expect(SecretBox.keyIdIn(STORED)).toBe('v16xC9Jz');
+    expect(decryptError(box, STORED, `${CTX} `).reason).toBe('tampered');
+  });
+
+  test('anything before or after the stored form makes it malformed', () => {
+    const box = new SecretBox(KEY_A);
+    for (const bad of [`x${STORED}`, `${STORED}A`, ` ${STORED}`, `${STORED}\n`]) {
+      expect(decryptError(box, bad).reason).toBe('malformed');
+      expect(SecretBox.keyIdIn(bad)).toBeNull();
+      expect(box.isCurrent(bad)).toBe(false);
+    }
+  });
+});
+
+describe('SecretBox: keys and errors', () => {
+  test('a key of another length is refused', () => {
+    expect(() => keyIdOf(Buffer.alloc(31, 1))).toThrow(new RangeError('an encryption key has 32 bytes'));
+    expect(() => new SecretBox(Buffer.alloc(33, 1))).toThrow(RangeError);
+    expect(() => new SecretBox(KEY_A, Buffer.alloc(16, 1))).toThrow(RangeError);
+  });
+
+  test("the box keeps its own copy of the keys: the caller's buffers may be wiped", () => {
+    const current = Buffer.from(KEY_A);
+    const previous = Buffer.from(KEY_B);
+    const box = new SecretBox(current, previous);
+    const older = new SecretBox(KEY_B).encrypt(TOKEN, CTX);
+    current.fill(0);
+    previous.fill(0);
+    expect(box.decrypt(box.encrypt(TOKEN, CTX), CTX).plaintext).toBe(TOKEN);
+    expect(box.decrypt(older, CTX)).toEqual({ plaintext: TOKEN, needsReencrypt: true });
+  });
+
+  test('the errors say exactly what happened, with their codes and names', () => {
+    const box = new SecretBox(KEY_A);
+    const stored = box.encrypt(TOKEN, CTX);
+    const tampered = decryptError(box, flipBit(stored, 3));
+    expect(tampered).toMatchObject({
+      code: 'secret_unreadable',
+      name: 'SecretUnreadableError',
+      reason: 'tampered',
+      context: CTX,
+      keyId: keyIdOf(KEY_A),
+      message: `cannot decrypt the stored ${CTX}: it was altered, or belongs to another record (authentication failed)`,
+    });
+    const unknown = decryptError(new SecretBox(KEY_B), stored);
+    expect(unknown.message).toBe(
+      `cannot decrypt the stored ${CTX}: it was encrypted with key id ${keyIdOf(KEY_A)}, which is neither ` +
+        'ENCRYPTION_KEY nor ENCRYPTION_KEY_PREVIOUS',
+    );
+    expect(decryptError(box, 'nonsense')).toMatchObject({ reason: 'malformed', keyId: null });
+  });
+
+  test('the key check: each way it fails is its own exact line', () => {
+    const box = new SecretBox(KEY_A);
+    const mismatch = (stored: string): EncryptionKeyMismatchError => {
+      try {
+        box.verifyKeyCheck(stored);
+      } catch (err) {
+        if (err instanceof EncryptionKeyMismatchError) return err;
+        throw err;
+      }
+      throw new Error('expected the key check to fail');
+    };
+    const altered = mismatch(flipBit(box.createKeyCheck(), 3));
+    expect(altered).toMatchObject({ code: 'encryption_key_mismatch', name: 'EncryptionKeyMismatchError' });
+    expect(altered.message).toBe(
+      `the stored encryption key check cannot be read with ENCRYPTION_KEY has id ${keyIdOf(KEY_A)} ` +
+        '(ENCRYPTION_KEY_PREVIOUS is not set) (tampered): the database was altered',
+    );
+    expect(mismatch('garbage').message).toBe(
+      `the stored encryption key check cannot be read with ENCRYPTION_KEY has id ${keyIdOf(KEY_A)} ` +
+        '(ENCRYPTION_KEY_PREVIOUS is not set) (malformed): the database was altered',
+    );
+    expect(mismatch(box.encrypt('another value', 'encryption key check')).message).toBe(
+      'the stored encryption key check holds an unexpected value',
+    );
+    expect(new SecretBox(KEY_A, KEY_B).describeKeys()).toBe(
+      `ENCRYPTION_KEY has id ${keyIdOf(KEY_A)} and ENCRYPTION_KEY_PREVIOUS has id ${keyIdOf(KEY_B)}`,
+    );
+  });
+
+  test('secretBoxFromEnv: a blank or missing previous key is no previous key', () => {
+    const a = KEY_A.toString('base64');
+    expect(secretBoxFromEnv(a).previousKeyId).toBeNull();
+    expect(secretBoxFromEnv(a, '   ').previousKeyId).toBeNull();
+    expect(secretBoxFromEnv(`  ${a}\n`).keyId).toBe(keyIdOf(KEY_A));
+    expect(new SecretBox(KEY_A).previousKeyId).toBeNull();
+  });
+});
