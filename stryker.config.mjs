@@ -97,7 +97,17 @@ export default {
   // Its own sandbox folder per scope, so two scoped runs never clean up each other's.
   tempDirName: scope ? `.stryker-tmp/${scopeName}` : '.stryker-tmp',
   cleanTempDir: 'always',
-  ignorePatterns: ['dist', 'data', 'coverage', 'reports', 'sandbox/.cache', '*.sqlite', '*.sqlite-*'],
+  // '.stryker-tmp': the other scopes' sandboxes (each scope has its own, and only its own is left out by default).
+  ignorePatterns: [
+    'dist',
+    'data',
+    'coverage',
+    'reports',
+    '.stryker-tmp',
+    'sandbox/.cache',
+    '*.sqlite',
+    '*.sqlite-*',
+  ],
   reporters: ['clear-text', 'progress-append-only', 'html', 'json'],
   htmlReporter: { fileName: `${reportDir}/mutation.html` },
   jsonReporter: { fileName: `${reportDir}/mutation.json` },

@@ -31,3 +31,31 @@ test('drain gives up after its limit', async () => {
   expect(inFlight.count).toBe(1);
   expect(performance.now() - started).toBeLessThan(900);
 });
+
+/** Whether the promise settles within a few microtask turns: no timer of any length can fire in between. */
+async function settlesWithoutWaiting(p: Promise<void>): Promise<boolean> {
+  let settled = false;
+  void p.then(() => {
+    settled = true;
+  });
+  for (let i = 0; i < 5; i++) await Promise.resolve();
+  return settled;
+}
+
+test('drain with nothing in flight, or with no time left, returns without a single poll', async () => {
+  const idle = trackInFlight();
+  expect(await settlesWithoutWaiting(idle.drain(60_000))).toBe(true);
+
+  const busy = trackInFlight();
+  let release!: () => void;
+  const pending = run(busy.middleware, () => new Promise<void>((r) => (release = r)));
+  expect(await settlesWithoutWaiting(busy.drain(0))).toBe(true);
+  expect(busy.count).toBe(1);
+  // With time left and work in flight, drain does wait.
+  const waiting = busy.drain(60_000);
+  expect(await settlesWithoutWaiting(waiting)).toBe(false);
+  release();
+  await pending;
+  await waiting;
+  expect(busy.count).toBe(0);
+});
