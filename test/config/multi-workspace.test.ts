@@ -199,3 +199,62 @@ describe('readMultiWorkspaceConfig: the edges', () => {
     ]);
   });
 });
+
+describe('readMultiWorkspaceConfig: blanks and padding', () => {
+  function config(env: Record<string, string | undefined>) {
+    const r = readMultiWorkspaceConfig(env);
+    if (!r.ok) throw new Error(r.problems.join('\n'));
+    return r.config;
+  }
+
+  test('the both-modes line, word for word', () => {
+    expect(BOTH_MODES_PROBLEM).toBe(
+      'SLACK_BOT_TOKEN and SLACK_CLIENT_ID are both set: set SLACK_BOT_TOKEN to serve one workspace, or ' +
+        'SLACK_CLIENT_ID (with its OAuth variables) to offer the app to many workspaces, not both',
+    );
+  });
+
+  test('called with nothing at all, the Client ID is named too', () => {
+    expect(problems({})[0]).toBe(
+      'SLACK_CLIENT_ID is required in multi-workspace mode (the Client ID from the app\'s "Basic Information" page)',
+    );
+  });
+
+  test('secrets are read without the spaces around them', () => {
+    const c = config({
+      ...multi,
+      SLACK_CLIENT_SECRET: `  ${CLIENT_SECRET}\n`,
+      SLACK_SIGNING_SECRET: ' signing-secret-value ',
+      SLACK_STATE_SECRET: `\t${STATE_SECRET} `,
+    });
+    expect([c.clientSecret, c.signingSecret, c.stateSecret]).toEqual([
+      CLIENT_SECRET,
+      'signing-secret-value',
+      STATE_SECRET,
+    ]);
+    // 31 characters padded to 33 are still 31.
+    expect(problems({ ...multi, SLACK_STATE_SECRET: ` ${'s'.repeat(31)} ` })).toEqual([
+      'SLACK_STATE_SECRET must be at least 32 characters of random text (it signs the OAuth state)',
+    ]);
+  });
+
+  test('blank optional variables are unset: the default retention, no previous key', () => {
+    const c = config({ ...multi, UNINSTALL_RETENTION_DAYS: '  ', ENCRYPTION_KEY_PREVIOUS: ' ' });
+    expect(c.uninstallRetentionDays).toBe(30);
+    expect(c.encryptionKeyPrevious).toBeUndefined();
+  });
+
+  test('blank required variables are missing, not malformed', () => {
+    expect(problems({ ...multi, SLACK_STATE_SECRET: '   ', ENCRYPTION_KEY: ' ', PUBLIC_URL: '\t' })).toEqual([
+      'SLACK_STATE_SECRET is required in multi-workspace mode (a random text of 32 characters or more that signs the OAuth state)',
+      'ENCRYPTION_KEY is required in multi-workspace mode (32 random bytes in base64, e.g. from `openssl rand -base64 32`)',
+      "PUBLIC_URL is required in multi-workspace mode (the app's public base URL, e.g. https://meet.example.com)",
+    ]);
+  });
+
+  test('a retention with anything after its digits is not a number of days', () => {
+    expect(problems({ ...multi, UNINSTALL_RETENTION_DAYS: '30 days' })).toEqual([
+      'UNINSTALL_RETENTION_DAYS must be a whole number of days',
+    ]);
+  });
+});

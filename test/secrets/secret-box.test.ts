@@ -47,6 +47,8 @@ describe('encryptionKeySchema', () => {
     ['base64url alphabet', `${'_-'.repeat(21)}A=`],
     ['not base64', 'correct horse battery staple correct horse b'],
     ['empty', ''],
+    ['a valid key with a character before it', `A${Buffer.alloc(32, 5).toString('base64')}`],
+    ['a valid key with a character after it', `${Buffer.alloc(32, 5).toString('base64')}A`],
   ])('refuses a key that is %s, without echoing it', (_label, value) => {
     const result = encryptionKeySchema.safeParse(value);
     expect(result.success).toBe(false);
