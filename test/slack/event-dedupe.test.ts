@@ -27,13 +27,15 @@ afterEach(async () => {
 });
 
 /** The real store, counting prunes; `claimFails` makes claims throw as a store that is down would. */
-function storeSeen(opts: { claimFails?: boolean; completeFails?: boolean; releaseFails?: boolean } = {}) {
+function storeSeen(
+  opts: { claimFails?: boolean; completeFails?: boolean; releaseFails?: boolean; pruneFails?: boolean } = {},
+) {
   return new Proxy(db.store, {
     get(target, prop, receiver) {
       if (prop === 'pruneSlackEvents')
         return (at: Date) => {
           prunes.push(at);
-          return target.pruneSlackEvents(at);
+          return opts.pruneFails ? Promise.reject(new Error('db down')) : target.pruneSlackEvents(at);
         };
       if (prop === 'claimSlackEvent' && opts.claimFails)
         return async () => Promise.reject(new Error('db down'));
@@ -178,6 +180,11 @@ describe('one handling per event_id', () => {
       'could not check whether a Slack event was handled; handling it',
       'could not check whether a Slack event was handled; handling it',
     ]);
+    // Each warning names the event and the store's error.
+    expect(warned.map((l) => [l.eventId, l.type, l.err?.message])).toEqual([
+      ['Ev1', 'app_home_opened', 'db down'],
+      ['Ev1', 'app_home_opened', 'db down'],
+    ]);
   });
 
   test('a store failing to record or release is logged, and the handler outcome stands', async () => {
@@ -192,6 +199,10 @@ describe('one handling per event_id', () => {
     expect(warned.map((l) => l.msg)).toEqual([
       'could not record a handled Slack event',
       'could not release a failed Slack event',
+    ]);
+    expect(warned.map((l) => [l.eventId, l.err?.message])).toEqual([
+      ['Ev1', 'db down'],
+      ['Ev2', 'db down'],
     ]);
   });
 });
@@ -219,5 +230,17 @@ describe('pruning', () => {
     now = new Date(start.getTime() + 30 * MINUTE);
     expect(await deliver(mw, envelope('Ev3'))).toBe(false);
     expect(prunes).toHaveLength(2);
+  });
+
+  test('a prune that fails is logged, and the handled event stands', async () => {
+    const mw = middleware(storeSeen({ pruneFails: true }));
+    expect(await deliver(mw, envelope('Ev1'))).toBe(true);
+    expect(prunes).toEqual([now]);
+    const warned = lines.map((l) => JSON.parse(l)).filter((l) => l.level === 40); // 40: pino's warn
+    expect(warned.map((l) => [l.msg, l.err?.message])).toEqual([
+      ['could not prune handled Slack events', 'db down'],
+    ]);
+    // Recorded all the same: a retry is skipped.
+    expect(await deliver(mw, envelope('Ev1'))).toBe(false);
   });
 });
