@@ -5,16 +5,8 @@
  *
  * Creates that start while such a list is being fetched share it instead of each asking for its own: the list
  * was requested before each of them started and its answer arrives before any of them sends createMeeting, so
- * MegaMeeting made it before each create, as the rule needs: one `meetings` query (and one parse of the account's
- * live meetings) for several commands instead of one each.
- *
- * At most `maxShared` creates share one list (SNAPSHOT_MAX_SHARED by default); the next one starts a new list, even
- * while that one is on its way. Without the bound, every create that started during one MegaMeeting round trip
- * (100 of them at 50 commands a second and a 2 s MegaMeeting) sent its createMeeting at the same moment, their
- * answers came back together two seconds later, and their work after the create (store writes, the card, the
- * call) ran as one burst of half a second or more that every Slack ack arriving meanwhile waited behind
- * (docs/benchmarks.md, "perf"). With the bound, a burst is at most `maxShared` commands' work, for a list
- * query per `maxShared` commands.
+ * MegaMeeting made it before each create, as the rule needs. At 50 commands a second and a 2 s MegaMeeting,
+ * that is one `meetings` query (and one parse of the account's live meetings) per 100 commands instead of 100.
  *
  * A finished list is never reused: a create that starts after the answer arrived takes a new one, so a meeting
  * somebody else made before that create started is in its list (test/services/meeting-snapshot.test.ts). The
@@ -24,22 +16,12 @@
  * neither is adopted, and when ours was not made at all the foreign one is the single candidate (the window
  * this rule accepts, one round trip wider than before).
  */
-export const SNAPSHOT_MAX_SHARED = 4;
-
 export class MeetingSnapshots {
   #inFlight: Promise<ReadonlySet<string> | null> | null = null;
-  /** How many creates the list in flight was given to. */
-  #sharedBy = 0;
   #taken = 0;
 
   /** `take`: one `meetings` query, null when MegaMeeting cannot list them (then nothing can be adopted). */
-  constructor(
-    private readonly take: () => Promise<ReadonlySet<string> | null>,
-    private readonly maxShared = SNAPSHOT_MAX_SHARED,
-  ) {
-    if (!Number.isInteger(maxShared) || maxShared < 1)
-      throw new RangeError(`maxShared must be a positive integer: ${maxShared}`);
-  }
+  constructor(private readonly take: () => Promise<ReadonlySet<string> | null>) {}
 
   /** How many lists were requested (tests, metrics). */
   get taken(): number {
@@ -48,10 +30,7 @@ export class MeetingSnapshots {
 
   /** A list made by MegaMeeting after this call's caller started and before it sends its createMeeting. */
   beforeCreate(): Promise<ReadonlySet<string> | null> {
-    if (this.#inFlight && this.#sharedBy < this.maxShared) {
-      this.#sharedBy++;
-      return this.#inFlight;
-    }
+    if (this.#inFlight) return this.#inFlight;
     this.#taken++;
     let list: Promise<ReadonlySet<string> | null> | undefined;
     list = (async () => {
@@ -63,7 +42,6 @@ export class MeetingSnapshots {
       }
     })();
     this.#inFlight = list;
-    this.#sharedBy = 1;
     return list;
   }
 }

@@ -1,8 +1,8 @@
 /**
  * The list of meeting IDs a createMeeting is compared against after a lost answer: shared by creates that start
- * while it is being fetched (at most a bounded number of them), never reused once its answer has arrived.
+ * while it is being fetched, never reused once its answer has arrived.
  */
-import { MeetingSnapshots, SNAPSHOT_MAX_SHARED } from '../../src/services/meeting-snapshot.js';
+import { MeetingSnapshots } from '../../src/services/meeting-snapshot.js';
 
 function deferred<T>() {
   let resolve!: (v: T) => void;
@@ -87,39 +87,4 @@ test('a list whose query throws is not kept: the next create asks again', async 
   });
   await expect(snapshots.beforeCreate()).rejects.toThrow('boom');
   expect([...((await snapshots.beforeCreate()) ?? [])]).toEqual(['3']);
-});
-
-test('at most maxShared creates share a list: the next one starts its own, even while that one is on its way', async () => {
-  const answers = [deferred<ReadonlySet<string> | null>(), deferred<ReadonlySet<string> | null>()];
-  let queries = 0;
-  const snapshots = new MeetingSnapshots(() => {
-    queries++;
-    return (answers[queries - 1] as (typeof answers)[number]).promise;
-  }, 2);
-  const a = snapshots.beforeCreate();
-  const b = snapshots.beforeCreate();
-  expect(queries).toBe(1);
-  // The third: the first list already has its two creates, so a second list is asked for.
-  const c = snapshots.beforeCreate();
-  const d = snapshots.beforeCreate();
-  expect(queries).toBe(2);
-  answers[1]?.resolve(new Set(['1', '2']));
-  answers[0]?.resolve(new Set(['1']));
-  const [sa, sb, sc, sd] = await Promise.all([a, b, c, d]);
-  expect([...(sa ?? [])]).toEqual(['1']);
-  expect(sb).toBe(sa);
-  expect([...(sc ?? [])]).toEqual(['1', '2']);
-  expect(sd).toBe(sc);
-  expect(snapshots.taken).toBe(2);
-});
-
-test(`by default at most ${SNAPSHOT_MAX_SHARED} creates share one list`, () => {
-  let queries = 0;
-  const snapshots = new MeetingSnapshots(() => {
-    queries++;
-    return new Promise(() => {});
-  });
-  for (let i = 0; i < SNAPSHOT_MAX_SHARED * 3; i++) void snapshots.beforeCreate();
-  expect(queries).toBe(3);
-  expect(() => new MeetingSnapshots(async () => null, 0)).toThrow(RangeError);
 });
