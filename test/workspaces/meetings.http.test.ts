@@ -8,10 +8,16 @@
 import { type Emulator, startEmulator } from '../../emulator/index.js';
 import { SecretBox } from '../../src/secrets/index.js';
 import type { ConnectionRepository } from '../../src/store/types.js';
-import { ACTIONS, CONNECTION_IDS } from '../../src/views/ids.js';
+import { ACTIONS, CONNECTION_IDS, SCHEDULE_IDS, VIEWS } from '../../src/views/ids.js';
 import { NOT_CONNECTED_TEXT } from '../../src/workspaces/not-connected.js';
+import { formValues, futureSlot } from '../scheduling/helpers.js';
 import { execSql } from '../store/helpers.js';
-import { blockActionsPayload, interactivityBody, postToApp } from '../support/slack-requests.js';
+import {
+  blockActionsPayload,
+  interactivityBody,
+  postToApp,
+  viewSubmissionPayload,
+} from '../support/slack-requests.js';
 import {
   botTokenOf,
   connectAccount,
@@ -161,6 +167,53 @@ test("guests stay in their workspace: another workspace's admin cannot reach a m
   expect(String(known.body.text)).toContain(
     `"Guests of A" (${meeting.meetId}) is an open meeting: it has no verified guests.`,
   );
+});
+
+test('the scheduling form runs in the workspace: a bad date comes back inline in the ack, a good one schedules in its own account', async () => {
+  const submit = async (values: ReturnType<typeof formValues>) => {
+    const payload = viewSubmissionPayload({
+      teamId: B,
+      userId: hostOf(B),
+      callbackId: VIEWS.schedule,
+      privateMetadata: JSON.stringify({ v: 1, channelId: CHANNEL, type: 'scheduled', tz: 'America/Chicago' }),
+      values,
+    });
+    Object.assign(payload.view, { team_id: B, app_installed_team_id: B });
+    return postToApp(`${app.base}/slack/events`, interactivityBody(payload));
+  };
+  const slot = futureSlot(3, '15:00', 'America/Chicago');
+  const past = await submit(
+    formValues({ title: 'Too late', date: '2020-01-06', time: '15:00', zone: 'America/Chicago' }),
+  );
+  expect(past.status).toBe(200);
+  expect(past.json).toMatchObject({
+    response_action: 'errors',
+    errors: { [SCHEDULE_IDS.date.block]: expect.stringMatching(/past/) },
+  });
+
+  const good = await submit(
+    formValues({
+      title: 'Planned in B',
+      date: slot.date,
+      time: slot.time,
+      zone: 'America/Chicago',
+      channel: CHANNEL,
+    }),
+  );
+  expect(good.status).toBe(200);
+  const card = await app.slack.waitForCall(
+    'chat.postMessage',
+    (c) => JSON.stringify(c.args.blocks ?? '').includes('Planned in B'),
+    10_000,
+  );
+  expect(card.token).toBe(await botToken(B));
+  const planned = emus[B]?.state.snapshot().meetings.find((m) => m.name === 'Planned in B');
+  expect(planned?.loginId).toBe(
+    emus[B]?.state.snapshot().logins.find((l) => l.email === emailOf(B))?.loginId,
+  );
+  expect(emus[A]?.state.snapshot().meetings.some((m) => m.name === 'Planned in B')).toBe(false);
+  expect(emus[A]?.state.snapshot().meetings.some((m) => m.name === 'Too late')).toBe(false);
+  expect(emus[B]?.state.snapshot().meetings.some((m) => m.name === 'Too late')).toBe(false);
 });
 
 test('a workspace disconnected through its confirmed Disconnect button is not connected from the next /meet on', async () => {
