@@ -9,12 +9,7 @@ import { type Emulator, startEmulator } from '../../emulator/index.js';
 import { joinUrlForMeeting } from '../../src/megameeting/urls.js';
 import { VIEWS } from '../../src/views/ids.js';
 import { homeTabIssues } from '../support/block-kit.js';
-import {
-  eventCallbackBody,
-  globalShortcutPayload,
-  interactivityBody,
-  postToApp,
-} from '../support/slack-requests.js';
+import { globalShortcutPayload, interactivityBody, postToApp } from '../support/slack-requests.js';
 import {
   botTokenOf,
   connectAccount,
@@ -104,21 +99,7 @@ test("a link to the workspace's own account unfurls there; in another workspace 
   const urlB = joinUrlForMeeting((emus[B] as Emulator).url, await meet(B, 'Unfurl me in B'));
   const share = async (teamId: string, urls: string[]) => {
     const event = app.slack.unfurls.share({ channel: CHANNEL, user: hostOf(teamId), urls });
-    const body = eventCallbackBody(event, {
-      team_id: teamId,
-      context_team_id: teamId,
-      event_id: `EvSURF${teamId}`,
-      authorizations: [
-        {
-          enterprise_id: null,
-          team_id: teamId,
-          user_id: `U${teamId}BOT`,
-          is_bot: true,
-          is_enterprise_install: false,
-        },
-      ],
-    });
-    expect((await postToApp(`${app.base}/slack/events`, body)).status).toBe(200);
+    expect((await workspaceEvent(app, teamId, event)).status).toBe(200);
     const unfurl = await app.slack.waitForCall('chat.unfurl', (c) => c.args.ts === event.message_ts, 10_000);
     return { unfurl, applied: app.slack.unfurls.applied(event.channel, event.message_ts) ?? {} };
   };
