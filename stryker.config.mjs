@@ -87,7 +87,8 @@ export default {
         'src/secrets/**/*.ts',
         'src/config/multi-workspace.ts',
       ],
-  // One incremental file per scope: a run only keeps the results of the files it mutated.
+  // One incremental file per scope; a `--mutate` run of one file keeps the scope's other files' results too
+  // (docs/mutation.md, "Incremental mode").
   incremental: true,
   incrementalFile: `${reportDir}/incremental.json`,
   // The machine is shared: one test process by default (`--concurrency 2` when it is free).
