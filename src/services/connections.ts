@@ -11,11 +11,13 @@
  * The token is never logged, never put in an error or a message, and stored only through the store's
  * encryption (store/connections.ts). Nothing is stored unless every check passed.
  */
+
 import { AppError } from '../errors.js';
 import type { AppLogger } from '../logger.js';
 import { type AccountUrlOptions, parseAccountUrl } from '../megameeting/account-url.js';
 import { MegaMeetingClient } from '../megameeting/client.js';
 import { MegaMeetingError } from '../megameeting/errors.js';
+import { type HostLookup, privateHostProblem } from '../megameeting/public-host.js';
 import type { MegaMeetingApi } from '../megameeting/types.js';
 import type { SlackGateway } from '../slack/gateway.js';
 import type { ConnectionRepository, MegaMeetingConnection } from '../store/types.js';
@@ -57,6 +59,8 @@ export interface ConnectionServiceDeps {
   /** The Slack adapter of a workspace (its own bot token in multi-workspace mode). */
   slackFor(teamId: string): Pick<SlackGateway, 'userInfo'>;
   urls?: AccountUrlOptions;
+  /** How host names are resolved for the private-network check (tests); default the system's. */
+  lookup?: HostLookup;
   /** Hears of each connect or disconnect saved (the workspace's app is rebuilt on the new account, or stopped). */
   onChange?(teamId: string): void;
   logger: AppLogger;
@@ -101,6 +105,11 @@ export class ConnectionService {
   async verify(rawUrl: string, rawToken: string): Promise<VerifyResult> {
     const url = parseAccountUrl(rawUrl, this.deps.urls);
     if (!url.ok) return { ok: false, field: 'url', message: url.problem };
+    const hostProblem = await privateHostProblem(url.url, {
+      allowLoopback: this.deps.urls?.allowLoopbackHttp === true,
+      ...(this.deps.lookup ? { lookup: this.deps.lookup } : {}),
+    });
+    if (hostProblem) return { ok: false, field: 'url', message: hostProblem };
     const token = rawToken.trim();
     const tokenProblem = checkTokenShape(token);
     if (tokenProblem) return { ok: false, field: 'token', message: tokenProblem };

@@ -4,12 +4,14 @@
  * stand-in answers users.info (who is a workspace admin). Every refusal names its form field, never echoes the
  * token, and leaves the store empty.
  */
+
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { type Emulator, startEmulator } from '../../emulator/index.js';
 import { AppError } from '../../src/errors.js';
 import { createLogger } from '../../src/logger.js';
+import { type HostLookup, privateHostProblem } from '../../src/megameeting/public-host.js';
 import { SecretBox } from '../../src/secrets/index.js';
 import { ConnectionService, checkingClients, NOT_WORKSPACE_ADMIN } from '../../src/services/connections.js';
 import { createSlackWebClient, SlackGateway } from '../../src/slack/gateway.js';
@@ -32,7 +34,7 @@ let connections: ConnectionRepository;
 let logs: string[];
 let service: ConnectionService;
 
-function makeService(opts: { allowLoopbackHttp?: boolean } = {}): ConnectionService {
+function makeService(opts: { allowLoopbackHttp?: boolean; lookup?: HostLookup } = {}): ConnectionService {
   const destination = new Writable({
     write(chunk, _enc, cb) {
       logs.push(String(chunk));
@@ -47,6 +49,7 @@ function makeService(opts: { allowLoopbackHttp?: boolean } = {}): ConnectionServ
     megameetingFor: checkingClients(logger),
     slackFor: () => gateway,
     urls: { allowLoopbackHttp: opts.allowLoopbackHttp ?? true },
+    ...(opts.lookup ? { lookup: opts.lookup } : {}),
     logger,
     clock: { now: () => T0 },
   });
@@ -217,6 +220,71 @@ describe('refusals: one field, a clear sentence, the token never echoed, nothing
   ])('token %j: refused before asking anyone', async (token, message) => {
     expect(await connect(ADMIN, emuA.url, token)).toEqual({ ok: false, field: 'token', message });
     expect(emuA.state.requests()).toHaveLength(0);
+  });
+
+  const PRIVATE_NETWORK =
+    'That address is inside a private network. Enter the public address of your MegaMeeting account.';
+  test.each([
+    'https://10.0.0.5',
+    'https://169.254.169.254',
+    'https://192.168.1.10:8443/api',
+    'https://172.31.255.254',
+    'https://100.64.0.1',
+    'https://0.0.0.0',
+  ])('URL %j inside a private network: refused before asking anyone', async (url) => {
+    expect(await connect(ADMIN, url, emuA.adminToken)).toEqual({
+      ok: false,
+      field: 'url',
+      message: PRIVATE_NETWORK,
+    });
+    expect(await connections.get(W.teamId)).toBeNull();
+  });
+
+  test('a host name is checked by the addresses it resolves to: any private one refuses it; none is no such host', async () => {
+    const asked: string[] = [];
+    service = makeService({
+      lookup: async (hostname) => {
+        asked.push(hostname);
+        if (hostname === 'mm.corp.example') return [{ address: '203.0.113.9' }, { address: '10.1.2.3' }];
+        if (hostname === 'mm.public.example') return [{ address: '203.0.113.9' }];
+        if (hostname === 'mm.v6.example') return [{ address: '2001:db8::5' }, { address: 'fd00::1' }];
+        if (hostname === 'mm.mapped.example') return [{ address: '::ffff:169.254.169.254' }];
+        throw Object.assign(new Error('getaddrinfo ENOTFOUND'), { code: 'ENOTFOUND' });
+      },
+    });
+    expect(await connect(ADMIN, 'mm.corp.example', emuA.adminToken)).toEqual({
+      ok: false,
+      field: 'url',
+      message: PRIVATE_NETWORK,
+    });
+    for (const host of ['mm.v6.example', 'mm.mapped.example']) {
+      expect(await connect(ADMIN, host, emuA.adminToken)).toEqual({
+        ok: false,
+        field: 'url',
+        message: PRIVATE_NETWORK,
+      });
+    }
+    expect(await connect(ADMIN, 'https://nowhere.example', emuA.adminToken)).toEqual({
+      ok: false,
+      field: 'url',
+      message: 'No such host: check the spelling of your account URL.',
+    });
+    expect(asked).toEqual(['mm.corp.example', 'mm.v6.example', 'mm.mapped.example', 'nowhere.example']);
+    expect(emuA.state.requests()).toHaveLength(0);
+    // A public address passes the check (MegaMeeting is then asked as before).
+    const lookup: HostLookup = async () => [{ address: '203.0.113.9' }, { address: '2001:db8::5' }];
+    expect(await privateHostProblem('https://mm.public.example', { lookup })).toBeNull();
+    expect(await privateHostProblem('http://127.0.0.1:9', { allowLoopback: true })).toBeNull();
+    expect(await privateHostProblem('http://127.0.0.1:9')).toBe(PRIVATE_NETWORK);
+  });
+
+  test('loopback addresses over https are refused too unless loopback is allowed (the local emulator, tests)', async () => {
+    service = makeService({ allowLoopbackHttp: false });
+    expect(await connect(ADMIN, 'https://127.0.0.1:8443', emuA.adminToken)).toEqual({
+      ok: false,
+      field: 'url',
+      message: PRIVATE_NETWORK,
+    });
   });
 
   test('http:// to the local emulator only when loopback http is allowed (tests, the local sandbox)', async () => {
