@@ -18,10 +18,14 @@ import { POLLER_LEASE } from '../services/recordings/poller.js';
 import type { ConnectionRepository, Store } from '../store/types.js';
 import type { WorkspaceAuth, WorkspaceRuntime, WorkspaceRuntimes } from './runtimes.js';
 
+/** How many recoverable creations the recovery sweep looks at to find the workspaces that have some. */
+const RECOVERY_PEEK = 200;
+
 export interface WorkspaceJobsDeps {
   runtimes: Pick<WorkspaceRuntimes, 'get'>;
   connections: Pick<ConnectionRepository, 'list'>;
-  store: Pick<Store, 'acquireLease' | 'releaseLease'>;
+  /** The unscoped store: leases, and which workspaces have creations to recover. */
+  store: Pick<Store, 'acquireLease' | 'releaseLease' | 'listRecoverableIntents'>;
   /** The workspace's current bot token (Bolt's installer: refreshed when it rotates). */
   botTokenFor(teamId: string): Promise<WorkspaceAuth | null>;
   clock: Clock;
@@ -66,20 +70,22 @@ export class WorkspaceJobs {
     return (this.deps.maxBackoffSeconds ?? Math.max(15 * 60, 10 * this.deps.recordingsPollSeconds)) * 1000;
   }
 
-  /** Every connected workspace's app, on a fresh token; one that cannot be built is logged and left out. */
+  /** The workspace's app on a fresh token; null when it has no installation or no connection. */
+  async #workspace(teamId: string): Promise<WorkspaceRuntime | null> {
+    const auth = await this.deps.botTokenFor(teamId);
+    // No installation (uninstalled while its connection waits for the purge): nothing to do for it.
+    return auth ? this.deps.runtimes.get(teamId, auth) : null;
+  }
+
+  /** Every connected workspace's app; one that cannot be built is logged and left out. */
   async #workspaces(): Promise<Array<{ accountUrl: string; runtime: WorkspaceRuntime }>> {
-    const connected = await this.deps.connections.list();
     const found: Array<{ accountUrl: string; runtime: WorkspaceRuntime }> = [];
-    for (const { teamId, accountUrl } of connected) {
-      try {
-        const auth = await this.deps.botTokenFor(teamId);
-        // No installation (uninstalled while its connection waits for the purge): nothing to do for it.
-        if (!auth) continue;
-        const runtime = await this.deps.runtimes.get(teamId, auth);
-        if (runtime) found.push({ accountUrl, runtime });
-      } catch (err) {
+    for (const { teamId, accountUrl } of await this.deps.connections.list()) {
+      const runtime = await this.#workspace(teamId).catch((err: unknown) => {
         this.deps.logger.warn({ err, teamId }, 'background work skips a workspace that cannot be reached');
-      }
+        return null;
+      });
+      if (runtime) found.push({ accountUrl, runtime });
     }
     return found;
   }
@@ -164,16 +170,26 @@ export class WorkspaceJobs {
     }
   }
 
-  /** Interrupted meeting creations of every connected workspace (any replica: each intent is claimed). */
+  /**
+   * Interrupted meeting creations (any replica: each intent is claimed). It runs every 10 s, so it asks the store
+   * once which workspaces have any, and reads only their installations, not every connected workspace's.
+   */
   async recoverySweep(): Promise<void> {
-    for (const { runtime } of await this.#safely(() => this.#workspaces())) {
-      await runtime.services.recovery.sweep();
+    const due = await this.#safely(() =>
+      this.deps.store.listRecoverableIntents(this.deps.clock.now(), RECOVERY_PEEK),
+    );
+    for (const teamId of new Set(due.map((intent) => intent.teamId))) {
+      const runtime = await this.#workspace(teamId).catch((err: unknown) => {
+        this.deps.logger.warn({ err, teamId }, 'recovery skips a workspace that cannot be reached');
+        return null;
+      });
+      await runtime?.services.recovery.sweep();
     }
   }
 
   async #safely<T>(work: () => Promise<T[]>): Promise<T[]> {
     return work().catch((err: unknown) => {
-      this.deps.logger.warn({ err }, 'background work skipped: the connections could not be read');
+      this.deps.logger.warn({ err }, 'background work skipped: the store could not be read');
       return [];
     });
   }

@@ -130,3 +130,34 @@ test("an uninstalled workspace's background work stops at once; the workspace sh
   expect(recordingDms(app.slack, recB)).toHaveLength(1);
   expect(app.running.workspaces.peek(A)).toBeNull();
 });
+
+test('the recovery sweep finishes interrupted creations of the workspaces that have some; an uninstalled one is left alone', async () => {
+  // A was uninstalled by the test above; B is installed and connected.
+  const interrupted = (teamId: string, id: string) => ({
+    id,
+    teamId,
+    channelId: CHANNEL,
+    userId: hostOf(teamId),
+    meetingName: `Interrupted in ${teamId}`,
+    request: {
+      kind: 'instant' as const,
+      hostLoginId: 'L0NOBODY',
+      startAt: new Date().toISOString(),
+      endAt: null,
+      timeZone: 'Europe/Paris',
+      options: {},
+      invitees: [],
+    },
+    responseUrl: null,
+    beforeIds: null,
+  });
+  // Claimed by a replica that crashed a minute ago: the claim has expired.
+  const crashedAt = new Date(Date.now() - 60_000);
+  await app.store.forTeam(A).insertIntent(interrupted(A, 'intent-a'), 'crashed', 1_000, crashedAt);
+  await app.store.forTeam(B).insertIntent(interrupted(B, 'intent-b'), 'crashed', 1_000, crashedAt);
+
+  await app.running.jobs.recoverySweep();
+  const recoverable = await app.store.listRecoverableIntents(new Date(), 10);
+  expect(recoverable.map((i) => i.id)).toEqual(['intent-a']);
+  expect((await app.store.getIntent('intent-b'))?.state).not.toBe('creating');
+});
