@@ -35,6 +35,7 @@ import { createBolt, describeSlackStartupError } from './slack/bolt-app.js';
 import { eventDedupe } from './slack/event-dedupe.js';
 import { createSlackWebClient, SlackGateway } from './slack/gateway.js';
 import { trackInFlight } from './slack/in-flight.js';
+import { ListenerRouter } from './slack/listener-router.js';
 import { openStore } from './store/index.js';
 import type { Store } from './store/types.js';
 
@@ -338,8 +339,11 @@ export function buildServices(
 
 /** The slash command, actions, views and events of one workspace's services, on a Bolt app. */
 export function registerListeners(bolt: App, services: Services): void {
-  commands.register(bolt, services);
-  listeners.register(bolt, services);
+  // One Bolt listener per kind of payload, not per handler (listener-router.ts: Bolt runs every listener's chain).
+  const router = new ListenerRouter();
+  commands.register(router.app, services);
+  listeners.register(router.app, services);
+  router.mount(bolt);
   bolt.error(async (error) => {
     services.logger.error({ err: error }, 'unhandled error in a Slack listener');
   });

@@ -1,10 +1,11 @@
-import type { App, BlockAction, ButtonAction, ExternalSelectAction } from '@slack/bolt';
+import type { BlockAction, ButtonAction, ExternalSelectAction } from '@slack/bolt';
 import { z } from 'zod';
 import type { AppLogger } from '../logger.js';
 import type { AccessRequestsService } from '../services/access-requests.js';
 import type { OffboardingService } from '../services/offboarding.js';
 import { userMessageFor } from '../services/user-messages.js';
 import { type SlackGateway, slackUserSchema, toSlackUser } from '../slack/gateway.js';
+import type { ListenerApp } from '../slack/listener-router.js';
 import { ADMIN_REQUEST_IDS as IDS } from '../views/admin-requests.js';
 import { actionSuffix, suffixedActionPattern } from '../views/ids.js';
 import { buttonContext, teamOf } from './payload.js';
@@ -27,7 +28,7 @@ const loginIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 /** `user_change`: the member, read like a users.info answer. */
 const userChangeSchema = z.object({ user: slackUserSchema });
 
-export function register(app: App, deps: AdminRequestListenersDeps): void {
+export function register(app: ListenerApp, deps: AdminRequestListenersDeps): void {
   const { accessRequests, offboarding, slack, logger } = deps;
 
   /** Runs a block action after its ack; a failure is told privately to the presser, and logged. */

@@ -1,8 +1,9 @@
-import type { App, BlockAction, ButtonAction, ViewSubmitAction } from '@slack/bolt';
+import type { BlockAction, ButtonAction, ViewSubmitAction } from '@slack/bolt';
 import type { AppLogger } from '../logger.js';
 import type { WorkspaceConnectionCommands } from '../services/connection-commands.js';
 import { userMessageFor } from '../services/user-messages.js';
 import type { SlackGateway } from '../slack/gateway.js';
+import type { ListenerApp } from '../slack/listener-router.js';
 import { CONNECTION_IDS } from '../views/ids.js';
 import { teamOf } from './payload.js';
 
@@ -17,7 +18,7 @@ export interface ConnectionListenersDeps {
   logger: AppLogger;
 }
 
-export function register(app: App, deps: ConnectionListenersDeps): void {
+export function register(app: ListenerApp, deps: ConnectionListenersDeps): void {
   const { connectionCommands, logger } = deps;
 
   const tellFailure = (

@@ -1,4 +1,4 @@
-import type { App, BlockAction, ButtonAction, CheckboxesAction, ViewSubmitAction } from '@slack/bolt';
+import type { BlockAction, ButtonAction, CheckboxesAction, ViewSubmitAction } from '@slack/bolt';
 import { z } from 'zod';
 import { type GuestSpec, parseExternalGuests } from '../domain/guest-spec.js';
 import { DEFAULT_GUEST_PERMISSIONS } from '../domain/meeting.js';
@@ -8,6 +8,7 @@ import { GUEST_PERMISSIONS } from '../megameeting/types.js';
 import type { GuestsService } from '../services/guests/index.js';
 import { userMessageFor } from '../services/user-messages.js';
 import type { SlackGateway } from '../slack/gateway.js';
+import type { ListenerApp } from '../slack/listener-router.js';
 import type { buildGuestManagerModal } from '../views/guests.js';
 import {
   ACTIONS,
@@ -66,7 +67,7 @@ export interface GuestListenersDeps {
   logger: AppLogger;
 }
 
-export function register(app: App, deps: GuestListenersDeps): void {
+export function register(app: ListenerApp, deps: GuestListenersDeps): void {
   const { guests, slack, logger } = deps;
 
   /** Tell the presser privately why something failed (ephemeral in the channel, else DM). */

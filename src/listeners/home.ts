@@ -1,9 +1,10 @@
-import type { App, BlockAction, ButtonAction, GlobalShortcut, RadioButtonsAction } from '@slack/bolt';
+import type { BlockAction, ButtonAction, GlobalShortcut, RadioButtonsAction } from '@slack/bolt';
 import { z } from 'zod';
 import type { AppLogger } from '../logger.js';
 import type { HomeService } from '../services/home.js';
 import type { SignInService } from '../services/sign-in.js';
 import type { SlackGateway } from '../slack/gateway.js';
+import type { ListenerApp } from '../slack/listener-router.js';
 import { ACTIONS, SHORTCUTS, START_NOW_IDS, VIEWS } from '../views/ids.js';
 import { readStartNowForm } from '../views/start-now.js';
 import { buttonContext, teamOf } from './payload.js';
@@ -35,7 +36,7 @@ const homeOpenedSchema = z.object({
   view: z.object({ hash: z.string().optional() }).passthrough().nullish(),
 });
 
-export function register(app: App, deps: HomeListenersDeps): void {
+export function register(app: ListenerApp, deps: HomeListenersDeps): void {
   const { home, signIn, logger } = deps;
 
   const tellFailure = failureTeller(deps);

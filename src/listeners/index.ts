@@ -1,4 +1,4 @@
-import type { App } from '@slack/bolt';
+import type { ListenerApp } from '../slack/listener-router.js';
 import * as adminRequests from './admin-requests.js';
 import * as guests from './guests.js';
 import * as home from './home.js';
@@ -21,7 +21,7 @@ export type ListenerDeps = adminRequests.AdminRequestListenersDeps &
   shortcuts.ShortcutListenersDeps;
 
 /** Block actions, view submissions and events, one file per feature, each handed only what it uses. Slash commands live in src/commands/. */
-export function register(app: App, deps: ListenerDeps): void {
+export function register(app: ListenerApp, deps: ListenerDeps): void {
   adminRequests.register(app, deps);
   meetingActions.register(app, deps);
   scheduling.register(app, deps);

@@ -1,9 +1,10 @@
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { BlockAction, ButtonAction } from '@slack/bolt';
 import type { AppLogger } from '../logger.js';
 import type { MeetingListService } from '../services/meeting-list.js';
 import type { MeetingsService } from '../services/meetings.js';
 import { userMessageFor } from '../services/user-messages.js';
 import type { SlackGateway } from '../slack/gateway.js';
+import type { ListenerApp } from '../slack/listener-router.js';
 import { ACTIONS, actionPattern } from '../views/ids.js';
 import { buildMeetingCard, cardFallbackText } from '../views/meeting-card.js';
 import { buildMeetingList } from '../views/messages.js';
@@ -17,7 +18,7 @@ export interface MeetingActionsDeps {
   logger: AppLogger;
 }
 
-export function register(app: App, deps: MeetingActionsDeps): void {
+export function register(app: ListenerApp, deps: MeetingActionsDeps): void {
   const { meetings, meetingList, slack, logger } = deps;
   // URL buttons still send an action; acknowledge it so Slack shows no error.
   app.action(actionPattern(ACTIONS.join), async ({ ack }) => {

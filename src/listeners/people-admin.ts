@@ -1,5 +1,4 @@
 import type {
-  App,
   BlockAction,
   ButtonAction,
   PlainTextInputAction,
@@ -12,6 +11,7 @@ import type { AppLogger } from '../logger.js';
 import type { LoginAction, PeopleAdminService } from '../services/people-admin.js';
 import { userMessageFor } from '../services/user-messages.js';
 import type { SlackGateway } from '../slack/gateway.js';
+import type { ListenerApp } from '../slack/listener-router.js';
 import { actionSuffix, suffixedActionPattern } from '../views/ids.js';
 import {
   buildLoadingModal,
@@ -67,7 +67,7 @@ function parseJson(text: string | undefined): unknown {
   }
 }
 
-export function register(app: App, deps: PeopleAdminListenersDeps): void {
+export function register(app: ListenerApp, deps: PeopleAdminListenersDeps): void {
   const { peopleAdmin, slack, logger } = deps;
 
   /** A refusal or failure outside the modal's own notices: told privately (DM), and logged. */

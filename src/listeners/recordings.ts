@@ -1,9 +1,10 @@
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { BlockAction, ButtonAction } from '@slack/bolt';
 import type { View } from '@slack/types';
 import type { AppLogger } from '../logger.js';
 import type { RecordingsService } from '../services/recordings/index.js';
 import { userMessageFor } from '../services/user-messages.js';
 import type { SlackGateway } from '../slack/gateway.js';
+import type { ListenerApp } from '../slack/listener-router.js';
 import { ACTIONS, actionPattern, VIEWS } from '../views/ids.js';
 import {
   buildShareDoneView,
@@ -33,7 +34,7 @@ function pressedMessage(body: ButtonBody, channelId: string | null): { channel: 
   return { channel: channelId, ts };
 }
 
-export function register(app: App, deps: RecordingListenersDeps): void {
+export function register(app: ListenerApp, deps: RecordingListenersDeps): void {
   const { recordings, slack, logger } = deps;
 
   /** A private answer to whoever pressed: through the response_url when there is one, else ephemeral or DM. */

@@ -1,17 +1,11 @@
-import type {
-  AckFn,
-  App,
-  BlockAction,
-  ButtonAction,
-  RadioButtonsAction,
-  ViewResponseAction,
-} from '@slack/bolt';
+import type { AckFn, BlockAction, ButtonAction, RadioButtonsAction, ViewResponseAction } from '@slack/bolt';
 import { z } from 'zod';
 import type { AppLogger } from '../logger.js';
 import type { Clock } from '../services/clock.js';
 import type { SchedulingService } from '../services/scheduling.js';
 import { userMessageFor } from '../services/user-messages.js';
 import type { SlackGateway } from '../slack/gateway.js';
+import type { ListenerApp } from '../slack/listener-router.js';
 import { searchTimeZones } from '../time/zones.js';
 import { ACTIONS, actionPattern, SCHEDULE_IDS, VIEWS } from '../views/ids.js';
 import { type Validated, validateEditForm, validateScheduleForm } from '../views/schedule-form.js';
@@ -50,7 +44,7 @@ export interface SchedulingListenersDeps {
   clock: Clock;
 }
 
-export function register(app: App, deps: SchedulingListenersDeps): void {
+export function register(app: ListenerApp, deps: SchedulingListenersDeps): void {
   const { scheduling, logger, slack, clock } = deps;
 
   app.view(VIEWS.schedule, async ({ ack, body, view }) => {

@@ -1,8 +1,9 @@
-import type { App, MessageShortcut } from '@slack/bolt';
+import type { MessageShortcut } from '@slack/bolt';
 import { z } from 'zod';
 import type { AppLogger } from '../logger.js';
 import type { MeetAboutService } from '../services/meet-about.js';
 import type { SlackGateway } from '../slack/gateway.js';
+import type { ListenerApp } from '../slack/listener-router.js';
 import { SHORTCUTS, VIEWS } from '../views/ids.js';
 import { readMeetAboutForm, titleFromMessage } from '../views/meet-about.js';
 import { teamOf } from './payload.js';
@@ -35,7 +36,7 @@ const messageShortcutSchema = z.object({
   }),
 });
 
-export function register(app: App, deps: ShortcutListenersDeps): void {
+export function register(app: ListenerApp, deps: ShortcutListenersDeps): void {
   const { meetAbout, logger } = deps;
 
   const tellFailure = failureTeller(deps);

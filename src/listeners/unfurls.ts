@@ -1,7 +1,7 @@
-import type { App } from '@slack/bolt';
 import { z } from 'zod';
 import type { AppLogger } from '../logger.js';
 import type { UnfurlService } from '../services/unfurls.js';
+import type { ListenerApp } from '../slack/listener-router.js';
 
 /**
  * `link_shared`: links to the MegaMeeting account unfurl into a meeting card (src/services/unfurls.ts). Bolt
@@ -22,7 +22,7 @@ const linkSharedSchema = z.object({
   links: z.array(z.object({ url: z.string(), domain: z.string().optional() })).max(100),
 });
 
-export function register(app: App, deps: UnfurlListenersDeps): void {
+export function register(app: ListenerApp, deps: UnfurlListenersDeps): void {
   const { unfurls, logger } = deps;
   app.event('link_shared', async ({ event, body }) => {
     const parsed = linkSharedSchema.safeParse(event);
