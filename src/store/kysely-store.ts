@@ -15,7 +15,6 @@ import {
   PostgresDialect,
   type Selectable,
   type SqlBool,
-  SqliteDialect,
   sql,
   type UpdateObject,
 } from 'kysely';
@@ -37,7 +36,12 @@ import { IntentTable } from './intents.js';
 import { type MigrateOptions, type MigrationResult, type MigrationTarget, migrate } from './migrations.js';
 import type { Database, GuestsTable, MeetingsTable, RecordingsTable, UserLinksTable } from './schema.js';
 import { startCheckpointerLater } from './sqlite-checkpointer.js';
-import { configureSqlite, SQLITE_BUSY_TIMEOUT_MS, withStatementCache } from './sqlite-connection.js';
+import {
+  configureSqlite,
+  QueuedSqliteDialect,
+  SQLITE_BUSY_TIMEOUT_MS,
+  withStatementCache,
+} from './sqlite-connection.js';
 import { inTeam } from './team-scope.js';
 import {
   type AdminMessageRef,
@@ -137,7 +141,9 @@ async function connect(databaseUrl: string, opts: OpenStoreOptions): Promise<Con
             busyTimeoutMs: SQLITE_BUSY_TIMEOUT_MS,
             onProblem: (message) => opts.logger?.warn({}, `store: ${message}`),
           });
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(raw) }) });
+    const db = new Kysely<Database>({
+      dialect: new QueuedSqliteDialect({ database: withStatementCache(raw) }),
+    });
     return {
       target: { dialect: 'sqlite', db, raw },
       where: `sqlite:${file}`,

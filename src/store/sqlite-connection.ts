@@ -15,7 +15,15 @@
  * `in (?, ?, …)` lists some queries build cannot grow it without bound. Reusing a statement is safe here:
  * better-sqlite3 runs each to completion synchronously, and the app never streams (`iterate`) a query.
  */
-import type { SqliteDatabase, SqliteStatement } from 'kysely';
+import {
+  type DatabaseConnection,
+  type Driver,
+  type QueryCompiler,
+  type SqliteDatabase,
+  SqliteDialect,
+  type SqliteStatement,
+  type TransactionSettings,
+} from 'kysely';
 import { LruCache } from '../util/lru.js';
 
 export const SQLITE_STATEMENT_CACHE_SIZE = 256;
@@ -50,4 +58,106 @@ export function withStatementCache(
       return statement;
     },
   };
+}
+
+/** A lock whose unlock hands it to the longest waiter: one waiter resumes per release. */
+export class FifoLock {
+  #held = false;
+  readonly #waiters: (() => void)[] = [];
+
+  /** How many are waiting (tests). */
+  get waiting(): number {
+    return this.#waiters.length;
+  }
+
+  lock(): Promise<void> {
+    if (!this.#held) {
+      this.#held = true;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.#waiters.push(resolve));
+  }
+
+  unlock(): void {
+    const next = this.#waiters.shift();
+    if (next) next();
+    else this.#held = false;
+  }
+}
+
+/**
+ * Kysely's SqliteDriver serialises queries on its single connection with a mutex whose waiters all wake at
+ * every release, and all but one go back to waiting: with n queries waiting, each release resumes n of them,
+ * n² over a burst. Bursts are what the app has (the creates that shared one `meetings` list are answered
+ * together and each starts its writes at once: docs/benchmarks.md, "Fourth round"). Here queries queue in a
+ * FifoLock before the driver's own mutex, which then never has a waiter; the order they run in is the same.
+ */
+export class QueuedSqliteDialect extends SqliteDialect {
+  override createDriver(): Driver {
+    return new QueuedDriver(super.createDriver());
+  }
+}
+
+class QueuedDriver implements Driver {
+  readonly #lock = new FifoLock();
+
+  constructor(private readonly inner: Driver) {}
+
+  init(): Promise<void> {
+    return this.inner.init();
+  }
+
+  async acquireConnection(): Promise<DatabaseConnection> {
+    await this.#lock.lock();
+    try {
+      return await this.inner.acquireConnection();
+    } catch (err) {
+      this.#lock.unlock();
+      throw err;
+    }
+  }
+
+  async releaseConnection(connection: DatabaseConnection): Promise<void> {
+    try {
+      await this.inner.releaseConnection(connection);
+    } finally {
+      this.#lock.unlock();
+    }
+  }
+
+  beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+    return this.inner.beginTransaction(connection, settings);
+  }
+
+  commitTransaction(connection: DatabaseConnection): Promise<void> {
+    return this.inner.commitTransaction(connection);
+  }
+
+  rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    return this.inner.rollbackTransaction(connection);
+  }
+
+  async savepoint(connection: DatabaseConnection, name: string, compile: QueryCompiler['compileQuery']) {
+    await this.inner.savepoint?.(connection, name, compile);
+  }
+
+  async rollbackToSavepoint(
+    connection: DatabaseConnection,
+    name: string,
+    compile: QueryCompiler['compileQuery'],
+  ) {
+    await this.inner.rollbackToSavepoint?.(connection, name, compile);
+  }
+
+  async releaseSavepoint(
+    connection: DatabaseConnection,
+    name: string,
+    compile: QueryCompiler['compileQuery'],
+  ) {
+    await this.inner.releaseSavepoint?.(connection, name, compile);
+  }
+
+  destroy(): Promise<void> {
+    return this.inner.destroy();
+  }
 }

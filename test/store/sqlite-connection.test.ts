@@ -1,10 +1,16 @@
-/** The SQLite connection: its settings, and statements prepared once and reused in a cache that evicts at its bound. */
+/**
+ * The SQLite connection: its settings, statements prepared once and reused in a cache that evicts at its bound, and
+ * queries queued first come, first served with one waiter resumed per release.
+ */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Sqlite from 'better-sqlite3';
+import { Kysely, sql } from 'kysely';
 import {
   configureSqlite,
+  FifoLock,
+  QueuedSqliteDialect,
   SQLITE_STATEMENT_CACHE_SIZE,
   withStatementCache,
 } from '../../src/store/sqlite-connection.js';
@@ -78,4 +84,57 @@ test('many distinct SQL texts (in-lists of every length) never grow it past the 
   }
   expect(cached.cachedStatements).toBe(SQLITE_STATEMENT_CACHE_SIZE);
   cached.close();
+});
+
+test('the FIFO lock resumes only the longest waiter at each release', async () => {
+  const lock = new FifoLock();
+  await lock.lock();
+  const resumed: number[] = [];
+  const waiters = [1, 2, 3].map((n) => lock.lock().then(() => void resumed.push(n)));
+  expect(lock.waiting).toBe(3);
+  lock.unlock();
+  await waiters[0];
+  await new Promise((r) => setImmediate(r));
+  expect(resumed).toEqual([1]);
+  expect(lock.waiting).toBe(2);
+  lock.unlock();
+  lock.unlock();
+  await Promise.all(waiters);
+  expect(resumed).toEqual([1, 2, 3]);
+  lock.unlock();
+  // Free again: the next lock is taken at once.
+  await lock.lock();
+  expect(lock.waiting).toBe(0);
+});
+
+test('queued queries on the one connection run in the order issued, and a transaction keeps them out', async () => {
+  const db = new Kysely<{ t: { n: number } }>({
+    dialect: new QueuedSqliteDialect({ database: withStatementCache(new Sqlite(':memory:')) }),
+  });
+  try {
+    await sql`create table t (n integer)`.execute(db);
+    let inTransaction = false;
+    const seenDuring: number[] = [];
+    const tx = db.transaction().execute(async (trx) => {
+      inTransaction = true;
+      await trx.insertInto('t').values({ n: 0 }).execute();
+      await new Promise((r) => setTimeout(r, 20));
+      inTransaction = false;
+    });
+    const inserts = Array.from({ length: 200 }, (_, i) =>
+      db
+        .insertInto('t')
+        .values({ n: i + 1 })
+        .execute()
+        .then(() => {
+          if (inTransaction) seenDuring.push(i + 1);
+        }),
+    );
+    await Promise.all([tx, ...inserts]);
+    expect(seenDuring).toEqual([]);
+    const rows = await sql<{ n: number }>`select n from t order by rowid`.execute(db);
+    expect(rows.rows.map((r) => r.n)).toEqual(Array.from({ length: 201 }, (_, i) => i));
+  } finally {
+    await db.destroy();
+  }
 });
