@@ -10,7 +10,8 @@
  * Numbers that belong to titles ("Q3 planning", "Sprint 42 retro", "top 10 ideas", "24/7 support") are never
  * read as times.
  */
-import * as chrono from 'chrono-node';
+import { createRequire } from 'node:module';
+import type * as Chrono from 'chrono-node';
 import {
   assertInstant,
   canonicalTimeZone,
@@ -219,19 +220,30 @@ const LEFTOVER_DATE_WORDS_RE =
 // ---------------------------------------------------------------------------------------------------------
 // Reading chrono's results
 
-type Components = chrono.ParsedComponents;
+type Components = Chrono.ParsedComponents;
 
-const hasTag = (result: chrono.ParsedResult, prefix: string) =>
+/**
+ * chrono-node is loaded at the first parse, not at start: it is about 11 MB of the process's memory, and a
+ * process that never reads a time (a replica that only serves buttons, or one just started) need not carry it.
+ * Its CommonJS build, synchronously, so that parsing stays a plain function.
+ */
+let chronoModule: typeof Chrono | undefined;
+function chrono(): typeof Chrono {
+  chronoModule ??= createRequire(import.meta.url)('chrono-node') as typeof Chrono;
+  return chronoModule;
+}
+
+const hasTag = (result: Chrono.ParsedResult, prefix: string) =>
   [...result.tags()].some((tag) => tag.startsWith(prefix));
 
 /** A part of the day without a time ("Morning standup", "Evening review"). */
-const isPartOfDayOnly = (result: chrono.ParsedResult) =>
+const isPartOfDayOnly = (result: Chrono.ParsedResult) =>
   hasTag(result, 'casualReference/') &&
   /^(?:this\s+)?(?:morning|afternoon|evening|night|tonight)$/i.test(result.text.trim()) &&
   !result.start.isCertain('hour');
 
 /** A chrono result that is really part of a title, not a time. */
-function isTitleNoise(result: chrono.ParsedResult): boolean {
+function isTitleNoise(result: Chrono.ParsedResult): boolean {
   const text = result.text.trim();
   // A lone number ("Sprint 42"): chrono does not usually match these, but never let one through.
   if (/^\d+$/.test(text)) return true;
@@ -374,7 +386,9 @@ export function parseMeetingText(text: string, options: ParseMeetingOptions): Pa
   // 2. chrono, with the reference "now" in the user's zone (its offset now; the date arithmetic below uses the
   //    zone's own offset at the date found, so DST changes in between are right).
   const reference = { instant: now, timezone: zoneOffsetMinutes(now, timeZone) };
-  let results = chrono.parse(blanked, reference, { forwardDate: true }).filter((r) => !isTitleNoise(r));
+  let results = chrono()
+    .parse(blanked, reference, { forwardDate: true })
+    .filter((r) => !isTitleNoise(r));
   if (results.some((r) => r.start.isCertain('hour'))) results = results.filter((r) => !isPartOfDayOnly(r));
 
   if (results.length === 0) return { kind: 'none', title: original };
