@@ -5,7 +5,8 @@
  *
  *   npx tsx scripts/bench/main.ts --skip-build --only app --stores sqlite --commands 1000 --repeat 1 --no-max-rate \
  *     --no-recordings --no-write --app-node-args="--import $PWD/scripts/bench/alloc-probe.mjs"
- *   kill -USR2 <app pid>   # when the commands are done
+ *
+ * The profile is written when the bench stops the app (SIGTERM, after the last card), or at SIGUSR2.
  */
 
 import { writeFileSync } from 'node:fs';
@@ -20,7 +21,15 @@ await post('HeapProfiler.startSampling', {
   includeObjectsCollectedByMajorGC: true,
   includeObjectsCollectedByMinorGC: true,
 });
-process.on('SIGUSR2', async () => {
-  const { profile } = await post('HeapProfiler.stopSampling');
-  writeFileSync(`/tmp/alloc-${process.pid}.heapprofile`, JSON.stringify(profile));
-});
+let written = false;
+function write() {
+  if (written) return;
+  written = true;
+  // The inspector answers synchronously on the main thread: the file is written before the app's own
+  // SIGTERM handler goes on to stop.
+  s.post('HeapProfiler.stopSampling', (err, res) => {
+    if (!err) writeFileSync(`/tmp/alloc-${process.pid}.heapprofile`, JSON.stringify(res.profile));
+  });
+}
+process.prependListener('SIGTERM', write);
+process.on('SIGUSR2', write);
