@@ -3,8 +3,8 @@
  *
  * Bolt runs every registered listener's chain for every request (App.processEvent: a copy of the chain, an async
  * `process()` with its closures and promises per listener, all awaited together by `Promise.allSettled` until
- * the slowest listener ends). With the app's 57 listeners that was, per `/meet`, about 100 KB allocated (a
- * quarter of the request's allocations, measured with a sampling allocation profile: docs/benchmarks.md,
+ * the slowest listener ends). With the app's 57 listeners that was, per `/meet`, 100–130 KB allocated (a fifth
+ * to a quarter of the request's allocations, measured with a sampling allocation profile: docs/benchmarks.md,
  * "Fourth round") and about 0.7 ms of CPU, most of it to learn that 56 listeners do not match.
  *
  * Here the handlers are kept by kind; each kind is one Bolt listener that finds its handlers by ID: a map
