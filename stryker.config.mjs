@@ -38,6 +38,27 @@ const SCOPES = {
     mutate: ['src/services/user-messages.ts'],
     tests: ['test/services/user-messages.test.ts'],
   },
+  // src/slack/gateway.ts alone against its unit tests (the Slack stand-in through the real WebClient): under the
+  // `slack` scope its static mutants (schemas, SEND_METHODS) would each run the HTTP-level slack tests too.
+  gateway: { mutate: ['src/slack/gateway.ts'], tests: ['test/slack/gateway*.test.ts'] },
+  // The install code of multi-workspace mode (issue #17: "the install/encryption code"): Bolt's installation
+  // store, the OAuth receiver's failure pages, the single-use state, the connect form's private-network guard.
+  workspaces: {
+    mutate: [
+      'src/workspaces/installation-store.ts',
+      'src/workspaces/oauth.ts',
+      'src/workspaces/state-store.ts',
+      'src/megameeting/public-host.ts',
+    ],
+    tests: [
+      'test/workspaces/installation-store.test.ts',
+      'test/workspaces/state-store.test.ts',
+      'test/workspaces/oauth-failure.test.ts',
+      'test/workspaces/install.http.test.ts',
+      'test/megameeting/public-host.test.ts',
+      'test/services/connections.test.ts',
+    ],
+  },
   // Secrets at rest and the multi-workspace configuration (issue #17: "later the install/encryption code").
   secrets: {
     mutate: ['src/secrets/**/*.ts', 'src/config/multi-workspace.ts'],
@@ -86,6 +107,10 @@ export default {
         'src/megameeting/operations.ts',
         'src/secrets/**/*.ts',
         'src/config/multi-workspace.ts',
+        'src/workspaces/installation-store.ts',
+        'src/workspaces/oauth.ts',
+        'src/workspaces/state-store.ts',
+        'src/megameeting/public-host.ts',
       ],
   // One incremental file per scope; a `--mutate` run of one file keeps the scope's other files' results too
   // (docs/mutation.md, "Incremental mode").

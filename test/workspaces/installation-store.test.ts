@@ -90,3 +90,63 @@ test('an installation without a bot token is refused, nothing stored', async () 
     adapter.fetchInstallation({ teamId: 'T2', enterpriseId: undefined, isEnterpriseInstall: false }),
   ).rejects.toBeInstanceOf(NotInstalledError);
 });
+
+test('a bare installation (no names, refresh tokens, expiry, user token or bot ID) comes back without invented fields', async () => {
+  const bare: Installation<'v2', false> = {
+    team: { id: 'T3' },
+    enterprise: undefined,
+    user: { token: undefined, scopes: undefined, id: '' },
+    bot: { token: 'xoxb-bot-3', scopes: [], id: '', userId: 'UBOT3' },
+    isEnterpriseInstall: false,
+    metadata: '{"from":"home"}',
+    authVersion: 'v2',
+  };
+  await adapter.storeInstallation(bare);
+  const back = await adapter.fetchInstallation({
+    teamId: 'T3',
+    enterpriseId: undefined,
+    isEnterpriseInstall: false,
+  });
+  // Every key of the answer, so that a null standing in for an absent field shows.
+  expect(back).toStrictEqual({
+    team: { id: 'T3' },
+    enterprise: undefined,
+    isEnterpriseInstall: false,
+    appId: undefined,
+    enterpriseUrl: undefined,
+    tokenType: undefined,
+    metadata: '{"from":"home"}',
+    authVersion: 'v2',
+    bot: { token: 'xoxb-bot-3', scopes: [], id: '', userId: 'UBOT3' },
+    user: { token: undefined, scopes: undefined, id: '' },
+  });
+});
+
+test('an org-wide install without names keeps only the IDs', async () => {
+  await adapter.storeInstallation({
+    ...workspaceInstall,
+    team: undefined,
+    enterprise: { id: 'E2' },
+    isEnterpriseInstall: true,
+  });
+  const back = await adapter.fetchInstallation({
+    teamId: undefined,
+    enterpriseId: 'E2',
+    isEnterpriseInstall: true,
+  });
+  expect(back.enterprise).toStrictEqual({ id: 'E2' });
+  expect(back.team).toBeUndefined();
+  expect(back.isEnterpriseInstall).toBe(true);
+});
+
+test('the not-installed error names the workspace or the enterprise, with its code', () => {
+  const workspace = new NotInstalledError({ teamId: 'T9', isEnterpriseInstall: false });
+  expect(workspace.message).toBe(
+    'MegaMeeting for Slack is not installed in workspace T9 (install it from /slack/install)',
+  );
+  expect(workspace).toMatchObject({ code: 'not_installed', name: 'NotInstalledError' });
+  const org = new NotInstalledError({ teamId: 'T9', enterpriseId: 'E9', isEnterpriseInstall: true });
+  expect(org.message).toBe(
+    'MegaMeeting for Slack is not installed in enterprise E9 (install it from /slack/install)',
+  );
+});
