@@ -5,6 +5,7 @@
  */
 import type { ModalView } from '@slack/types';
 import { SCHEDULE_IDS as I, VIEWS } from '../../src/views/ids.js';
+import { DAY_MS, wallDateIn, wallTimeToInstant } from '../scheduling/helpers.js';
 import { TEST_WORKSPACE } from '../support/slack-workspace.js';
 import { eventually, startTestApp, type TestApp } from './harness.js';
 
@@ -45,12 +46,21 @@ async function startMeeting(title: string): Promise<string> {
   return meeting.meetId;
 }
 
+/** The one log line with message `msg`, parsed. */
+function logLine(msg: string): Record<string, unknown> {
+  const lines = t.logs.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === msg);
+  expect(lines).toHaveLength(1);
+  return lines[0] as Record<string, unknown>;
+}
+
 describe('a reply Slack refuses once is followed by one saying what could not be shown', () => {
   test.each([
     ['help', 'show help'],
     ['list', 'list your meetings'],
     ['recordings', 'list your recordings'],
     ['account', 'look up your MegaMeeting login'],
+    ['connect', 'show the MegaMeeting connection'],
+    ['disconnect', 'disconnect MegaMeeting'],
   ])('/meet %s', async (text, doing) => {
     const url = t.slack.responseUrl();
     t.slack.failResponseUrl(url, 500, 1);
@@ -72,6 +82,10 @@ describe('an action that worked is never reported as failed when Slack refuses i
     t.slack.failResponseUrl(url, 500, 1);
     await t.command(`end ${meetId}`, { response_url: url });
     await eventually(() => t.logs.some((l) => l.includes('done, but Slack refused the confirmation')));
+    expect(logLine('done, but Slack refused the confirmation')).toMatchObject({
+      action: '/meet end',
+      err: { message: expect.stringContaining('http_500') },
+    });
     expect(t.emulator.state.meetings.get(meetId)?.endedAt).toBeInstanceOf(Date);
     expect(t.slack.responses(url).map((p) => [p.status, p.body.text])).toEqual([
       [500, `Ended "Review" (${meetId}).`],
@@ -117,7 +131,84 @@ describe('MegaMeeting failing: the reply names what could not be done', () => {
   });
 });
 
+describe('failures in the log and the reply', () => {
+  test('a failure is logged once with the command, its intent, the workspace, the user and the error', async () => {
+    t.emulator.state.injectFaults('error500', 10);
+    const res = await t.command('recordings');
+    expect(await answer(res.responseUrl)).toBe(
+      "MegaMeeting isn't answering right now, so I couldn't list your recordings. Please try again in a minute.",
+    );
+    expect(logLine('the /meet command failed')).toMatchObject({
+      command: 'meet',
+      intent: 'recordings',
+      teamId: W.teamId,
+      userId: W.userId,
+      err: { message: expect.any(String) },
+    });
+  });
+
+  test('someone without a login gets the button that asks the admins; any other failure gets the text alone', async () => {
+    t.slack.addUser({ id: 'U0NOLOGIN1', real_name: 'Nobody', email: 'nobody@example.com' });
+    const unmapped = await t.command('Hello', { user_id: 'U0NOLOGIN1' });
+    const reply = await t.slack.waitForResponse(unmapped.responseUrl);
+    const blocks = reply.body.blocks as Array<{ type: string; block_id?: string }>;
+    expect(blocks.map((b) => [b.type, b.block_id])).toEqual([
+      ['section', undefined],
+      ['actions', 'access_request'],
+      ['context', undefined],
+    ]);
+
+    t.emulator.state.injectFaults('error500', 10);
+    const down = await t.command('recordings');
+    const text =
+      "MegaMeeting isn't answering right now, so I couldn't list your recordings. Please try again in a minute.";
+    expect((await t.slack.waitForResponse(down.responseUrl)).body).toEqual({
+      response_type: 'ephemeral',
+      text,
+      blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }],
+    });
+  });
+
+  test('a failure reply Slack refuses is logged with the error', async () => {
+    const broken = t.slack.responseUrl('broken');
+    t.slack.failResponseUrl(broken, 500);
+    await t.command('Hello', { user_id: 'U0NOBODY01', response_url: broken });
+    await eventually(() => t.logs.some((l) => l.includes('could not tell the user about the failure')));
+    expect(logLine('could not tell the user about the failure')).toMatchObject({
+      command: 'meet',
+      err: { message: expect.stringContaining('http_500') },
+    });
+  });
+});
+
+describe('/meet <title> <time>: a time read with confidence schedules the meeting at once', () => {
+  test('the title without the time words, at that time in the user’s zone, for the length given', async () => {
+    // One fixed "now" for the app and for the expected values, so that no midnight can fall between them.
+    const now = new Date();
+    await t.close();
+    t = await startTestApp({ clock: { now: () => new Date(now) } });
+    const date = wallDateIn(new Date(now.getTime() + DAY_MS), W.userTz);
+    await t.command('Design review tomorrow at 3pm for 45m');
+    await t.slack.waitForCall('chat.postMessage');
+    const [meeting, ...others] = t.emulator.state.snapshot().meetings;
+    expect(others).toEqual([]);
+    const start = wallTimeToInstant(date, '15:00', W.userTz);
+    expect(meeting?.name).toBe('Design review');
+    expect(meeting?.scheduledStart?.toISOString()).toBe(start.toISOString());
+    expect(meeting?.scheduledEnd?.toISOString()).toBe(new Date(start.getTime() + 45 * 60_000).toISOString());
+  });
+});
+
 describe('Slack refusing to open a form: the reply names the form', () => {
+  test('/meet admin', async () => {
+    t.slack.addUser(ADMIN);
+    t.slack.failNext('views.open', 'expired_trigger_id');
+    const res = await t.command('admin', { user_id: ADMIN.id });
+    expect(await answer(res.responseUrl)).toBe(
+      "Slack refused a request (expired_trigger_id), so I couldn't open the people admin.",
+    );
+  });
+
   test('/meet schedule', async () => {
     t.slack.failNext('views.open', 'expired_trigger_id');
     const res = await t.command('schedule Planning');
@@ -143,6 +234,15 @@ describe('Slack refusing to open a form: the reply names the form', () => {
     const res = await t.command(`guests ${record.meetId}`);
     expect(await answer(res.responseUrl)).toBe(
       "Slack refused a request (expired_trigger_id), so I couldn't open the guest list.",
+    );
+  });
+});
+
+describe('/meet recordings', () => {
+  test('answers with the recordings list, here an empty one', async () => {
+    const res = await t.command('recordings');
+    expect(await answer(res.responseUrl)).toBe(
+      "You have no recordings in MegaMeeting yet. Recordings of your meetings show up here once they're made.",
     );
   });
 });
