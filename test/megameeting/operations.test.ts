@@ -455,6 +455,22 @@ describe('every field reaches the wire under its documented name', () => {
     expect(args(nulls.root)).toEqual({ input: { meetId: '1234567' } });
   });
 
+  test('createMeeting: null optional switches and roles fields are left out, like absent ones', () => {
+    const { root } = reparse(
+      operations.createMeeting({
+        meetingName: 'Sync',
+        requireVerification: null,
+        disableVideo: null,
+        enableRestrictedChat: false,
+      } as never),
+    );
+    expect(args(root)).toEqual({ input: { meetingName: 'Sync', enableRestrictedChat: false } });
+    const login = reparse(
+      operations.createLogin({ email: 'e@x.y', roles: { host: null, admin: true } } as never),
+    );
+    expect(args(login.root)).toEqual({ input: { email: 'e@x.y', roles: { admin: true } } });
+  });
+
   test('optional IDs and texts given as numbers are sent as strings', () => {
     const { root } = reparse(
       operations.updateMeeting({ meetId: 1234567, meetName: 42 } as unknown as { meetId: string }),
