@@ -278,3 +278,69 @@ describe('causeKeepingFetch', () => {
     expect(res.status).toBe(200);
   });
 });
+
+describe('look-ups', () => {
+  const P = 1_900_000_000;
+  test('a scheduled message is found only with the same post_at, text and channel (a missing channel_id is no mismatch)', async () => {
+    const entry = (id: string | number, fields: Record<string, unknown>) => ({
+      id,
+      channel_id: W.channelId,
+      post_at: P,
+      text: 'Reminder',
+      ...fields,
+    });
+    let list: unknown[] = [];
+    stub.setHandler('chat.scheduledMessages.list', () => ({ ok: true, scheduled_messages: list }));
+    const decoys = [
+      entry('Q1', { channel_id: 'C0OTHER001' }),
+      entry('Q2', { post_at: P + 1 }),
+      entry('Q3', { text: 'Reminder!' }),
+    ];
+    list = decoys;
+    expect(await gateway().findScheduledMessage(W.channelId, P, 'Reminder')).toBeNull();
+    expect(stub.lastCall('chat.scheduledMessages.list')?.args).toEqual({
+      channel: W.channelId,
+      oldest: String(P - 1),
+      latest: String(P + 1),
+      limit: '100',
+    });
+    list = [...decoys, entry(4, { channel_id: undefined, post_at: String(P) })];
+    expect(await gateway().findScheduledMessage(W.channelId, P, 'Reminder')).toBe('4');
+    list = [...decoys, entry('Q5', {})];
+    expect(await gateway().findScheduledMessage(W.channelId, P, 'Reminder')).toBe('Q5');
+  });
+
+  test("the bot's identity is asked once, and asked again after a failure", async () => {
+    const g = gateway();
+    stub.failNext('auth.test', 'internal_error');
+    await expect(g.findPostedMessage(W.channelId, 'k')).rejects.toBeInstanceOf(SlackCallError);
+    expect(await g.findPostedMessage(W.channelId, 'k')).toBeNull();
+    expect(await g.findPostedMessage(W.channelId, 'k')).toBeNull();
+    expect(stub.calls('auth.test')).toHaveLength(2);
+  });
+
+  test('a message is the bot’s by its bot ID or by its user ID, whichever auth.test gives', async () => {
+    const tagged = (key: string, from: { user?: string; bot_id?: string }) =>
+      stub.addMessage(W.channelId, {
+        text: key,
+        ...from,
+        metadata: { event_type: 'x', event_payload: { idempotency_key: key } },
+      });
+    const byUser = tagged('by-user', { user: W.botUserId });
+    const byBot = tagged('by-bot', { bot_id: W.botId });
+    stub.setHandler('auth.test', () => ({ ok: true, user_id: W.botUserId }));
+    const userOnly = gateway();
+    expect(await userOnly.findPostedMessage(W.channelId, 'by-user')).toEqual({
+      channel: W.channelId,
+      ts: byUser.ts,
+    });
+    expect(await userOnly.findPostedMessage(W.channelId, 'by-bot')).toBeNull();
+    stub.setHandler('auth.test', () => ({ ok: true, bot_id: W.botId }));
+    const botOnly = gateway();
+    expect(await botOnly.findPostedMessage(W.channelId, 'by-bot')).toEqual({
+      channel: W.channelId,
+      ts: byBot.ts,
+    });
+    expect(await botOnly.findPostedMessage(W.channelId, 'by-user')).toBeNull();
+  });
+});
