@@ -164,8 +164,9 @@ describe.each(DIALECTS)('MegaMeeting connections on %s', (dialect) => {
     const listed = await withLoggedStore(box, logger, (c) => c.list());
     expect(listed.map((c) => c.teamId)).toEqual(['T1']);
     expect(logger.error).toHaveBeenCalledTimes(1);
-    const [fields] = logger.error.mock.calls[0] as [Record<string, unknown>, string];
+    const [fields, message] = logger.error.mock.calls[0] as [Record<string, unknown>, string];
     expect(fields).toEqual({ teamId: 'T9', reason: 'unknown_key', keyId: new SecretBox(KEY_OLD).keyId });
+    expect(message).toBe('store: a MegaMeeting connection cannot be decrypted; skipped');
     expect(JSON.stringify(logger.error.mock.calls)).not.toContain(TOKEN);
     // get throws for it, without the token in the message.
     const err = await store.get('T9').catch((e: unknown) => e);
