@@ -87,6 +87,11 @@ describe('privateHostProblem', () => {
     ).toBe(PRIVATE_NETWORK);
   });
 
+  test('without an injected look-up, the system resolver is asked (localhost, from the hosts file)', async () => {
+    expect(await privateHostProblem('https://localhost:8443')).toBe(PRIVATE_NETWORK);
+    expect(await privateHostProblem('http://localhost:4000', { allowLoopback: true })).toBeNull();
+  });
+
   test('a host that does not resolve, or resolves to nothing, is no such host', async () => {
     const failing: HostLookup = async () => {
       throw Object.assign(new Error('getaddrinfo ENOTFOUND'), { code: 'ENOTFOUND' });

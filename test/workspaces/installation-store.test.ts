@@ -150,3 +150,29 @@ test('the not-installed error names the workspace or the enterprise, with its co
     'MegaMeeting for Slack is not installed in enterprise E9 (install it from /slack/install)',
   );
 });
+
+test('an installation without a user keeps none; a rotating user token keeps its refresh token and expiry', async () => {
+  const { user: _none, ...noUser } = workspaceInstall;
+  await adapter.storeInstallation({ ...noUser, team: { id: 'T4' } });
+  const back = await adapter.fetchInstallation({
+    teamId: 'T4',
+    enterpriseId: undefined,
+    isEnterpriseInstall: false,
+  });
+  expect(back.user).toStrictEqual({ token: undefined, scopes: undefined, id: '' });
+  const rotating = {
+    ...workspaceInstall,
+    team: { id: 'T5' },
+    user: {
+      token: 'xoxe.xoxp-user-5',
+      refreshToken: 'xoxe-1-user-refresh',
+      expiresAt: nowSeconds + 3600,
+      scopes: ['identify'],
+      id: 'U5',
+    },
+  };
+  await adapter.storeInstallation(rotating);
+  expect(
+    await adapter.fetchInstallation({ teamId: 'T5', enterpriseId: undefined, isEnterpriseInstall: false }),
+  ).toEqual(rotating);
+});
