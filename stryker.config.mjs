@@ -10,6 +10,20 @@
 
 import jestConfig from './jest.config.js';
 
+// The install code of multi-workspace mode and its unit tests (the `workspaces` and `workspaces-unit` scopes).
+const INSTALL_CODE = [
+  'src/workspaces/installation-store.ts',
+  'src/workspaces/oauth.ts',
+  'src/workspaces/state-store.ts',
+  'src/megameeting/public-host.ts',
+];
+const INSTALL_UNIT_TESTS = [
+  'test/workspaces/installation-store.test.ts',
+  'test/workspaces/state-store.test.ts',
+  'test/workspaces/oauth-failure.test.ts',
+  'test/megameeting/public-host.test.ts',
+];
+
 const SCOPES = {
   logger: { mutate: ['src/logger.ts'], tests: ['test/logger/logger.test.ts'] },
   config: { mutate: ['src/config.ts'], tests: ['test/config/config.test.ts'] },
@@ -85,36 +99,18 @@ const SCOPES = {
   // The install code of multi-workspace mode (issue #17: "the install/encryption code"): Bolt's installation
   // store, the OAuth receiver's failure pages, the single-use state, the connect form's private-network guard.
   workspaces: {
-    mutate: [
-      'src/workspaces/installation-store.ts',
-      'src/workspaces/oauth.ts',
-      'src/workspaces/state-store.ts',
-      'src/megameeting/public-host.ts',
-    ],
+    mutate: INSTALL_CODE,
     tests: [
-      'test/workspaces/installation-store.test.ts',
-      'test/workspaces/state-store.test.ts',
-      'test/workspaces/oauth-failure.test.ts',
+      ...INSTALL_UNIT_TESTS,
       'test/workspaces/install.http.test.ts',
-      'test/megameeting/public-host.test.ts',
       'test/services/connections.test.ts',
     ],
   },
   // The same files against their unit tests only (minutes, not half an hour under load): a lower bound, and
   // createOAuthReceiver (driven by test/workspaces/install.http.test.ts alone) shows as not covered.
   'workspaces-unit': {
-    mutate: [
-      'src/workspaces/installation-store.ts',
-      'src/workspaces/oauth.ts',
-      'src/workspaces/state-store.ts',
-      'src/megameeting/public-host.ts',
-    ],
-    tests: [
-      'test/workspaces/installation-store.test.ts',
-      'test/workspaces/state-store.test.ts',
-      'test/workspaces/oauth-failure.test.ts',
-      'test/megameeting/public-host.test.ts',
-    ],
+    mutate: INSTALL_CODE,
+    tests: INSTALL_UNIT_TESTS,
   },
   // Secrets at rest and the multi-workspace configuration (issue #17: "later the install/encryption code").
   secrets: {
