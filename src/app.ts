@@ -38,6 +38,7 @@ import { trackInFlight } from './slack/in-flight.js';
 import { ListenerRouter } from './slack/listener-router.js';
 import { openStore } from './store/index.js';
 import type { Store } from './store/types.js';
+import { preloadTimeParser } from './time/plain-english.js';
 
 /**
  * Wiring only: config → adapters → services → listeners → server. Behaviour lives in services; the HTTP server
@@ -388,6 +389,8 @@ export async function startApp(
     extraRoute: metrics ? (req, res, path) => metrics.handle(req, res, path) : undefined,
   });
   const port = await listen(server, config.port);
+  // Off the first `/meet`'s path: loading the time parser freezes the event loop (plain-english.ts).
+  setImmediate(preloadTimeParser);
   if (config.slack.mode === 'socket') await bolt.start();
   const startPoller = opts.startPoller ?? config.recordingsPollSeconds > 0;
   if (startPoller) services.poller.start();

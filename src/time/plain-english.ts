@@ -223,14 +223,20 @@ const LEFTOVER_DATE_WORDS_RE =
 type Components = Chrono.ParsedComponents;
 
 /**
- * chrono-node is loaded at the first parse, not at start: it is about 11 MB of the process's memory, and a
- * process that never reads a time (a replica that only serves buttons, or one just started) need not carry it.
- * Its CommonJS build, synchronously, so that parsing stays a plain function.
+ * chrono-node is not loaded by importing this module (tools, tests and a process that never reads a time need not
+ * carry it), but its CommonJS build is loaded synchronously, so that parsing stays a plain function. That load
+ * freezes the event loop for 130–200 ms on this project's machine: a server calls `preloadTimeParser` once it
+ * listens, so no `/meet` (with Slack's 3-second window) pays for it.
  */
 let chronoModule: typeof Chrono | undefined;
 function chrono(): typeof Chrono {
   chronoModule ??= createRequire(import.meta.url)('chrono-node') as typeof Chrono;
   return chronoModule;
+}
+
+/** Loads the time parser now, off any request's path (see `chrono`). */
+export function preloadTimeParser(): void {
+  chrono();
 }
 
 const hasTag = (result: Chrono.ParsedResult, prefix: string) =>

@@ -20,6 +20,7 @@ import { eventDedupe } from '../slack/event-dedupe.js';
 import { trackInFlight } from '../slack/in-flight.js';
 import { openStore } from '../store/index.js';
 import type { InstallationRepository, Store } from '../store/types.js';
+import { preloadTimeParser } from '../time/plain-english.js';
 import { StoreInstallationStore } from './installation-store.js';
 import { WorkspaceJobs } from './jobs.js';
 import { registerWorkspaceListeners } from './listeners.js';
@@ -176,6 +177,8 @@ export async function startMultiWorkspaceApp(
     },
   });
   const port = await listen(server, config.port);
+  // Off the first `/meet`'s path: loading the time parser freezes the event loop (plain-english.ts).
+  setImmediate(preloadTimeParser);
   const jobs = new WorkspaceJobs({
     runtimes: workspaces,
     connections,
