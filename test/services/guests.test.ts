@@ -869,6 +869,27 @@ describe('access requests', () => {
       stub.calls('chat.postMessage').filter((c) => c.args.channel === stub.dmChannelFor(HOST)),
     ).toHaveLength(1);
   });
+
+  test('approving someone without an email names them, adds nobody, and the host may press again', async () => {
+    const meeting = await createMeeting('secure', 'Patient consult');
+    const decide = () =>
+      services.guests.decideAccess({
+        teamId: T,
+        actorUserId: HOST,
+        meetId: meeting.meetId,
+        requesterId: NO_EMAIL.id,
+        requestId: 'r-1',
+        approve: true,
+      });
+    const err = await refusal(decide());
+    expect([err.code, err.userMessage]).toEqual([
+      'invalid_input',
+      `<@${NO_EMAIL.id}> has no email address (MegaMeeting needs one for a verified guest)`,
+    ]);
+    // The claim was given back: the second press is answered (the same refusal), not ignored.
+    await expect(decide()).rejects.toMatchObject({ code: 'invalid_input' });
+    expect(emu.state.guestsOf(meeting.meetId)).toEqual([]);
+  });
 });
 
 describe('webinar registration', () => {

@@ -34,6 +34,9 @@ export function definitelyNotSent(err: unknown): boolean {
   );
 }
 
+/** Why a guest without an email address is not added (the subject is the guest, named by the caller). */
+export const NO_EMAIL = 'has no email address (MegaMeeting needs one for a verified guest)';
+
 /** Errors after which the next guests are not even tried: MegaMeeting is down or refuses the app. */
 export const STOP_CODES = new Set(['unavailable', 'timeout', 'unauthorized']);
 

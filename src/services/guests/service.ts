@@ -39,6 +39,7 @@ import {
   guestRef,
   LEGACY_DECIDED_TTL_MS,
   LEGACY_PENDING_HOLDER,
+  NO_EMAIL,
   PENDING_REQUEST_TTL_MS,
   pendingRequestLease,
   reportGuest,
@@ -129,12 +130,7 @@ export class GuestsService {
     return this.changes.run(`${record.teamId}:${record.meetId}`, async () => {
       const existing = await this.findExisting(record, spec);
       if (existing) return { guest: existing, created: false };
-      if (!spec.email) {
-        throw new AppError(
-          'invalid_input',
-          'has no email address (MegaMeeting needs one for a verified guest)',
-        );
-      }
+      if (!spec.email) throw new AppError('invalid_input', NO_EMAIL);
       const before = new Set((await megameeting.getVerifiedGuests(record.meetId)).map((g) => g.key));
       let addError: unknown = null;
       try {
@@ -706,6 +702,8 @@ export class GuestsService {
     const completed = await this.complete(record, spec).catch((err: unknown) => {
       throw isAppError(err) ? new AppError(err.code, `<@${req.requesterId}> ${err.userMessage}`) : err;
     });
+    // Told to the host who pressed Approve, so it names the requester (addOne's own refusal does not).
+    if (!completed.email) throw new AppError('invalid_input', `<@${req.requesterId}> ${NO_EMAIL}`);
     const { guest, created } = await this.addOne(record, completed, 'guest', req.actorUserId);
     await slack.dm(req.requesterId, this.linkMessage(record, guest, created ? 'approved' : 'again'));
     logger.info(
