@@ -3,6 +3,7 @@
 import type { KnownBlock, View } from '@slack/types';
 import { type WebAPICallResult, WebClient, type WebClientOptions } from '@slack/web-api';
 import { z } from 'zod';
+import { nodeFetch } from '../http/node-fetch.js';
 import type { AppLogger } from '../logger.js';
 import { publishSlackApiError } from '../metrics/probes.js';
 import { type Clock, systemClock } from '../services/clock.js';
@@ -177,16 +178,17 @@ const LOOKUP_HISTORY_LIMIT = 50;
 const DEFAULT_LOOKUP_DELAY_MS = 1000;
 
 /**
- * `fetch` whose failures are always Errors of this realm carrying the original as `cause`. WebClient keeps a
- * failure's `cause` (how toSlackCallError tells "connection refused" from a timeout) only when it passes
- * `instanceof Error`, which Node's own errors fail under a VM context such as jest's.
+ * `nodeFetch` (node:http with keep-alive, leaner than the global fetch: see node-fetch.ts) whose failures are
+ * always Errors of this realm carrying the original as `cause`. WebClient keeps a failure's `cause` (how
+ * toSlackCallError tells "connection refused" from a timeout) only when it passes `instanceof Error`, which
+ * Node's own errors fail under a VM context such as jest's.
  */
 export async function causeKeepingFetch(
   input: string | URL | Request,
   init?: RequestInit,
 ): Promise<Response> {
   try {
-    return await fetch(input, init);
+    return await nodeFetch(input, init);
   } catch (err) {
     const e = err as { name?: unknown; message?: unknown; cause?: unknown } | null;
     const wrapped = new Error(typeof e?.message === 'string' ? e.message : String(err), {
