@@ -224,6 +224,22 @@ function errorKind(code: string): string {
     : 'platform_error';
 }
 
+/**
+ * The call's object and array arguments (blocks, views, metadata, …) as JSON text. WebClient sends every such
+ * argument as its JSON text in a form field anyway (`serializeBody`), so Slack receives the same bytes; but
+ * before sending, WebClient also builds `JSON.stringify(redact(args))` for a debug line whatever the log level,
+ * and `redact` copies every nested object key by key. With the arguments already text that copy is skipped
+ * (docs/benchmarks.md, "Fifth round"). Buffers (file uploads) stay as they are.
+ */
+export function withJsonArguments(args: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(args)) {
+    out[key] =
+      value !== null && typeof value === 'object' && !Buffer.isBuffer(value) ? JSON.stringify(value) : value;
+  }
+  return out;
+}
+
 /** The longest Slack-requested pause an interactive call waits through before giving up. */
 const MAX_INLINE_RATE_LIMIT_WAIT_S = 5;
 const USER_CACHE_MS = 5 * 60_000;
@@ -255,12 +271,13 @@ export class SlackGateway {
   /** One Web API call under the retry policy described at the top of this file. */
   private async call(method: string, args: Record<string, unknown>): Promise<WebAPICallResult> {
     const isSend = SEND_METHODS.has(method);
+    const sent = withJsonArguments(args);
     let rateLimitWaits = 0;
     let notSentRetries = 0;
     let ambiguousRetries = 0;
     for (;;) {
       try {
-        return await this.client.apiCall(method, args);
+        return await this.client.apiCall(method, sent);
       } catch (raw) {
         const err = toSlackCallError(method, raw);
         publishSlackApiError({ method, kind: errorKind(err.code) });

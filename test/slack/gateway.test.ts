@@ -4,8 +4,15 @@
  * limits come out, and how users are read and cached.
  */
 import { Writable } from 'node:stream';
+import { jest } from '@jest/globals';
+import type { KnownBlock } from '@slack/types';
 import { boltLogger, createLogger } from '../../src/logger.js';
-import { createSlackWebClient, SlackCallError, SlackGateway } from '../../src/slack/gateway.js';
+import {
+  createSlackWebClient,
+  SlackCallError,
+  SlackGateway,
+  withJsonArguments,
+} from '../../src/slack/gateway.js';
 import { SlackStub } from '../support/slack-stub.js';
 import { TEST_WORKSPACE } from '../support/slack-workspace.js';
 
@@ -62,6 +69,34 @@ describe('calls and their answers', () => {
     expect(posted.channel).toBe(W.channelId);
     expect(posted.ts).toBe(call?.response.ts);
     expect(stub.message(W.channelId, posted.ts)?.text).toBe('Hello');
+  });
+
+  test('objects reach WebClient as the JSON text it sends anyway (no deep copy for its debug line), and Slack gets them unchanged', async () => {
+    const blocks: KnownBlock[] = [
+      { type: 'section', text: { type: 'mrkdwn', text: '*Weekly* "sync" & more' } },
+      { type: 'context', elements: [{ type: 'plain_text', text: 'ü 😀' }] },
+    ];
+    const client = createSlackWebClient(W.botToken, { apiUrl: stub.url });
+    const apiCall = jest.spyOn(client, 'apiCall');
+    await new SlackGateway(client, quietLogger()).postMessage(W.channelId, {
+      text: 'Hello',
+      blocks,
+      metadata: { event_type: 'mm_meeting', event_payload: { meetId: '1234567' } },
+    });
+    const sent = apiCall.mock.calls[0]?.[1] as Record<string, unknown>;
+    expect(sent.blocks).toBe(JSON.stringify(blocks));
+    expect(typeof sent.metadata).toBe('string');
+    expect(sent).toMatchObject({ channel: W.channelId, text: 'Hello', unfurl_links: false });
+    const wire = stub.lastCall('chat.postMessage')?.args;
+    expect(wire?.blocks).toEqual(blocks);
+    expect(wire?.metadata?.event_payload).toMatchObject({ meetId: '1234567' });
+  });
+
+  test('withJsonArguments turns objects and arrays into JSON text and leaves the rest', () => {
+    const file = Buffer.from('x');
+    expect(
+      withJsonArguments({ a: 'text', n: 1, b: true, u: undefined, z: null, o: { k: [1] }, l: ['x'], file }),
+    ).toEqual({ a: 'text', n: 1, b: true, u: undefined, z: null, o: '{"k":[1]}', l: '["x"]', file });
   });
 
   test('updateMessage and postEphemeral address the message and the user', async () => {
