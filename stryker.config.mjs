@@ -24,6 +24,16 @@ const INSTALL_UNIT_TESTS = [
   'test/megameeting/public-host.test.ts',
 ];
 
+// The guests service and the guest lists typed in forms, and the tests that call them without Bolt (seconds):
+// test/services/guests.test.ts drives the service; test/guests/*.test.ts (the `guests` scope) the wiring over HTTP.
+const GUESTS_CODE = ['src/services/guests/**/*.ts', 'src/domain/guest-spec.ts'];
+const GUESTS_UNIT_TESTS = [
+  'test/services/guests.test.ts',
+  'test/domain/guest-spec.test.ts',
+  'test/guests/key-diff.test.ts',
+  'test/views/guests.test.ts',
+];
+
 const SCOPES = {
   logger: { mutate: ['src/logger.ts'], tests: ['test/logger/logger.test.ts'] },
   config: { mutate: ['src/config.ts'], tests: ['test/config/config.test.ts'] },
@@ -50,10 +60,12 @@ const SCOPES = {
   // `services` split into groups of files with the tests that drive them (too big for one run), in the order
   // of what guards people and data. Each is a lower bound of `services`: a test outside the group may kill more.
   guests: {
-    mutate: ['src/services/guests/**/*.ts', 'src/domain/guest-spec.ts'],
-    // test/services/guests.test.ts drives the service without Bolt (seconds); the HTTP-level ones the wiring.
-    tests: ['test/services/guests.test.ts', 'test/guests/*.test.ts', 'test/views/guests.test.ts'],
+    mutate: GUESTS_CODE,
+    tests: [...GUESTS_UNIT_TESTS, 'test/guests/*.test.ts'],
   },
+  // The same files against the tests that call the service and its pieces directly (no Bolt, no HTTP wait):
+  // minutes, not hours; a lower bound of `guests`.
+  'guests-unit': { mutate: GUESTS_CODE, tests: GUESTS_UNIT_TESTS },
   meetings: {
     mutate: ['src/services/meetings.ts'],
     tests: [
