@@ -1,24 +1,19 @@
 /**
- * The guests service without Bolt: the app's real services graph (buildServices) against the MegaMeeting
- * emulator over HTTP, the Slack stand-in through the real WebClient and the real store on SQLite. Who may add,
- * remove and change guests and answer access requests (the host or an admin, nobody else), each refusal word for
- * word, and a personal link that only ever goes to its guest (by DM or privately) or to the inviter. Fast enough
- * for mutation testing (docs/mutation.md, `guests` scope); the HTTP-level tests in test/guests/ cover the wiring.
+ * The guests service without Bolt (./world.ts: the app's services against the MegaMeeting emulator over HTTP,
+ * the Slack stand-in and the real store on SQLite). Who may add, remove and change guests and answer access
+ * requests (the host or an admin, nobody else), each refusal word for word, and a personal link that only ever
+ * goes to its guest (by DM or privately) or to the inviter. Fast enough for mutation testing (docs/mutation.md,
+ * `guests-unit` scope); the HTTP-level tests in test/guests/ cover the wiring.
  */
-import { Writable } from 'node:stream';
-import { type Emulator, startEmulator } from '../../emulator/index.js';
-import { buildServices, type Services } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
+import type { Services } from '../../src/app.js';
 import type { GuestSpec } from '../../src/domain/guest-spec.js';
 import { AppError } from '../../src/errors.js';
-import { createLogger } from '../../src/logger.js';
-import { MegaMeetingClient } from '../../src/megameeting/client.js';
 import { guestRef } from '../../src/services/guests/index.js';
 import type { MeetingRecord } from '../../src/store/types.js';
 import { VIEWS } from '../../src/views/ids.js';
-import { openTestStore, type TestStore } from '../store/helpers.js';
 import { SlackStub } from '../support/slack-stub.js';
 import { TEST_WORKSPACE } from '../support/slack-workspace.js';
+import { type ServiceWorld, startServiceWorld } from './world.js';
 
 const W = TEST_WORKSPACE;
 const T = W.teamId;
@@ -31,10 +26,10 @@ const BOT = { id: 'U0SOMEBOT1', real_name: 'Some Bot', email: 'bot@example.com',
 const GONE = { id: 'U0DELETED1', real_name: 'Dee Deleted', email: 'dee@example.com', deleted: true };
 
 let stub: SlackStub;
-let emu: Emulator;
-let db: TestStore;
+let w: ServiceWorld;
+let emu: ServiceWorld['emu'];
+let db: ServiceWorld['db'];
 let services: Services;
-let logs: string[];
 
 beforeAll(async () => {
   stub = await SlackStub.start();
@@ -46,39 +41,11 @@ afterAll(async () => {
 beforeEach(async () => {
   stub.reset();
   for (const u of [GUEST, OTHER, ADMIN, NO_EMAIL, BOT, GONE]) stub.addUser(u);
-  emu = await startEmulator({ remuxDelayMs: 0 });
-  emu.state.addLogin({ email: W.userEmail, fullName: W.userRealName, roles: ['host'] });
-  db = await openTestStore('sqlite');
-  logs = [];
-  const config = loadConfig({
-    SLACK_BOT_TOKEN: W.botToken,
-    SLACK_SIGNING_SECRET: W.signingSecret,
-    SLACK_API_URL: stub.url,
-    PORT: '0',
-    MEGAMEETING_URL: emu.url,
-    MEGAMEETING_API_TOKEN: emu.adminToken,
-    DATABASE_URL: db.url,
-    RECORDINGS_POLL_SECONDS: '0',
-    LOG_LEVEL: 'debug',
-  });
-  const destination = new Writable({
-    write(chunk, _enc, cb) {
-      logs.push(...String(chunk).split('\n').filter(Boolean));
-      cb();
-    },
-  });
-  const logger = createLogger({ level: 'debug', secrets: [], destination });
-  // The app's client, with short retry pauses so that a MegaMeeting failure is quick to see.
-  const megameeting = new MegaMeetingClient({
-    baseUrl: emu.url,
-    apiToken: emu.adminToken,
-    retryBaseDelayMs: 1,
-  });
-  services = buildServices(config, logger, db.store, { now: () => new Date() }, {}, { megameeting });
+  w = await startServiceWorld(stub);
+  ({ emu, db, services } = w);
 });
 afterEach(async () => {
-  await db.cleanup();
-  await emu.close();
+  await w.close();
 });
 
 async function createMeeting(
@@ -343,7 +310,7 @@ describe('removing and changing guests', () => {
       'You were removed from the guest list of "Patient consult": your personal link no longer works.',
     ]);
     expect(noticeOf(viewId)).toBe(':wastebasket: Removed Bob Guest: their personal link no longer works.');
-    const removedLog = logs.map((l) => JSON.parse(l)).find((l) => l.msg === 'verified guest removed');
+    const removedLog = w.logs().find((l) => l.msg === 'verified guest removed');
     expect([removedLog?.meetId, removedLog?.guest, removedLog?.by]).toEqual([
       meeting.meetId,
       guestRef(bob),
@@ -411,7 +378,7 @@ describe('removing and changing guests', () => {
       viewId: null,
     });
     expect((await db.store.listGuests(T, meeting.meetId)).map((g) => g.email)).toEqual(['jane@example.com']);
-    const warning = logs.map((l) => JSON.parse(l)).find((l) => l.msg === 'could not tell a removed guest');
+    const warning = w.logs().find((l) => l.msg === 'could not tell a removed guest');
     expect([warning?.meetId, warning?.err?.code]).toEqual([meeting.meetId, 'channel_not_found']);
   });
 
@@ -438,9 +405,7 @@ describe('removing and changing guests', () => {
     expect(noticeOf(viewId)).toBe('Permissions of Jane Doe are now: moderator, chat.');
     await change([]);
     expect(noticeOf(viewId)).toBe('Permissions of Jane Doe are now: none.');
-    const changed = logs
-      .map((l) => JSON.parse(l))
-      .filter((l) => l.msg === 'verified guest permissions changed');
+    const changed = w.logs().filter((l) => l.msg === 'verified guest permissions changed');
     expect(changed.map((l) => [l.meetId, l.guest, l.by])).toEqual([
       [meeting.meetId, guestRef(jane), HOST],
       [meeting.meetId, guestRef(jane), HOST],
@@ -475,9 +440,7 @@ describe('removing and changing guests', () => {
     expect(
       (await db.store.listGuests(T, meeting.meetId)).find((g) => g.guestKey === jane.guestKey)?.permissions,
     ).toEqual(['chat', 'screenSharing']);
-    const warning = logs
-      .map((l) => JSON.parse(l))
-      .find((l) => l.msg === 'could not change guest permissions');
+    const warning = w.logs().find((l) => l.msg === 'could not change guest permissions');
     expect(warning?.meetId).toBe(meeting.meetId);
   });
 });
