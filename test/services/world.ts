@@ -44,11 +44,10 @@ export async function startServiceWorld(
 ): Promise<ServiceWorld> {
   const W = TEST_WORKSPACE;
   const emu = opts.emulator ?? (await startEmulator({ remuxDelayMs: 0 }));
-  const hostLoginId = emu.state.addLogin({
-    email: W.userEmail,
-    fullName: W.userRealName,
-    roles: ['host'],
-  }).loginId;
+  // A shared emulator keeps the login it got the first time.
+  const hostLoginId =
+    emu.state.snapshot().logins.find((l) => l.email === W.userEmail)?.loginId ??
+    emu.state.addLogin({ email: W.userEmail, fullName: W.userRealName, roles: ['host'] }).loginId;
   const db = await openTestStore('sqlite');
   const megameetingUrl = opts.megameetingUrl ?? emu.url;
   const config = loadConfig({
