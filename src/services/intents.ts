@@ -38,18 +38,19 @@ export class IntentTakenOverError extends AppError {
   }
 }
 
-/** One intent held by this process: steps are written only while we hold it; the claim is renewed meanwhile. */
+/**
+ * One intent held by this process: steps are written only while we hold it; the journal renews its claim
+ * meanwhile (IntentJournal.renewAll).
+ */
 export class IntentHandle {
-  private timer: NodeJS.Timeout | null;
   private current: MeetingIntent;
+  private closed = false;
 
   constructor(
     intent: MeetingIntent,
     private readonly journal: IntentJournal,
   ) {
     this.current = intent;
-    this.timer = setInterval(() => void this.renew(), INTENT_RENEW_MS);
-    this.timer.unref();
   }
 
   get id(): string {
@@ -58,17 +59,6 @@ export class IntentHandle {
 
   get intent(): MeetingIntent {
     return this.current;
-  }
-
-  private async renew(): Promise<void> {
-    const { store, clock, holder, logger } = this.journal.deps;
-    try {
-      if (!(await store.claimIntent(this.id, holder, INTENT_CLAIM_MS, clock.now()))) {
-        logger.warn({ intent: this.id }, 'lost the claim of a meeting creation in progress');
-      }
-    } catch (err) {
-      logger.warn({ err, intent: this.id }, 'could not renew the claim of a meeting creation');
-    }
   }
 
   /** Records a step; throws IntentTakenOverError when another process holds the intent now. */
@@ -102,8 +92,8 @@ export class IntentHandle {
   }
 
   close(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    if (this.closed) return;
+    this.closed = true;
     this.journal.forget(this);
   }
 }
@@ -119,8 +109,40 @@ export interface IntentJournalDeps {
 export class IntentJournal {
   private readonly open = new Set<IntentHandle>();
   private readonly waiters = new Set<() => void>();
+  /** Runs while any intent is open: one renewal of all their claims every INTENT_RENEW_MS. */
+  private timer: NodeJS.Timeout | null = null;
 
   constructor(readonly deps: IntentJournalDeps) {}
+
+  /**
+   * Renews the claim of every open intent, in one statement per hundred (store.renewIntentClaims) rather than
+   * one per intent and timer: at 50 `/meet` a second about 250 creations are open at once (docs/benchmarks.md,
+   * "Fifth round"). Never throws. Each claim is still renewed at most INTENT_RENEW_MS after the last, as with
+   * a timer per intent; an intent opened just before a tick is renewed early, which only lengthens its claim.
+   */
+  async renewAll(): Promise<void> {
+    const { store, clock, holder, logger } = this.deps;
+    const handles = [...this.open];
+    if (handles.length === 0) return;
+    try {
+      const renewed = new Set(
+        await store.renewIntentClaims(
+          handles.map((h) => h.id),
+          holder,
+          INTENT_CLAIM_MS,
+          clock.now(),
+        ),
+      );
+      for (const h of handles) {
+        // An intent that finished meanwhile is no longer claimable and not lost: only those still open count.
+        if (!renewed.has(h.id) && this.open.has(h)) {
+          logger.warn({ intent: h.id }, 'lost the claim of a meeting creation in progress');
+        }
+      }
+    } catch (err) {
+      logger.warn({ err, intents: handles.length }, 'could not renew the claims of meeting creations');
+    }
+  }
 
   /** Records a new creation, claimed by this process. */
   async begin(intent: NewMeetingIntent): Promise<IntentHandle> {
@@ -132,6 +154,10 @@ export class IntentJournal {
   hold(intent: MeetingIntent): IntentHandle {
     const handle = new IntentHandle(intent, this);
     this.open.add(handle);
+    if (!this.timer) {
+      this.timer = setInterval(() => void this.renewAll(), INTENT_RENEW_MS);
+      this.timer.unref();
+    }
     return handle;
   }
 
@@ -142,7 +168,10 @@ export class IntentJournal {
 
   forget(handle: IntentHandle): void {
     this.open.delete(handle);
-    if (this.open.size === 0) for (const w of this.waiters) w();
+    if (this.open.size > 0) return;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    for (const w of this.waiters) w();
   }
 
   /**

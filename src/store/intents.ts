@@ -63,6 +63,9 @@ function rowToIntent(r: Selectable<MeetingIntentsTable>): MeetingIntent {
   };
 }
 
+/** Ids per renewal statement. */
+const RENEW_CHUNK = 100;
+
 export class IntentTable {
   /** `team`: a team's view (Store.forTeam) sees only that team's rows by id and in lists; null: every team. */
   constructor(
@@ -152,6 +155,31 @@ export class IntentTable {
       .where(claimOpen(nowMs, holder))
       .executeTakeFirst();
     return res.numUpdatedRows === 1n;
+  }
+
+  /**
+   * claim() for many intents in one statement per RENEW_CHUNK ids (the journal renews every claim it holds
+   * at once); the ids claimed. A short chunk is padded with its last id so that every statement has the same
+   * SQL text and the SQLite statement cache keeps one entry for it.
+   */
+  async renewClaims(ids: readonly string[], holder: string, ttlMs: number, now: Date): Promise<string[]> {
+    const nowMs = now.getTime();
+    const expires = nowMs + checkTtl(ttlMs);
+    const renewed: string[] = [];
+    for (let i = 0; i < ids.length; i += RENEW_CHUNK) {
+      const chunk = ids.slice(i, i + RENEW_CHUNK);
+      const last = chunk[chunk.length - 1] as string;
+      while (chunk.length < RENEW_CHUNK) chunk.push(last);
+      const rows = await inTeam(this.db.updateTable('meeting_intents'), this.team)
+        .set({ claimed_by: holder, claim_expires_at: expires, updated_at: nowMs })
+        .where('id', 'in', chunk)
+        .where('state', 'not in', FINISHED)
+        .where(claimOpen(nowMs, holder))
+        .returning('id')
+        .execute();
+      for (const row of rows) renewed.push(row.id);
+    }
+    return renewed;
   }
 
   async release(id: string, holder: string, now: Date): Promise<void> {

@@ -1147,6 +1147,10 @@ class KyselyStore implements Store {
     return this.intents.claim(id, holder, ttlMs, now);
   }
 
+  renewIntentClaims(ids: readonly string[], holder: string, ttlMs: number, now: Date): Promise<string[]> {
+    return this.intents.renewClaims(ids, holder, ttlMs, now);
+  }
+
   releaseIntent(id: string, holder: string, now: Date): Promise<void> {
     return this.intents.release(id, holder, now);
   }

@@ -483,6 +483,8 @@ export interface Store {
    * already `holder`'s. Exactly one of concurrent callers wins; finished intents are never claimed.
    */
   claimIntent(id: string, holder: string, ttlMs: number, now: Date): Promise<boolean>;
+  /** claimIntent for many intents at once (the journal's renewals); returns the ids claimed. */
+  renewIntentClaims(ids: readonly string[], holder: string, ttlMs: number, now: Date): Promise<string[]>;
   releaseIntent(id: string, holder: string, now: Date): Promise<void>;
   /** Unfinished intents nobody holds (unclaimed or claim expired at `now`), oldest first. */
   listRecoverableIntents(now: Date, limit: number): Promise<MeetingIntent[]>;

@@ -110,6 +110,26 @@ describe.each(DIALECTS)('meeting intents on %s', (dialect) => {
     expect((await store.listRecoverableIntents(at(30_000), 1)).map((i) => i.id)).toEqual(['old']);
   });
 
+  test('renewing many claims at once: its own and free ones, never finished ones or a live claim of another', async () => {
+    for (let i = 0; i < 230; i++) await store.insertIntent(intent({ id: `mine-${i}` }), 'A', 20_000, T0);
+    await store.insertIntent(intent({ id: 'theirs' }), 'B', 20_000, T0);
+    await store.insertIntent(intent({ id: 'done' }), 'A', 20_000, T0);
+    await store.updateIntent('done', 'A', { state: 'done', outcome: 'posted' }, at(1_000));
+    await store.insertIntent(intent({ id: 'free' }), 'A', 20_000, T0);
+    await store.releaseIntent('free', 'A', at(1_000));
+    const ids = [...Array.from({ length: 230 }, (_, i) => `mine-${i}`), 'theirs', 'done', 'free', 'unknown'];
+    const renewed = await other.renewIntentClaims(ids, 'A', 20_000, at(5_000));
+    expect(renewed.sort()).toEqual([...ids.slice(0, 230), 'free'].sort());
+    expect(await store.getIntent('mine-229')).toMatchObject({ claimedBy: 'A', claimExpiresAt: at(25_000) });
+    expect(await store.getIntent('free')).toMatchObject({ claimedBy: 'A', claimExpiresAt: at(25_000) });
+    expect(await store.getIntent('theirs')).toMatchObject({ claimedBy: 'B', claimExpiresAt: at(20_000) });
+    expect(await store.getIntent('done')).toMatchObject({ state: 'done', claimedBy: null });
+    // Once B's claim has lapsed, A may take it; B's own renewal then gets nothing.
+    expect(await store.renewIntentClaims(['theirs'], 'A', 20_000, at(21_000))).toEqual(['theirs']);
+    expect(await other.renewIntentClaims(['theirs', 'mine-0'], 'B', 20_000, at(22_000))).toEqual([]);
+    expect(await store.renewIntentClaims([], 'A', 20_000, at(22_000))).toEqual([]);
+  });
+
   test('taking over an expired claim: exactly one of four winners, 20 rounds', async () => {
     for (let round = 0; round < 20; round++) {
       const id = `race-${round}`;
