@@ -29,6 +29,7 @@ const INSTALL_UNIT_TESTS = [
 const GUESTS_CODE = ['src/services/guests/**/*.ts', 'src/domain/guest-spec.ts'];
 const GUESTS_UNIT_TESTS = [
   'test/services/guests.test.ts',
+  'test/services/guest-lock.test.ts',
   'test/domain/guest-spec.test.ts',
   'test/guests/key-diff.test.ts',
   'test/views/guests.test.ts',

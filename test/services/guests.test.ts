@@ -25,6 +25,10 @@ const NO_EMAIL = { id: 'U0NOEMAIL1', real_name: 'Nora Noemail' };
 const BOT = { id: 'U0SOMEBOT1', real_name: 'Some Bot', email: 'bot@example.com', is_bot: true };
 const GONE = { id: 'U0DELETED1', real_name: 'Dee Deleted', email: 'dee@example.com', deleted: true };
 
+// The app's clock stands still near the real time (the Slack stand-in's clock is the real one).
+const NOW = new Date(Math.floor(Date.now() / 1000) * 1000);
+const MINUTE = 60_000;
+
 let stub: SlackStub;
 let w: ServiceWorld;
 let emu: ServiceWorld['emu'];
@@ -41,7 +45,7 @@ afterAll(async () => {
 beforeEach(async () => {
   stub.reset();
   for (const u of [GUEST, OTHER, ADMIN, NO_EMAIL, BOT, GONE]) stub.addUser(u);
-  w = await startServiceWorld(stub);
+  w = await startServiceWorld(stub, { clock: { now: () => NOW } });
   ({ emu, db, services } = w);
 });
 afterEach(async () => {
@@ -852,6 +856,60 @@ describe('access requests', () => {
     // The claim was given back: the second press is answered (the same refusal), not ignored.
     await expect(decide()).rejects.toMatchObject({ code: 'invalid_input' });
     expect(emu.state.guestsOf(meeting.meetId)).toEqual([]);
+  });
+});
+
+describe('the access request claims in the store', () => {
+  const pendingName = (meetId: string) => `access-request:${T}:${meetId}:${GUEST.id}`;
+
+  test('a request waits a day under its own ID; answering it keeps the decision a week and frees the request', async () => {
+    const meeting = await createMeeting('secure', 'Patient consult');
+    stub.clearCalls();
+    await services.guests.requestAccess({
+      teamId: T,
+      userId: GUEST.id,
+      meetId: meeting.meetId,
+      channelId: W.channelId,
+    });
+    const requestId = requestIdSentTo(HOST);
+    expect(await db.store.getLease(pendingName(meeting.meetId))).toEqual({
+      name: pendingName(meeting.meetId),
+      holder: requestId,
+      expiresAt: new Date(NOW.getTime() + 24 * 60 * MINUTE),
+    });
+    await services.guests.decideAccess({
+      teamId: T,
+      actorUserId: HOST,
+      meetId: meeting.meetId,
+      requesterId: GUEST.id,
+      requestId,
+      approve: false,
+    });
+    const decision = `access-decision:${T}:${meeting.meetId}:${GUEST.id}:${requestId}`;
+    expect((await db.store.getLease(decision))?.expiresAt).toEqual(
+      new Date(NOW.getTime() + 7 * 24 * 60 * MINUTE),
+    );
+    expect(await db.store.getLease(pendingName(meeting.meetId))).toBeNull();
+  });
+
+  test('an Approve button from before requests had IDs is answered once for ten minutes', async () => {
+    const meeting = await createMeeting('secure', 'Patient consult');
+    const decide = () =>
+      services.guests.decideAccess({
+        teamId: T,
+        actorUserId: HOST,
+        meetId: meeting.meetId,
+        requesterId: GUEST.id,
+        requestId: null,
+        approve: true,
+      });
+    expect((await decide())?.text).toBe(
+      `<@${HOST}> approved <@${GUEST.id}>: they got their personal link for "Patient consult".`,
+    );
+    expect(await decide()).toBeNull();
+    const decision = `access-decision:${T}:${meeting.meetId}:${GUEST.id}:legacy`;
+    expect((await db.store.getLease(decision))?.expiresAt).toEqual(new Date(NOW.getTime() + 10 * MINUTE));
+    expect(dmsTo(GUEST.id)).toHaveLength(1);
   });
 });
 
