@@ -389,6 +389,80 @@ describe('creating a meeting', () => {
   });
 });
 
+describe('the card', () => {
+  beforeEach(() => world());
+
+  async function create(kind: MeetingKind, extra: { threadTs?: string } = {}) {
+    const start = new Date(NOW.getTime() + 24 * 3600_000);
+    return services.meetings.create({
+      teamId: T,
+      channelId: W.channelId,
+      hostUserId: HOST,
+      title: 'Town hall',
+      kind,
+      start,
+      end: new Date(start.getTime() + 3600_000),
+      timeZone: 'UTC',
+      ...extra,
+    });
+  }
+
+  test("a secure meeting's card says whether it has verified guests, a webinar's how many registered", async () => {
+    const secure = await create('secure');
+    const secureCard = JSON.stringify(await services.meetings.cardBlocks(secure));
+    expect(secureCard).toContain('No verified guests yet');
+    await services.guests.inviteGuests(
+      secure,
+      [{ slackUserId: null, name: 'Jane', email: 'jane@example.com', permissions: [] }],
+      HOST,
+      { notifyActor: false },
+    );
+    expect(JSON.stringify(await services.meetings.cardBlocks(secure))).toContain(
+      'Verified guests join with the personal link sent to them privately.',
+    );
+    const webinar = await create('webinar');
+    await services.guests.register({
+      teamId: T,
+      userId: INVITEE.id,
+      meetId: webinar.meetId,
+      channelId: null,
+    });
+    await services.guests.inviteGuests(
+      webinar,
+      [{ slackUserId: null, name: 'Panel', email: 'panel@example.com', permissions: [] }],
+      HOST,
+      { notifyActor: false },
+    );
+    expect(JSON.stringify(await services.meetings.cardBlocks(webinar))).toContain('*Registered*\\n1');
+  });
+
+  test('a card asked for in a thread is posted in that thread, and found there again by its key', async () => {
+    const parent = await stub.addMessage(W.channelId, { text: 'Shall we meet?' });
+    const meeting = await create('scheduled', { threadTs: parent.ts });
+    const post = stub.calls('chat.postMessage').find((c) => c.args.channel === W.channelId);
+    expect(post?.args.thread_ts).toBe(parent.ts);
+    expect(await services.meetings.findCard(meeting, parent.ts)).toEqual({
+      channel: W.channelId,
+      ts: meeting.messageTs,
+    });
+  });
+
+  test('a posted card is found by its key; none for a meeting without a channel; unsearchable (logged) when Slack refuses', async () => {
+    const meeting = await create('scheduled');
+    expect(await services.meetings.findCard(meeting)).toEqual({
+      channel: W.channelId,
+      ts: meeting.messageTs,
+    });
+    expect(await services.meetings.findCard({ ...meeting, channelId: null })).toBeNull();
+    expect(await services.meetings.findCard({ ...meeting, meetId: '1234321' })).toBeNull();
+    stub.failNext('conversations.history', 'channel_not_found');
+    expect(await services.meetings.findCard(meeting)).toBe('unsearchable');
+    expect(logged('could not look for the card of a recovered meeting').map((l) => l.meetId)).toEqual([
+      meeting.meetId,
+    ]);
+  });
+});
+
 describe('a create whose answer was lost', () => {
   beforeEach(() => world());
 
