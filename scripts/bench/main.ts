@@ -403,6 +403,9 @@ async function main(): Promise<void> {
     `${COMMANDS} commands at ${RATE}/s, MegaMeeting latency ${LATENCY_MS} ms, ${REPEAT} alternating repeats per store,`,
     `${LIVE_MEETINGS > 0 ? `at most ${LIVE_MEETINGS} meetings live on the account (older ones end)` : 'every meeting stays live'};`,
     `load average ${loadBefore.map((l) => l.toFixed(1)).join(' ')} before, ${loadAfter.map((l) => l.toFixed(1)).join(' ')} after.`,
+    ...(flags['app-node-args']
+      ? [`Node flags of every measured process: \`${flags['app-node-args']}\`.`]
+      : []),
     `Values: median of the repeats (min–max).`,
     '',
     markdownTable(header, rows),
