@@ -51,6 +51,32 @@ test('two changes of one meeting run one after the other, in the order asked', a
   expect(events).toEqual(['a start', 'a end', 'b start']);
 });
 
+test('a third change waits for the second too, not only for the first', async () => {
+  const l = lock();
+  const events: string[] = [];
+  const first = gate();
+  const second = gate();
+  const a = l.run('T1:1000001', async () => {
+    await first.opened;
+    events.push('a');
+  });
+  const b = l.run('T1:1000001', async () => {
+    events.push('b start');
+    await second.opened;
+    events.push('b end');
+  });
+  first.open();
+  await a;
+  const c = l.run('T1:1000001', async () => {
+    events.push('c');
+  });
+  await new Promise((r) => setTimeout(r, 50));
+  expect(events).toEqual(['a', 'b start']);
+  second.open();
+  await Promise.all([b, c]);
+  expect(events).toEqual(['a', 'b start', 'b end', 'c']);
+});
+
 test('changes of two meetings do not wait for each other', async () => {
   const l = lock();
   const first = gate();

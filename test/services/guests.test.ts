@@ -10,7 +10,7 @@ import type { GuestSpec } from '../../src/domain/guest-spec.js';
 import { AppError } from '../../src/errors.js';
 import { guestRef } from '../../src/services/guests/index.js';
 import type { MeetingRecord } from '../../src/store/types.js';
-import { VIEWS } from '../../src/views/ids.js';
+import { GUEST_IDS, VIEWS } from '../../src/views/ids.js';
 import { SlackStub } from '../support/slack-stub.js';
 import { TEST_WORKSPACE } from '../support/slack-workspace.js';
 import { type ServiceWorld, startServiceWorld } from './world.js';
@@ -284,6 +284,8 @@ describe('who may change guests', () => {
       viewId: null,
     });
     expect(emu.state.guestsOf(meeting.meetId).map((g) => g.key)).toEqual([jane.guestKey]);
+    // No manager was open: nothing to refresh.
+    expect(stub.calls('views.update')).toEqual([]);
   });
 
   test('a meeting this workspace does not know is refused with its ID', async () => {
@@ -335,6 +337,7 @@ describe('removing and changing guests', () => {
       });
     await remove();
     expect(stub.calls('chat.postMessage').filter((c) => String(c.args.channel).startsWith('D'))).toEqual([]);
+    expect(w.logs().filter((l) => l.msg === 'could not tell a removed guest')).toEqual([]);
     await remove();
     expect(noticeOf(viewId)).toBe('That guest was already removed.');
   });
@@ -673,6 +676,156 @@ describe('inviting guests', () => {
   });
 });
 
+describe('what the service does around an invite', () => {
+  /** The last report DMed to the host, as one string. */
+  function lastReport(): string {
+    const report = stub
+      .calls('chat.postMessage')
+      .filter((c) => c.args.channel === stub.dmChannelFor(HOST))
+      .at(-1);
+    return JSON.stringify(report?.args ?? null);
+  }
+
+  test('a Slack user already added by their email is not added again', async () => {
+    const meeting = await createMeeting('secure', 'Patient consult');
+    await services.guests.inviteGuests(meeting, [external('Bob', 'bob@example.com')], HOST);
+    const again = await services.guests.inviteGuests(meeting, [slackGuest(GUEST)], HOST);
+    expect([again.added, again.existing.map((g) => g.slackUserId)]).toEqual([[], [GUEST.id]]);
+    expect(emu.state.guestsOf(meeting.meetId)).toHaveLength(1);
+  });
+
+  test('two guests of the same name are both added, each with their own key', async () => {
+    const meeting = await createMeeting('secure', 'Patient consult');
+    await services.guests.inviteGuests(meeting, [external('Sam', 'sam1@example.com')], HOST);
+    const second = await services.guests.inviteGuests(meeting, [external('Sam', 'sam2@example.com')], HOST);
+    expect(second.added.map((g) => g.email)).toEqual(['sam2@example.com']);
+    const keys = emu.state.guestsOf(meeting.meetId).map((g) => `${g.email} ${g.key}`);
+    const stored = (await db.store.listGuests(T, meeting.meetId)).map((g) => `${g.email} ${g.guestKey}`);
+    expect(stored.sort()).toEqual(keys.sort());
+    expect(new Set(keys.map((k) => k.split(' ')[1])).size).toBe(2);
+  });
+
+  test('MegaMeeting refusing one guest does not stop the others', async () => {
+    const meeting = await createMeeting('secure', 'Patient consult');
+    const result = await services.guests.inviteGuests(
+      meeting,
+      [external('Bad', 'bad@localhost'), external('Good', 'good@example.com')],
+      HOST,
+    );
+    expect(result.failed.map((f) => [f.guest.email, f.reason])).toEqual([
+      ['bad@localhost', 'MegaMeeting refused it: email is not a valid email address'],
+    ]);
+    expect(result.added.map((g) => g.email)).toEqual(['good@example.com']);
+  });
+
+  test("a secure meeting's card is refreshed when someone was added, not otherwise; a webinar's not by an invite", async () => {
+    const meeting = await createMeeting('secure', 'Patient consult');
+    stub.clearCalls();
+    await services.guests.inviteGuests(meeting, [external('Jane', 'jane@example.com')], HOST);
+    expect(stub.calls('chat.update').map((c) => c.args.ts)).toEqual([meeting.messageTs]);
+    stub.clearCalls();
+    await services.guests.inviteGuests(meeting, [external('Jane', 'jane@example.com')], HOST);
+    expect(stub.calls('chat.update')).toEqual([]);
+    const webinar = await createMeeting('webinar', 'Launch');
+    stub.clearCalls();
+    await services.guests.inviteGuests(webinar, [external('Panel', 'panel@example.com')], HOST);
+    expect(stub.calls('chat.update')).toEqual([]);
+  });
+
+  test('nobody to invite: no report; all added: a report without a Retry button or a delivery warning', async () => {
+    const meeting = await createMeeting('secure', 'Patient consult');
+    stub.clearCalls();
+    await services.guests.inviteGuests(meeting, [], HOST);
+    expect(dmsTo(HOST)).toEqual([]);
+    await services.guests.inviteGuests(meeting, [external('Jane', 'jane@example.com')], HOST);
+    expect(dmsTo(HOST)).toHaveLength(1);
+    expect(lastReport()).not.toContain(GUEST_IDS.retryInvites);
+    expect(lastReport()).not.toContain("couldn't DM them their link");
+  });
+
+  test('failed guests too many for a button value get no Retry button', async () => {
+    const meeting = await createMeeting('secure', 'Patient consult');
+    const many = Array.from({ length: 20 }, (_, i) =>
+      external(`Guest number ${i} with a long name`, `guest-number-${i}@example.com`),
+    );
+    emu.state.injectFaults('error500', 1000);
+    const result = await services.guests.inviteGuests(meeting, many, HOST);
+    emu.state.clearFaults();
+    expect(result.failed).toHaveLength(20);
+    expect(lastReport()).toContain('not tried');
+    expect(lastReport()).not.toContain(GUEST_IDS.retryInvites);
+  });
+
+  test('a Retry button names Slack users by their ID: anything else is out of date', async () => {
+    const meeting = await createMeeting('secure', 'Patient consult');
+    const value = (s: string) =>
+      JSON.stringify({ m: meeting.meetId, g: [{ s, n: 'Bob', e: 'bob@example.com', p: ['chat'] }] });
+    for (const s of ['XU0GUEST001', 'U0GUEST001!', 'U', 'u0guest001']) {
+      await expect(
+        services.guests.retryInvites({ teamId: T, userId: HOST, value: value(s) }),
+      ).rejects.toMatchObject({
+        userMessage: 'That button is out of date. Use `/meet guests <meeting ID>` instead.',
+      });
+    }
+    const retried = await services.guests.retryInvites({ teamId: T, userId: HOST, value: value(GUEST.id) });
+    expect(retried.added.map((g) => g.slackUserId)).toEqual([GUEST.id]);
+  });
+
+  test("the manager shows each guest's permissions and a 20-character reference, never the key", async () => {
+    const { meeting, jane } = await withGuests();
+    const viewId = await openManager(meeting.meetId);
+    const view = JSON.stringify(stub.view(viewId));
+    expect(guestRef(jane)).toMatch(/^[0-9a-f]{20}$/);
+    // Every checkboxes element of the view, wherever it sits.
+    const checkboxes: Array<{ action_id: string; initial_options?: Array<{ value: string }> }> = [];
+    JSON.parse(view, (_k, v: unknown) => {
+      if (v && typeof v === 'object' && (v as { type?: unknown }).type === 'checkboxes') {
+        checkboxes.push(v as (typeof checkboxes)[number]);
+      }
+      return v;
+    });
+    const janes = checkboxes.find((c) => c.action_id.includes(guestRef(jane)));
+    expect(janes?.initial_options?.map((o) => o.value)).toEqual(['screenSharing', 'chat']);
+    expect(view).not.toContain(jane.guestKey);
+  });
+
+  test('each change is logged with its meeting and who, never with a key', async () => {
+    const meeting = await createMeeting('secure', 'Patient consult');
+    await services.guests.inviteGuests(
+      meeting,
+      [slackGuest(GUEST), external('Jane', 'jane@example.com')],
+      HOST,
+    );
+    const [bob] = await db.store.listGuests(T, meeting.meetId);
+    const lines = w.logs();
+    expect(
+      lines
+        .filter((l) => l.msg === 'verified guest added')
+        .map((l) => [l.meetId, l.teamId, l.slackUser, l.role]),
+    ).toEqual([
+      [meeting.meetId, T, GUEST.id, 'guest'],
+      [meeting.meetId, T, null, 'guest'],
+    ]);
+    expect(
+      lines
+        .filter((l) => l.msg === 'verified guests invited')
+        .map((l) => [l.meetId, l.added, l.existing, l.failed]),
+    ).toEqual([[meeting.meetId, 2, 0, 0]]);
+    await services.guests.inviteGuests(meeting, [slackGuest(NO_EMAIL)], HOST);
+    expect(
+      w
+        .logs()
+        .filter((l) => l.msg === 'could not add a verified guest')
+        .map((l) => [l.meetId, l.slackUser, l.err?.message]),
+    ).toEqual([
+      [meeting.meetId, NO_EMAIL.id, 'has no email address (MegaMeeting needs one for a verified guest)'],
+    ]);
+    const everything = JSON.stringify(w.logs());
+    for (const g of emu.state.guestsOf(meeting.meetId)) expect(everything).not.toContain(g.key);
+    expect(bob?.guestKey).toBeDefined();
+  });
+});
+
 describe('access requests', () => {
   test('a request reaches the host once; a second press is told it is waiting; approving adds and DMs the link', async () => {
     const meeting = await createMeeting('secure', 'Patient consult');
@@ -706,7 +859,9 @@ describe('access requests', () => {
       `<@${HOST}> approved <@${GUEST.id}>: they got their personal link for "Patient consult".`,
     );
     const [guest] = emu.state.guestsOf(meeting.meetId);
-    expect(guest?.email).toBe('bob@example.com');
+    expect([guest?.email, guest?.guestName]).toEqual(['bob@example.com', 'Bob Guest']);
+    const [stored] = await db.store.listGuests(T, meeting.meetId);
+    expect([stored?.name, stored?.role, stored?.addedBy]).toEqual(['Bob Guest', 'guest', HOST]);
     expect(dmsTo(GUEST.id)).toEqual([
       `<@${HOST}> approved your request to join "Patient consult". Your personal join button is below.`,
     ]);
@@ -738,6 +893,18 @@ describe('access requests', () => {
     expect([byHost.code, byHost.userMessage]).toEqual([
       'invalid_input',
       "You're the host of this meeting. Use Manage guests to add people.",
+    ]);
+    const unknown = await refusal(
+      services.guests.requestAccess({
+        teamId: T,
+        userId: GUEST.id,
+        meetId: '7777777',
+        channelId: W.channelId,
+      }),
+    );
+    expect([unknown.code, unknown.userMessage]).toEqual([
+      'not_found',
+      "I don't know a secure meeting with ID 7777777 in this workspace.",
     ]);
     const notSecure = await refusal(
       services.guests.requestAccess({
@@ -923,8 +1090,18 @@ describe('webinar registration', () => {
         meetId: meeting.meetId,
         channelId: W.channelId,
       });
+    stub.clearCalls();
     await register();
+    // The card counts registrants: refreshed after a registration, not after a press that changed nothing.
+    expect(stub.calls('chat.update').map((c) => c.args.ts)).toEqual([meeting.messageTs]);
     await register();
+    expect(stub.calls('chat.update')).toHaveLength(1);
+    expect(
+      w
+        .logs()
+        .filter((l) => l.msg === 'registered for a webinar')
+        .map((l) => [l.meetId, l.user]),
+    ).toEqual([[meeting.meetId, GUEST.id]]);
     const [guest] = emu.state.guestsOf(meeting.meetId);
     expect(emu.state.guestsOf(meeting.meetId)).toHaveLength(1);
     const shown = stub.ephemeralMessages({ user: GUEST.id });
@@ -950,6 +1127,13 @@ describe('webinar registration', () => {
     expect([notWebinar.code, notWebinar.userMessage]).toEqual([
       'not_found',
       `I don't know a webinar with ID ${secure.meetId} in this workspace.`,
+    ]);
+    const unknown = await refusal(
+      services.guests.register({ teamId: T, userId: GUEST.id, meetId: '7777777', channelId: null }),
+    );
+    expect([unknown.code, unknown.userMessage]).toEqual([
+      'not_found',
+      "I don't know a webinar with ID 7777777 in this workspace.",
     ]);
     const noEmail = await refusal(
       services.guests.register({ teamId: T, userId: NO_EMAIL.id, meetId: webinar.meetId, channelId: null }),
