@@ -31,6 +31,8 @@ test.each([
   ['"Doe, Jane" <jane@example.com>', 'Doe, Jane', 'jane@example.com'],
   ['Jane Doe < jane@example.com >', 'Jane Doe', 'jane@example.com'],
   ['Jane Doe,;, <jane@example.com>', 'Jane Doe', 'jane@example.com'],
+  ['" Jane Doe" <jane@example.com>', 'Jane Doe', 'jane@example.com'],
+  ['Jane "JJ" Doe <jane@example.com>', 'Jane "JJ" Doe', 'jane@example.com'],
   ['jane@example.com', 'jane', 'jane@example.com'],
   ['<jane@example.com>', 'jane', 'jane@example.com'],
   ['Jane <Jane.Doe@Example.COM>', 'Jane', 'jane.doe@example.com'],
