@@ -33,6 +33,7 @@ test.each([
   ['Jane Doe,;, <jane@example.com>', 'Jane Doe', 'jane@example.com'],
   ['" Jane Doe" <jane@example.com>', 'Jane Doe', 'jane@example.com'],
   ['Jane "JJ" Doe <jane@example.com>', 'Jane "JJ" Doe', 'jane@example.com'],
+  ['Jane;" <jane@example.com>', 'Jane', 'jane@example.com'],
   ['jane@example.com', 'jane', 'jane@example.com'],
   ['<jane@example.com>', 'jane', 'jane@example.com'],
   ['Jane <Jane.Doe@Example.COM>', 'Jane', 'jane.doe@example.com'],

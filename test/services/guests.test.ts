@@ -501,6 +501,17 @@ describe('the guest manager', () => {
     );
   });
 
+  test('adding from the manager: only what happened is said', async () => {
+    const { meeting } = await withGuests();
+    const viewId = await openManager(meeting.meetId);
+    const add = (specs: GuestSpec[]) =>
+      services.guests.addFromModal({ teamId: T, userId: HOST, meetId: meeting.meetId, viewId, specs });
+    await add([external('Eve', 'eve@example.com')]);
+    expect(noticeOf(viewId)).toBe(':white_check_mark: Added Eve.');
+    await add([external('Eve', 'eve@example.com')]);
+    expect(noticeOf(viewId)).toBe('Already guests: Eve.');
+  });
+
   test('adding to an ended meeting is refused with its title and ID, and nobody is added', async () => {
     const meeting = await createMeeting('secure', 'Patient consult');
     await services.meetings.end(T, meeting.meetId, HOST);
@@ -530,6 +541,9 @@ describe('the guest manager', () => {
       notice: 'Adding 1 guest…',
     });
     expect(JSON.stringify(busy)).toContain('Adding 1 guest…');
+    // Busy: no Add button to press twice; the open manager has one.
+    expect(busy.submit).toBeUndefined();
+    expect(stub.view(viewId)?.submit).toBeDefined();
     await services.guests.showManagerProblem({
       teamId: T,
       userId: HOST,
@@ -621,6 +635,8 @@ describe('inviting guests', () => {
     );
     expect([again.added, again.failed, again.existing.length]).toEqual([[], [], 2]);
     expect(emu.state.guestsOf(meeting.meetId)).toHaveLength(2);
+    // The inviter is told even when everyone was a guest already.
+    expect(dmsTo(HOST)).toHaveLength(2);
   });
 
   test('once MegaMeeting stops answering, the next guests are not even tried, and the inviter can retry', async () => {
@@ -769,6 +785,7 @@ describe('what the service does around an invite', () => {
     }
     const retried = await services.guests.retryInvites({ teamId: T, userId: HOST, value: value(GUEST.id) });
     expect(retried.added.map((g) => g.slackUserId)).toEqual([GUEST.id]);
+    expect(emu.state.guestsOf(meeting.meetId).map((g) => g.email)).toEqual(['bob@example.com']);
   });
 
   test("the manager shows each guest's permissions and a 20-character reference, never the key", async () => {
@@ -877,6 +894,13 @@ describe('access requests', () => {
     });
     expect(again).toBeNull();
     expect(dmsTo(GUEST.id)).toHaveLength(1);
+    const lines = w.logs();
+    const of = (msg: string) => lines.filter((l) => l.msg === msg).map((l) => [l.meetId, l.requester, l.by]);
+    expect(of('access requested')).toEqual([[meeting.meetId, GUEST.id, undefined]]);
+    expect(of('access approved')).toEqual([[meeting.meetId, GUEST.id, HOST]]);
+    expect(of('access request already answered (or being answered); nothing sent')).toEqual([
+      [meeting.meetId, GUEST.id, HOST],
+    ]);
   });
 
   test('requests are refused for the host, a meeting that is not secure, and an ended one', async () => {
@@ -991,6 +1015,12 @@ describe('access requests', () => {
     });
     expect(decided?.text).toBe(`<@${HOST}> denied <@${GUEST.id}>'s request to join "Patient consult".`);
     expect(dmsTo(GUEST.id)).toEqual([`Your request to join "Patient consult" wasn't approved this time.`]);
+    expect(
+      w
+        .logs()
+        .filter((l) => l.msg === 'access denied')
+        .map((l) => [l.meetId, l.requester, l.by]),
+    ).toEqual([[meeting.meetId, GUEST.id, HOST]]);
     expect(emu.state.guestsOf(meeting.meetId)).toEqual([]);
     stub.clearCalls();
     await services.guests.requestAccess({
@@ -1023,6 +1053,49 @@ describe('access requests', () => {
     // The claim was given back: the second press is answered (the same refusal), not ignored.
     await expect(decide()).rejects.toMatchObject({ code: 'invalid_input' });
     expect(emu.state.guestsOf(meeting.meetId)).toEqual([]);
+  });
+});
+
+describe('approving', () => {
+  const approve = (meetId: string, requesterId: string, requestId: string) =>
+    services.guests.decideAccess({
+      teamId: T,
+      actorUserId: HOST,
+      meetId,
+      requesterId,
+      requestId,
+      approve: true,
+    });
+
+  test('a requester who cannot be a guest is named in the refusal', async () => {
+    const meeting = await createMeeting('secure', 'Patient consult');
+    const err = await refusal(approve(meeting.meetId, BOT.id, 'r-bot'));
+    expect([err.code, err.userMessage]).toEqual(['invalid_input', `<@${BOT.id}> is a bot`]);
+  });
+
+  test('a requester who is a guest already gets their link again, not a second key', async () => {
+    const { meeting, bob } = await withGuests();
+    await approve(meeting.meetId, GUEST.id, 'r-again');
+    expect(dmsTo(GUEST.id)).toEqual([
+      'You are already on the guest list of "Patient consult". Your personal join button is below.',
+    ]);
+    expect(everythingSentTo(GUEST.id)).toContain(personalLink(bob.guestKey));
+    expect(emu.state.guestsOf(meeting.meetId)).toHaveLength(2);
+  });
+
+  test('a request pending from before requests had IDs is freed by its old button', async () => {
+    const meeting = await createMeeting('secure', 'Patient consult');
+    const pending = `access-request:${T}:${meeting.meetId}:${GUEST.id}`;
+    expect(await db.store.acquireLease(pending, 'access-request', 24 * 60 * MINUTE, NOW)).toBe(true);
+    await services.guests.decideAccess({
+      teamId: T,
+      actorUserId: HOST,
+      meetId: meeting.meetId,
+      requesterId: GUEST.id,
+      requestId: null,
+      approve: false,
+    });
+    expect(await db.store.getLease(pending)).toBeNull();
   });
 });
 
