@@ -209,6 +209,8 @@ describe('ending a meeting', () => {
   test('a workspace admin may end it', async () => {
     const meeting = await createMeeting();
     expect((await services.meetings.end(T, meeting.meetId, ADMIN.id)).status).toBe('ended');
+    // The card says who ended it.
+    expect(JSON.stringify(stub.lastCall('chat.update')?.args.blocks)).toContain(`by <@${ADMIN.id}>`);
   });
 
   test('ending it twice says it has already ended', async () => {
@@ -346,6 +348,25 @@ describe('creating a meeting', () => {
     ]);
     expect(logged('could not DM an invitation').map((l) => [l.user, l.meetId])).toEqual([
       [OTHER.id, meeting.meetId],
+    ]);
+  });
+
+  test('invitations that all went out: the host is told nothing more', async () => {
+    await createMeeting('Design sync', { invitees: [INVITEE.id] });
+    expect(
+      stub.calls('chat.postMessage').filter((c) => c.args.channel === stub.dmChannelFor(INVITEE.id)),
+    ).toHaveLength(1);
+    expect(stub.ephemeralMessages({ user: HOST })).toEqual([]);
+  });
+
+  test('a Slack refusal other than "cannot post here" is not worked around through response_url', async () => {
+    stub.failNext('chat.postMessage', 'invalid_blocks', { channel: W.channelId });
+    const responseUrl = stub.responseUrl();
+    const meeting = await createMeeting('Design sync', { responseUrl });
+    expect(meeting.cardDelivery).toBe('none');
+    expect(stub.responses(responseUrl)).toEqual([]);
+    expect(stub.ephemeralMessages({ user: HOST }).map((m) => m.text)).toEqual([
+      `I created "Design sync" (meeting ID ${meeting.meetId}) but couldn't post its card in the channel. Join: ${w.emu.url}/meeting/?id=${meeting.meetId}`,
     ]);
   });
 
