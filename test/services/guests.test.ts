@@ -501,15 +501,24 @@ describe('the guest manager', () => {
     );
   });
 
-  test('adding from the manager: only what happened is said', async () => {
+  test('adding from the manager: only what happened is said, each list separated', async () => {
     const { meeting } = await withGuests();
     const viewId = await openManager(meeting.meetId);
     const add = (specs: GuestSpec[]) =>
       services.guests.addFromModal({ teamId: T, userId: HOST, meetId: meeting.meetId, viewId, specs });
-    await add([external('Eve', 'eve@example.com')]);
-    expect(noticeOf(viewId)).toBe(':white_check_mark: Added Eve.');
-    await add([external('Eve', 'eve@example.com')]);
-    expect(noticeOf(viewId)).toBe('Already guests: Eve.');
+    const twoNew = [external('Eve', 'eve@example.com'), external('Finn', 'finn@example.com')];
+    await add(twoNew);
+    expect(noticeOf(viewId)).toBe(':white_check_mark: Added Eve, Finn.');
+    await add(twoNew);
+    expect(noticeOf(viewId)).toBe('Already guests: Eve, Finn.');
+    await add([
+      { slackUserId: null, name: 'Gus', email: null, permissions: [] },
+      { slackUserId: null, name: 'Hal', email: null, permissions: [] },
+    ]);
+    const why = 'has no email address (MegaMeeting needs one for a verified guest)';
+    expect(noticeOf(viewId)).toBe(
+      `:warning: Not added: Gus (${why}); Hal (${why}). Details are in your DMs.`,
+    );
   });
 
   test('adding to an ended meeting is refused with its title and ID, and nobody is added', async () => {

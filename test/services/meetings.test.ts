@@ -334,9 +334,12 @@ describe('creating a meeting', () => {
     expect(stub.calls('chat.postMessage')).toEqual([]);
   });
 
-  test('invitees get a DM (not the host); one that cannot be DMed is named to the host', async () => {
+  test('invitees get a DM (not the host); those that cannot be DMed are named to the host', async () => {
     stub.failNext('chat.postMessage', 'channel_not_found', { channel: stub.dmChannelFor(OTHER.id) });
-    const meeting = await createMeeting('Design sync', { invitees: [INVITEE.id, HOST, OTHER.id] });
+    stub.failNext('chat.postMessage', 'channel_not_found', { channel: stub.dmChannelFor(MM_ADMIN.id) });
+    const meeting = await createMeeting('Design sync', {
+      invitees: [INVITEE.id, HOST, OTHER.id, MM_ADMIN.id],
+    });
     expect(
       stub.calls('chat.postMessage').filter((c) => c.args.channel === stub.dmChannelFor(INVITEE.id)),
     ).toHaveLength(1);
@@ -344,10 +347,11 @@ describe('creating a meeting', () => {
       [],
     );
     expect(stub.ephemeralMessages({ user: HOST }).map((m) => m.text)).toEqual([
-      `I couldn't send the invitation to <@${OTHER.id}>. Share the meeting link with them yourself.`,
+      `I couldn't send the invitation to <@${OTHER.id}>, <@${MM_ADMIN.id}>. Share the meeting link with them yourself.`,
     ]);
     expect(logged('could not DM an invitation').map((l) => [l.user, l.meetId])).toEqual([
       [OTHER.id, meeting.meetId],
+      [MM_ADMIN.id, meeting.meetId],
     ]);
   });
 
