@@ -5,6 +5,7 @@
  * goes to its guest (by DM or privately) or to the inviter. Fast enough for mutation testing (docs/mutation.md,
  * `guests-unit` scope); the HTTP-level tests in test/guests/ cover the wiring.
  */
+import { type Emulator, startEmulator } from '../../emulator/index.js';
 import type { Services } from '../../src/app.js';
 import type { GuestSpec } from '../../src/domain/guest-spec.js';
 import { AppError } from '../../src/errors.js';
@@ -13,7 +14,7 @@ import type { MeetingRecord } from '../../src/store/types.js';
 import { GUEST_IDS, VIEWS } from '../../src/views/ids.js';
 import { SlackStub } from '../support/slack-stub.js';
 import { TEST_WORKSPACE } from '../support/slack-workspace.js';
-import { type ServiceWorld, startServiceWorld } from './world.js';
+import { type LosingProxy, type ServiceWorld, startLosingProxy, startServiceWorld } from './world.js';
 
 const W = TEST_WORKSPACE;
 const T = W.teamId;
@@ -849,6 +850,65 @@ describe('what the service does around an invite', () => {
     const everything = JSON.stringify(w.logs());
     for (const g of emu.state.guestsOf(meeting.meetId)) expect(everything).not.toContain(g.key);
     expect(bob?.guestKey).toBeDefined();
+  });
+});
+
+describe('an add whose answer MegaMeeting lost', () => {
+  let emulator: Emulator;
+  let proxy: LosingProxy;
+
+  beforeEach(async () => {
+    await w.close();
+    emulator = await startEmulator({ remuxDelayMs: 0 });
+    proxy = await startLosingProxy(emulator);
+    w = await startServiceWorld(stub, { clock: { now: () => NOW }, emulator, megameetingUrl: proxy.url });
+    ({ emu, db, services } = w);
+  });
+  afterEach(async () => {
+    await proxy.close();
+    await emulator.close();
+  });
+
+  test('made all the same: the guest is found by the read-back and kept, with their key', async () => {
+    const meeting = await createMeeting('secure', 'Patient consult');
+    proxy.lose('addVerifiedGuest', 'forward');
+    const result = await services.guests.inviteGuests(meeting, [external('Jane', 'jane@example.com')], HOST);
+    expect([result.added.map((g) => g.email), result.failed]).toEqual([['jane@example.com'], []]);
+    const [made] = emulator.state.guestsOf(meeting.meetId);
+    expect((await db.store.listGuests(T, meeting.meetId)).map((g) => g.guestKey)).toEqual([made?.key]);
+  });
+
+  test('not made: the lost answer is the reason, and nothing is kept', async () => {
+    const meeting = await createMeeting('secure', 'Patient consult');
+    proxy.lose('addVerifiedGuest', 'drop');
+    const result = await services.guests.inviteGuests(meeting, [external('Jane', 'jane@example.com')], HOST);
+    expect(result.failed.map((f) => f.reason)).toEqual(['MegaMeeting answered something unexpected']);
+    expect(emulator.state.guestsOf(meeting.meetId)).toEqual([]);
+    expect(await db.store.listGuests(T, meeting.meetId)).toEqual([]);
+  });
+
+  test('made, but another guest of that name appeared meanwhile: no key is guessed, the lost answer is the reason', async () => {
+    const meeting = await createMeeting('secure', 'Patient consult');
+    proxy.lose('addVerifiedGuest', 'forward', () => {
+      emulator.state.addGuest({ meetId: meeting.meetId, guestName: 'Jane', email: 'other-jane@example.com' });
+    });
+    const result = await services.guests.inviteGuests(meeting, [external('Jane', 'jane@example.com')], HOST);
+    expect(result.failed.map((f) => f.reason)).toEqual(['MegaMeeting answered something unexpected']);
+    expect(await db.store.listGuests(T, meeting.meetId)).toEqual([]);
+  });
+
+  test('a refusal is final: MegaMeeting is not asked again whether the guest exists', async () => {
+    const meeting = await createMeeting('secure', 'Patient consult');
+    emulator.state.clearRequests();
+    const result = await services.guests.inviteGuests(meeting, [external('Bad', 'bad@localhost')], HOST);
+    expect(result.failed.map((f) => f.reason)).toEqual([
+      'MegaMeeting refused it: email is not a valid email address',
+    ]);
+    // One read before the add, the add; no read-back after a refusal.
+    expect(emulator.state.requests().map((r) => r.fields.join(','))).toEqual([
+      'getVerifiedGuest',
+      'addVerifiedGuest',
+    ]);
   });
 });
 

@@ -5,15 +5,13 @@
  * create answer was lost only when it can be nobody else's. Fast enough for mutation testing (docs/mutation.md,
  * `meetings-unit` scope).
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { type Emulator, startEmulator } from '../../emulator/index.js';
 import type { Services } from '../../src/app.js';
 import { AppError } from '../../src/errors.js';
 import type { MeetingKind, MeetingStatus } from '../../src/store/types.js';
 import { SlackStub } from '../support/slack-stub.js';
 import { TEST_WORKSPACE } from '../support/slack-workspace.js';
-import { type ServiceWorld, startServiceWorld } from './world.js';
+import { type LosingProxy, type ServiceWorld, startLosingProxy, startServiceWorld } from './world.js';
 
 const W = TEST_WORKSPACE;
 const T = W.teamId;
@@ -542,46 +540,20 @@ describe('a create whose answer was lost', () => {
 
 describe('a create whose answer was lost, end to end (a proxy garbles the answer)', () => {
   let emulator: Emulator;
-  let proxy: Server;
-  let garble: 'forward' | 'drop' | null;
-  let onCreate: (() => void) | null;
+  let proxy: LosingProxy;
 
   beforeEach(async () => {
-    garble = null;
-    onCreate = null;
     emulator = await startEmulator({ remuxDelayMs: 0 });
-    proxy = createServer(async (req, res) => {
-      const chunks: Buffer[] = [];
-      for await (const c of req) chunks.push(c as Buffer);
-      const body = Buffer.concat(chunks).toString('utf8');
-      const mode = body.includes('createMeeting') ? garble : null;
-      if (mode) garble = null;
-      if (mode !== 'drop') {
-        const upstream = await fetch(`${emulator.url}${req.url ?? '/'}`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', apitoken: String(req.headers.apitoken ?? '') },
-          body,
-        });
-        const text = await upstream.text();
-        if (!mode) {
-          res.writeHead(upstream.status, { 'content-type': 'application/json' }).end(text);
-          return;
-        }
-        onCreate?.();
-      }
-      res.writeHead(200, { 'content-type': 'application/json' }).end('<html>upstream reset</html>');
-    });
-    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', () => resolve()));
-    await world({ emulator, megameetingUrl: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}` });
+    proxy = await startLosingProxy(emulator);
+    await world({ emulator, megameetingUrl: proxy.url });
   });
   afterEach(async () => {
-    proxy.closeAllConnections();
-    await new Promise<void>((resolve) => proxy.close(() => resolve()));
+    await proxy.close();
     await emulator.close();
   });
 
   test('made despite the garbled answer: adopted, stored, carded, and logged', async () => {
-    garble = 'forward';
+    proxy.lose('createMeeting', 'forward');
     const meeting = await createMeeting();
     expect(emulator.state.snapshot().meetings.map((m) => m.meetId)).toEqual([meeting.meetId]);
     expect(meeting.cardDelivery).toBe('chat');
@@ -591,15 +563,14 @@ describe('a create whose answer was lost, end to end (a proxy garbles the answer
   });
 
   test('not made: the error stands, nothing is stored', async () => {
-    garble = 'drop';
+    proxy.lose('createMeeting', 'drop');
     await expect(createMeeting()).rejects.toMatchObject({ code: 'unexpected_response' });
     expect(await services.meetings.listOpen(T, HOST)).toEqual([]);
     expect(stub.calls('chat.postMessage')).toEqual([]);
   });
 
   test('another meeting of that name made meanwhile: neither is adopted, the error stands', async () => {
-    garble = 'forward';
-    onCreate = () => emulator.state.addMeeting({ name: 'Design sync' });
+    proxy.lose('createMeeting', 'forward', () => emulator.state.addMeeting({ name: 'Design sync' }));
     await expect(createMeeting()).rejects.toMatchObject({ code: 'unexpected_response' });
     expect(emulator.state.snapshot().meetings).toHaveLength(2);
     expect(await services.meetings.listOpen(T, HOST)).toEqual([]);
