@@ -680,6 +680,21 @@ describe('inviting guests', () => {
     expect(retried.added.map((g) => g.email)).toEqual(['a@example.com', 'b@example.com']);
   });
 
+  test("once MegaMeeting refuses the app's token, the next guests are not tried either", async () => {
+    const meeting = await createMeeting('secure', 'Patient consult');
+    emu.state.apiRevokeAPIToken(emu.state.authenticate(emu.adminToken), emu.adminLoginId);
+    const result = await services.guests.inviteGuests(
+      meeting,
+      [external('A', 'a@example.com'), external('B', 'b@example.com')],
+      HOST,
+      { notifyActor: false },
+    );
+    expect(result.failed.map((f) => f.reason)).toEqual([
+      "MegaMeeting refused the app's token",
+      "not tried: MegaMeeting refused the app's token",
+    ]);
+  });
+
   test('a Retry button with a value that is not ours is out of date, and adds nobody', async () => {
     const meeting = await createMeeting('secure', 'Patient consult');
     for (const value of ['not json', JSON.stringify({ m: meeting.meetId, g: [] })]) {

@@ -314,6 +314,21 @@ describe('creating a meeting', () => {
     expect(meeting.endAt).toEqual(new Date(NOW.getTime() + 60 * 60_000));
   });
 
+  test("without a zone asked for, the meeting is in the host's Slack zone", async () => {
+    const start = new Date(NOW.getTime() + 24 * 3600_000);
+    const meeting = await services.meetings.create({
+      teamId: T,
+      channelId: W.channelId,
+      hostUserId: HOST,
+      title: 'Zone',
+      kind: 'scheduled',
+      start,
+      end: new Date(start.getTime() + 3600_000),
+    });
+    expect(W.userTz).toBe('America/Chicago');
+    expect(meeting.timeZone).toBe('America/Chicago');
+  });
+
   test('a title that is too long is refused before anything is made', async () => {
     const err = await refusal(createMeeting('é'.repeat(151)));
     expect([err.code, err.userMessage]).toEqual([
@@ -371,6 +386,20 @@ describe('creating a meeting', () => {
       `I created "Design sync" (meeting ID ${meeting.meetId}) but couldn't post its card in the channel. Join: ${w.emu.url}/meeting/?id=${meeting.meetId}`,
     ]);
   });
+
+  test.each(['channel_not_found', 'not_in_channel', 'is_archived', 'restricted_action', 'cannot_dm_bot'])(
+    'Slack answering %s to the card: it goes through response_url instead',
+    async (code) => {
+      stub.failNext('chat.postMessage', code, { channel: W.channelId });
+      const responseUrl = stub.responseUrl();
+      const meeting = await createMeeting('Design sync', { responseUrl });
+      expect(meeting.cardDelivery).toBe('response_url');
+      expect(stub.responses(responseUrl).map((r) => r.body.response_type)).toEqual([
+        'in_channel',
+        'ephemeral',
+      ]);
+    },
+  );
 
   test('where the bot cannot post, the card goes through the command’s response_url and the host is told why', async () => {
     stub.failNext('chat.postMessage', 'not_in_channel', { channel: W.channelId });
