@@ -912,6 +912,34 @@ describe('an add whose answer MegaMeeting lost', () => {
     expect(await db.store.listGuests(T, meeting.meetId)).toEqual([]);
   });
 
+  test('a read-back that fails after the add is tried again, and the guest is kept', async () => {
+    const meeting = await createMeeting('secure', 'Patient consult');
+    // The add goes through; the next request (the read-back) answers 500 once.
+    proxy.after('addVerifiedGuest', () => emulator.state.injectFaults('error500', 1));
+    const result = await services.guests.inviteGuests(meeting, [external('Jane', 'jane@example.com')], HOST);
+    expect([result.added.map((g) => g.email), result.failed]).toEqual([['jane@example.com'], []]);
+    const [made] = emulator.state.guestsOf(meeting.meetId);
+    expect((await db.store.listGuests(T, meeting.meetId)).map((g) => g.guestKey)).toEqual([made?.key]);
+  });
+
+  test('a read-back that keeps failing: the guest is reported not added, after three tries', async () => {
+    const meeting = await createMeeting('secure', 'Patient consult');
+    emulator.state.clearRequests();
+    proxy.after('addVerifiedGuest', () => emulator.state.injectFaults('error500', 3));
+    const result = await services.guests.inviteGuests(meeting, [external('Jane', 'jane@example.com')], HOST, {
+      notifyActor: false,
+    });
+    expect(result.failed.map((f) => f.reason)).toEqual(["MegaMeeting didn't answer"]);
+    // Three read-backs, each answered by the 500 (a faulted request is logged by its fault).
+    expect(emulator.state.requests().map((r) => r.fault ?? r.fields.join(','))).toEqual([
+      'getVerifiedGuest',
+      'addVerifiedGuest',
+      'error500',
+      'error500',
+      'error500',
+    ]);
+  });
+
   test('a refusal is final: MegaMeeting is not asked again whether the guest exists', async () => {
     const meeting = await createMeeting('secure', 'Patient consult');
     emulator.state.clearRequests();

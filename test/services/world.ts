@@ -100,12 +100,15 @@ export async function startServiceWorld(
 export interface LosingProxy {
   url: string;
   lose(operation: string, mode: 'forward' | 'drop', afterForward?: () => void): void;
+  /** Runs `run` once the next request naming `operation` was answered normally (before the answer leaves). */
+  after(operation: string, run: () => void): void;
   close(): Promise<void>;
 }
 
 export async function startLosingProxy(emulator: Emulator): Promise<LosingProxy> {
   let rule: { operation: string; mode: 'forward' | 'drop'; afterForward?: (() => void) | undefined } | null =
     null;
+  let hook: { operation: string; run: () => void } | null = null;
   const server: Server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
@@ -120,6 +123,10 @@ export async function startLosingProxy(emulator: Emulator): Promise<LosingProxy>
       });
       const text = await upstream.text();
       if (!lost) {
+        if (hook && body.includes(hook.operation)) {
+          hook.run();
+          hook = null;
+        }
         res.writeHead(upstream.status, { 'content-type': 'application/json' }).end(text);
         return;
       }
@@ -132,6 +139,9 @@ export async function startLosingProxy(emulator: Emulator): Promise<LosingProxy>
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     lose(operation, mode, afterForward) {
       rule = { operation, mode, afterForward };
+    },
+    after(operation, run) {
+      hook = { operation, run };
     },
     async close() {
       server.closeAllConnections();
