@@ -797,6 +797,46 @@ describe('what the service does around an invite', () => {
     expect(lastReport()).not.toContain(GUEST_IDS.retryInvites);
   });
 
+  test('a Slack guest who cannot be DMed is still added, and the inviter is told to pass the link on', async () => {
+    const meeting = await createMeeting('secure', 'Patient consult');
+    stub.failNext('chat.postMessage', 'channel_not_found', { channel: stub.dmChannelFor(GUEST.id) });
+    const result = await services.guests.inviteGuests(meeting, [slackGuest(GUEST)], HOST);
+    expect(result.added.map((g) => g.slackUserId)).toEqual([GUEST.id]);
+    expect(lastReport()).toContain(`*Added, but I couldn't DM them their link:* <@${GUEST.id}>`);
+    const warning = w.logs().find((l) => l.msg === 'could not DM a guest their link');
+    expect([warning?.meetId, warning?.user, warning?.err?.code]).toEqual([
+      meeting.meetId,
+      GUEST.id,
+      'channel_not_found',
+    ]);
+  });
+
+  test('a report the inviter cannot be DMed is logged; the guests stay added', async () => {
+    const meeting = await createMeeting('secure', 'Patient consult');
+    stub.failNext('chat.postMessage', 'channel_not_found', { channel: stub.dmChannelFor(HOST) });
+    const result = await services.guests.inviteGuests(meeting, [external('Jane', 'jane@example.com')], HOST);
+    expect(result.added).toHaveLength(1);
+    const error = w.logs().find((l) => l.msg === 'could not DM the inviter the guest report');
+    expect([error?.meetId, error?.err?.code]).toEqual([meeting.meetId, 'channel_not_found']);
+  });
+
+  test('a manager that was closed meanwhile is not an error: the change stands, and that is logged', async () => {
+    const { meeting, jane } = await withGuests();
+    await services.guests.changePermissions({
+      teamId: T,
+      userId: HOST,
+      meetId: meeting.meetId,
+      ref: guestRef(jane),
+      permissions: ['chat'],
+      viewId: 'V0CLOSED01',
+    });
+    expect(emu.state.guestsOf(meeting.meetId).find((g) => g.key === jane.guestKey)?.permissions).toEqual([
+      'chat',
+    ]);
+    const line = w.logs().find((l) => l.msg === 'could not refresh the guest manager');
+    expect([line?.meetId, line?.err?.code]).toEqual([meeting.meetId, 'not_found']);
+  });
+
   test('a Retry button names Slack users by their ID: anything else is out of date', async () => {
     const meeting = await createMeeting('secure', 'Patient consult');
     const value = (s: string) =>
@@ -1144,6 +1184,22 @@ describe('access requests', () => {
     expect(
       stub.calls('chat.postMessage').filter((c) => c.args.channel === stub.dmChannelFor(HOST)),
     ).toHaveLength(1);
+  });
+
+  test('a denial the requester cannot be DMed is still recorded, and logged', async () => {
+    const meeting = await createMeeting('secure', 'Patient consult');
+    stub.failNext('chat.postMessage', 'channel_not_found', { channel: stub.dmChannelFor(GUEST.id) });
+    const decided = await services.guests.decideAccess({
+      teamId: T,
+      actorUserId: HOST,
+      meetId: meeting.meetId,
+      requesterId: GUEST.id,
+      requestId: 'r-deny',
+      approve: false,
+    });
+    expect(decided?.text).toBe(`<@${HOST}> denied <@${GUEST.id}>'s request to join "Patient consult".`);
+    const warning = w.logs().find((l) => l.msg === 'could not tell a requester about the denial');
+    expect([warning?.meetId, warning?.err?.code]).toEqual([meeting.meetId, 'channel_not_found']);
   });
 
   test('approving someone without an email names them, adds nobody, and the host may press again', async () => {

@@ -443,6 +443,21 @@ describe('creating a meeting', () => {
   });
 });
 
+describe('App Home is told', () => {
+  beforeEach(() => world());
+
+  test('of a meeting created (its host) and ended (its host and who ended it)', async () => {
+    const changes: unknown[] = [];
+    services.changes.subscribe((c) => changes.push(c));
+    const meeting = await createMeeting();
+    await services.meetings.end(T, meeting.meetId, ADMIN.id);
+    expect(changes).toEqual([
+      { teamId: T, slackUserIds: [HOST], what: 'meeting_created' },
+      { teamId: T, slackUserIds: [HOST, ADMIN.id], what: 'meeting_ended' },
+    ]);
+  });
+});
+
 describe('a meeting the store cannot keep', () => {
   beforeEach(() => world());
 
