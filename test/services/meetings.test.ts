@@ -341,11 +341,16 @@ describe('creating a meeting', () => {
     expect(stub.calls('chat.postMessage')).toEqual([]);
   });
 
-  test('MegaMeeting refusing: nothing stored, no card, the error stands', async () => {
+  test('MegaMeeting refusing the create itself: nothing stored, no card, the error stands', async () => {
+    // A first meeting: the host's login is then known (cached), so the failure below is createMeeting's own.
+    const first = await createMeeting('First');
+    stub.clearCalls();
+    w.emu.state.clearRequests();
     w.emu.state.injectFaults('error500', 10);
-    await expect(createMeeting()).rejects.toMatchObject({ code: 'unavailable' });
+    await expect(createMeeting('Refused')).rejects.toMatchObject({ code: 'unavailable' });
     w.emu.state.clearFaults();
-    expect(await services.meetings.listOpen(T, HOST)).toEqual([]);
+    expect(w.emu.state.requests().some((r) => r.fault === 'error500')).toBe(true);
+    expect((await services.meetings.listOpen(T, HOST)).map((m) => m.meetId)).toEqual([first.meetId]);
     expect(stub.calls('chat.postMessage')).toEqual([]);
   });
 
@@ -440,6 +445,93 @@ describe('creating a meeting', () => {
     stub.failNext('chat.update', 'message_not_found');
     await services.meetings.refreshCard(meeting);
     expect(logged('could not update the channel card').map((l) => l.meetId)).toEqual([meeting.meetId]);
+  });
+});
+
+describe('the intent journal a restart would read', () => {
+  beforeEach(() => world());
+
+  /** Every intent written, read back through the store (their IDs from the table; the clock stands still). */
+  async function intents() {
+    const sqlite = new Sqlite(w.db.url.replace(/^sqlite:/, ''), { readonly: true });
+    const ids = sqlite.prepare('SELECT id FROM meeting_intents ORDER BY created_at').all() as Array<{
+      id: string;
+    }>;
+    sqlite.close();
+    return Promise.all(ids.map((r) => w.db.store.getIntent(r.id)));
+  }
+
+  test('a create that went through ends done, with the meeting, its card and everything asked', async () => {
+    const older = w.emu.state.addMeeting({ name: 'Older' }).meetId;
+    const responseUrl = stub.responseUrl();
+    const start = new Date(NOW.getTime() + 24 * 3600_000);
+    const meeting = await services.meetings.create({
+      teamId: T,
+      channelId: W.channelId,
+      hostUserId: HOST,
+      title: 'Design sync',
+      kind: 'secure',
+      start,
+      end: new Date(start.getTime() + 3600_000),
+      timeZone: 'America/Chicago',
+      invitees: [INVITEE.id],
+      responseUrl,
+      options: { requireVerification: true },
+    });
+    const [intent] = await intents();
+    expect(intent).toMatchObject({
+      teamId: T,
+      channelId: W.channelId,
+      userId: HOST,
+      meetingName: 'Design sync',
+      responseUrl,
+      beforeIds: [older],
+      state: 'done',
+      outcome: 'posted',
+      meetId: meeting.meetId,
+      messageChannel: W.channelId,
+      messageTs: meeting.messageTs,
+    });
+    expect(intent?.request).toMatchObject({
+      kind: 'secure',
+      hostLoginId: w.hostLoginId,
+      startAt: start.toISOString(),
+      timeZone: 'America/Chicago',
+      options: { requireVerification: true },
+      invitees: [INVITEE.id],
+    });
+  });
+
+  test('an instant meeting with nobody invited goes straight to done with its card', async () => {
+    const meeting = await services.meetings.create({
+      teamId: T,
+      channelId: W.channelId,
+      hostUserId: HOST,
+      title: 'Now',
+      kind: 'instant',
+    });
+    const [intent] = await intents();
+    expect(intent).toMatchObject({
+      state: 'done',
+      outcome: 'posted',
+      meetId: meeting.meetId,
+      messageTs: meeting.messageTs,
+      responseUrl: null,
+    });
+  });
+
+  test('MegaMeeting refusing: failed, create_failed; a card that could not be posted: done, no_card', async () => {
+    await createMeeting('First'); // the host's login is then cached: the failure below is createMeeting's
+    w.emu.state.injectFaults('error500', 10);
+    await expect(createMeeting('Refused')).rejects.toMatchObject({ code: 'unavailable' });
+    w.emu.state.clearFaults();
+    stub.failNext('chat.postMessage', 'not_in_channel', { channel: W.channelId });
+    await createMeeting('No card');
+    const all = await intents();
+    const refused = all.find((i) => i?.meetingName === 'Refused');
+    const noCard = all.find((i) => i?.meetingName === 'No card');
+    expect([refused?.state, refused?.outcome, refused?.meetId]).toEqual(['failed', 'create_failed', null]);
+    expect([noCard?.state, noCard?.outcome]).toEqual(['done', 'no_card']);
   });
 });
 
