@@ -550,27 +550,6 @@ describe('App Home is told', () => {
   });
 });
 
-describe('a meeting the store cannot keep', () => {
-  beforeEach(() => world());
-
-  test('is taken back on MegaMeeting: ended there, no card, nothing left to recover, and logged', async () => {
-    // A real SQLite failure on the meetings table only (the intent journal still works).
-    const sqlite = new Sqlite(w.db.url.replace(/^sqlite:/, ''));
-    sqlite.exec(
-      "CREATE TRIGGER refuse_meetings BEFORE INSERT ON meetings BEGIN SELECT RAISE(ABORT, 'disk full'); END;",
-    );
-    sqlite.close();
-    await expect(createMeeting()).rejects.toThrow('disk full');
-    const [made] = w.emu.state.snapshot().meetings;
-    expect(made?.ended).toBe(true);
-    expect(stub.calls('chat.postMessage')).toEqual([]);
-    expect(await w.db.store.listRecoverableIntents(new Date(NOW.getTime() + 3600_000), 10)).toEqual([]);
-    expect(logged('could not store the new meeting; ending it on MegaMeeting').map((l) => l.meetId)).toEqual([
-      made?.meetId,
-    ]);
-  });
-});
-
 describe('the card', () => {
   beforeEach(() => world());
 
