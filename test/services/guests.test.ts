@@ -12,6 +12,7 @@ import { AppError } from '../../src/errors.js';
 import { guestRef } from '../../src/services/guests/index.js';
 import type { MeetingRecord } from '../../src/store/types.js';
 import { GUEST_IDS, VIEWS } from '../../src/views/ids.js';
+import { rejectionOf } from '../support/rejection.js';
 import { SlackStub } from '../support/slack-stub.js';
 import { TEST_WORKSPACE } from '../support/slack-workspace.js';
 import { type LosingProxy, type ServiceWorld, startLosingProxy, startServiceWorld } from './world.js';
@@ -83,15 +84,7 @@ function external(name: string, email: string): GuestSpec {
   return { slackUserId: null, name, email, permissions: ['chat', 'screenSharing'] };
 }
 
-async function refusal(p: Promise<unknown>): Promise<AppError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof AppError) return err;
-    throw err;
-  }
-  throw new Error('expected a refusal, nothing was thrown');
-}
+const refusal = (p: Promise<unknown>) => rejectionOf(p, AppError);
 
 function notAllowed(doing: string): [string, string] {
   return ['not_allowed', `Only the host (<@${HOST}>) or an admin can ${doing}.`];

@@ -18,6 +18,7 @@ import {
   revokeTokenGuarded,
 } from '../../src/services/login-guards.js';
 import { openTestStore, type TestStore } from '../store/helpers.js';
+import { rejectionOf } from '../support/rejection.js';
 
 const T = 'T0GUARDS01';
 const OTHER_TEAM = 'T0GUARDS02';
@@ -82,15 +83,7 @@ async function link(teamId: string, slackUserId: string, loginId: string): Promi
   });
 }
 
-async function refusal(p: Promise<unknown>): Promise<AppError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof AppError) return err;
-    throw err;
-  }
-  throw new Error('expected a refusal, nothing was thrown');
-}
+const refusal = (p: Promise<unknown>) => rejectionOf(p, AppError);
 
 test("the owner's login is never deleted, nor are its links", async () => {
   const { megameeting, deps, log } = world();

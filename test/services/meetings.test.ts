@@ -11,6 +11,7 @@ import { type Emulator, startEmulator } from '../../emulator/index.js';
 import type { Services } from '../../src/app.js';
 import { AppError } from '../../src/errors.js';
 import type { MeetingKind, MeetingStatus } from '../../src/store/types.js';
+import { rejectionOf } from '../support/rejection.js';
 import { SlackStub } from '../support/slack-stub.js';
 import { TEST_WORKSPACE } from '../support/slack-workspace.js';
 import { type LosingProxy, type ServiceWorld, startLosingProxy, startServiceWorld } from './world.js';
@@ -47,15 +48,7 @@ afterEach(async () => {
   await w.close();
 });
 
-async function refusal(p: Promise<unknown>): Promise<AppError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof AppError) return err;
-    throw err;
-  }
-  throw new Error('expected a refusal, nothing was thrown');
-}
+const refusal = (p: Promise<unknown>) => rejectionOf(p, AppError);
 
 async function createMeeting(
   title = 'Design sync',

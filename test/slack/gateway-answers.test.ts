@@ -8,6 +8,7 @@ import { Writable } from 'node:stream';
 import { boltLogger, createLogger } from '../../src/logger.js';
 import type { SlackApiErrorProbe } from '../../src/metrics/probes.js';
 import { createSlackWebClient, SlackCallError, SlackGateway } from '../../src/slack/gateway.js';
+import { rejectionOf } from '../support/rejection.js';
 import { SlackStub } from '../support/slack-stub.js';
 import { TEST_WORKSPACE } from '../support/slack-workspace.js';
 
@@ -20,14 +21,7 @@ function gateway(opts: { timeoutMs?: number } = {}): SlackGateway {
   return new SlackGateway(client, logger, { sleep: async () => {} });
 }
 
-async function refusal(p: Promise<unknown>): Promise<SlackCallError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(SlackCallError);
-  return err as SlackCallError;
-}
+const refusal = (p: Promise<unknown>) => rejectionOf(p, SlackCallError);
 
 beforeAll(async () => {
   stub = await SlackStub.start();

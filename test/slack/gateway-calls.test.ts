@@ -12,6 +12,7 @@ import {
   SlackCallError,
   SlackGateway,
 } from '../../src/slack/gateway.js';
+import { rejectionOf } from '../support/rejection.js';
 import { SlackStub } from '../support/slack-stub.js';
 import { TEST_WORKSPACE } from '../support/slack-workspace.js';
 
@@ -32,14 +33,7 @@ function gateway(opts: { apiUrl?: string; sleep?: (ms: number) => Promise<void> 
   return new SlackGateway(client, createLogger({ level: 'silent', secrets: [] }), { sleep });
 }
 
-async function refusal(p: Promise<unknown>): Promise<SlackCallError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(SlackCallError);
-  return err as SlackCallError;
-}
+const refusal = (p: Promise<unknown>) => rejectionOf(p, SlackCallError);
 
 beforeAll(async () => {
   stub = await SlackStub.start();

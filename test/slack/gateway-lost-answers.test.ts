@@ -6,6 +6,7 @@
 import { Writable } from 'node:stream';
 import { boltLogger, createLogger } from '../../src/logger.js';
 import { createSlackWebClient, SlackCallError, SlackGateway } from '../../src/slack/gateway.js';
+import { rejectionOf } from '../support/rejection.js';
 import { SlackStub } from '../support/slack-stub.js';
 import { TEST_WORKSPACE } from '../support/slack-workspace.js';
 
@@ -34,14 +35,7 @@ function gateway(apiUrl?: string): SlackGateway {
 /** The log lines with this message, their fields (level, time and the like left out by the caller). */
 const logged = (msg: string) => lines.filter((l) => l.msg === msg);
 
-async function refusal(p: Promise<unknown>): Promise<SlackCallError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(SlackCallError);
-  return err as SlackCallError;
-}
+const refusal = (p: Promise<unknown>) => rejectionOf(p, SlackCallError);
 
 beforeAll(async () => {
   stub = await SlackStub.start();

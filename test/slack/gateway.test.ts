@@ -13,6 +13,7 @@ import {
   SlackGateway,
   withJsonArguments,
 } from '../../src/slack/gateway.js';
+import { rejectionOf } from '../support/rejection.js';
 import { SlackStub } from '../support/slack-stub.js';
 import { TEST_WORKSPACE } from '../support/slack-workspace.js';
 
@@ -51,14 +52,7 @@ beforeEach(() => {
   logLines = [];
 });
 
-async function refusal(p: Promise<unknown>): Promise<SlackCallError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(SlackCallError);
-  return err as SlackCallError;
-}
+const refusal = (p: Promise<unknown>) => rejectionOf(p, SlackCallError);
 
 describe('calls and their answers', () => {
   test('postMessage sends the content without link unfurls and returns where it went', async () => {
