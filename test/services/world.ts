@@ -10,24 +10,17 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
 import { type Emulator, startEmulator } from '../../emulator/index.js';
 import { buildServices, type Services } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import { createLogger } from '../../src/logger.js';
 import { MegaMeetingClient } from '../../src/megameeting/client.js';
 import type { Clock } from '../../src/services/clock.js';
 import { openTestStore, type TestStore } from '../store/helpers.js';
+import { capturingLogger, type LogLine } from '../support/log-lines.js';
 import type { SlackStub } from '../support/slack-stub.js';
 import { TEST_WORKSPACE } from '../support/slack-workspace.js';
 
-/** A parsed log line: pino's fields, the error as the logger serialises it, and the line's own context. */
-export interface LogLine {
-  level: number;
-  msg: string;
-  err?: { message?: string; code?: string };
-  [field: string]: unknown;
-}
+export type { LogLine };
 
 export interface ServiceWorld {
   emu: Emulator;
@@ -63,14 +56,7 @@ export async function startServiceWorld(
     RECORDINGS_POLL_SECONDS: '0',
     LOG_LEVEL: 'debug',
   });
-  const lines: string[] = [];
-  const destination = new Writable({
-    write(chunk, _enc, cb) {
-      lines.push(...String(chunk).split('\n').filter(Boolean));
-      cb();
-    },
-  });
-  const logger = createLogger({ level: 'debug', secrets: [], destination });
+  const { logger, lines } = capturingLogger('debug');
   // The app's client, with short retry pauses so that a MegaMeeting failure is quick to see.
   const megameeting = new MegaMeetingClient({
     baseUrl: megameetingUrl,
@@ -84,7 +70,7 @@ export async function startServiceWorld(
     db,
     services,
     hostLoginId,
-    logs: () => lines.map((l) => JSON.parse(l) as LogLine),
+    logs: () => [...lines],
     async close() {
       await db.cleanup();
       if (!opts.emulator) await emu.close();

@@ -4,10 +4,10 @@
  * metrics kinds of a timeout and of a malformed refusal, and the WebClient's own lines going to the app's logger.
  */
 import { type Channel, channel } from 'node:diagnostics_channel';
-import { Writable } from 'node:stream';
 import { boltLogger, createLogger } from '../../src/logger.js';
 import type { SlackApiErrorProbe } from '../../src/metrics/probes.js';
 import { createSlackWebClient, SlackCallError, SlackGateway } from '../../src/slack/gateway.js';
+import { capturingLogger } from '../support/log-lines.js';
 import { rejectionOf } from '../support/rejection.js';
 import { SlackStub } from '../support/slack-stub.js';
 import { TEST_WORKSPACE } from '../support/slack-workspace.js';
@@ -109,14 +109,7 @@ describe('the metrics probe', () => {
 });
 
 test("the WebClient's own warnings go to the app's logger (scrubbed), not to the console", async () => {
-  const lines: Record<string, unknown>[] = [];
-  const destination = new Writable({
-    write(chunk, _enc, cb) {
-      lines.push(JSON.parse(String(chunk)) as Record<string, unknown>);
-      cb();
-    },
-  });
-  const logger = createLogger({ level: 'warn', secrets: [], destination });
+  const { logger, lines } = capturingLogger('warn');
   const client = createSlackWebClient(W.botToken, { apiUrl: stub.url, logger: boltLogger(logger) });
   stub.setHandler('auth.test', () => ({
     ok: true,

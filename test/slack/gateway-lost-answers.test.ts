@@ -3,9 +3,9 @@
  * bot's own: the Slack stand-in through the app's real WebClient, the app's logger read back line by line.
  * An operator asking "was this posted twice, or not at all?" has these lines to go by.
  */
-import { Writable } from 'node:stream';
-import { boltLogger, createLogger } from '../../src/logger.js';
+import { boltLogger } from '../../src/logger.js';
 import { createSlackWebClient, SlackCallError, SlackGateway } from '../../src/slack/gateway.js';
+import { capturingLogger, type LogLine } from '../support/log-lines.js';
 import { rejectionOf } from '../support/rejection.js';
 import { SlackStub } from '../support/slack-stub.js';
 import { TEST_WORKSPACE } from '../support/slack-workspace.js';
@@ -13,16 +13,11 @@ import { TEST_WORKSPACE } from '../support/slack-workspace.js';
 const W = TEST_WORKSPACE;
 let stub: SlackStub;
 let slept: number[];
-let lines: Record<string, unknown>[];
+let lines: LogLine[];
 
 function gateway(apiUrl?: string): SlackGateway {
-  const destination = new Writable({
-    write(chunk, _enc, cb) {
-      lines.push(JSON.parse(String(chunk)) as Record<string, unknown>);
-      cb();
-    },
-  });
-  const logger = createLogger({ level: 'debug', secrets: [], destination });
+  // Appends to the test's `lines` (reset before each test), whichever gateway of the test logs.
+  const { logger } = capturingLogger('debug', lines);
   const client = createSlackWebClient(W.botToken, { apiUrl: apiUrl ?? stub.url, logger: boltLogger(logger) });
   // Records the pauses instead of sleeping; a retry loop that never ends fails here at once.
   const sleep = async (ms: number) => {
