@@ -1,81 +1,42 @@
 /**
  * MegaMeeting created the meeting but its answer never arrived intact: the app adopts that meeting instead of
  * leaving an orphan that a retry would duplicate, and never adopts anyone else's. A small proxy in front of the
- * emulator forwards createMeeting (or not) and then answers garbage, as a broken load balancer would.
+ * emulator (test/support/losing-proxy.ts) forwards createMeeting (or not) and then answers garbage, as a broken
+ * load balancer would.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { type Emulator, startEmulator } from '../../emulator/index.js';
 import { ACTIONS } from '../../src/views/ids.js';
+import { type LosingProxy, startLosingProxy } from '../support/losing-proxy.js';
 import { TEST_WORKSPACE } from '../support/slack-workspace.js';
 import { startTestApp, type TestApp } from './harness.js';
 
 const W = TEST_WORKSPACE;
 let emulator: Emulator;
-let proxy: Server;
-let garbleCreate = 0;
-/** When set, a garbled createMeeting never reaches MegaMeeting (nothing is created). */
-let dropCreate = false;
-/** Runs when a garbled createMeeting has reached MegaMeeting (e.g. someone else creates a meeting meanwhile). */
-let onCreate: (() => void) | null = null;
-/** When set, a `meetings` list waits for it before reaching MegaMeeting (creates that must start meanwhile). */
-let holdLists: Promise<void> | null = null;
+/** Loses createMeeting's answers (proxy.lose) and holds `meetings` lists (proxy.hold) on request. */
+let proxy: LosingProxy;
 /** The Slack user's MegaMeeting login. */
 let hostLoginId = '';
 let t: TestApp;
 
 beforeEach(async () => {
-  garbleCreate = 0;
-  dropCreate = false;
-  onCreate = null;
-  holdLists = null;
   emulator = await startEmulator();
   hostLoginId = emulator.state.addLogin({
     email: W.userEmail,
     fullName: W.userRealName,
     roles: ['host'],
   }).loginId;
-  proxy = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const body = Buffer.concat(chunks).toString('utf8');
-    if (holdLists && /\bmeetings\b/.test(body)) await holdLists;
-    const garbled = body.includes('createMeeting') && garbleCreate > 0;
-    if (garbled) garbleCreate--;
-    if (garbled && dropCreate) {
-      res.writeHead(200, { 'content-type': 'application/json' }).end('<html>upstream reset</html>');
-      return;
-    }
-    const upstream = await fetch(`${emulator.url}${req.url ?? '/'}`, {
-      method: req.method ?? 'POST',
-      headers: { 'content-type': 'application/json', apitoken: String(req.headers.apitoken ?? '') },
-      ...(req.method === 'GET' ? {} : { body }),
-    });
-    const text = await upstream.text();
-    if (garbled) {
-      onCreate?.();
-      res.writeHead(200, { 'content-type': 'application/json' }).end('<html>upstream reset</html>');
-      return;
-    }
-    res.writeHead(upstream.status, {
-      'content-type': upstream.headers.get('content-type') ?? 'application/json',
-    });
-    res.end(text);
-  });
-  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', () => resolve()));
-  const url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
-  t = await startTestApp({ emulator, env: { MEGAMEETING_URL: url } });
+  proxy = await startLosingProxy(emulator);
+  t = await startTestApp({ emulator, env: { MEGAMEETING_URL: proxy.url } });
 });
 
 afterEach(async () => {
   await t.close();
-  proxy.closeAllConnections();
-  await new Promise<void>((resolve) => proxy.close(() => resolve()));
+  await proxy.close();
   await emulator.close();
 });
 
 test('a meeting created despite a garbled answer is adopted: one meeting, a normal card', async () => {
-  garbleCreate = 1;
+  proxy.lose('createMeeting', 'forward');
   await t.command('Lost answer');
   const post = await t.slack.waitForCall('chat.postMessage');
   const meetings = emulator.state.snapshot().meetings;
@@ -96,8 +57,7 @@ test('a meeting already known to the app is never adopted by mistake', async () 
   t.slack.clearCalls();
   // The second createMeeting's answer is lost and, this time, nothing new was created under that name that
   // the app does not already know: the user is told the outcome is unknown.
-  garbleCreate = 1;
-  dropCreate = true;
+  proxy.lose('createMeeting', 'drop');
   const res = await t.command('Same name');
   const reply = await t.slack.waitForResponse(res.responseUrl);
   expect(reply.body.text).toContain('may not have managed to create the meeting');
@@ -112,8 +72,7 @@ describe("another host's meeting of the same name (Zoe, outside Slack)", () => {
 
   test('is never adopted when our createMeeting was lost before creating anything', async () => {
     const theirs = emulator.state.addMeeting({ name: 'Weekly sync', loginId: zoe.loginId });
-    garbleCreate = 1;
-    dropCreate = true;
+    proxy.lose('createMeeting', 'drop');
     const res = await t.command('Weekly sync');
     const reply = await t.slack.waitForResponse(res.responseUrl);
     expect(reply.body.text).toContain('may not have managed to create the meeting');
@@ -124,7 +83,7 @@ describe("another host's meeting of the same name (Zoe, outside Slack)", () => {
 
   test('is left alone while the meeting our lost answer did create is adopted', async () => {
     const theirs = emulator.state.addMeeting({ name: 'Weekly sync', loginId: zoe.loginId });
-    garbleCreate = 1;
+    proxy.lose('createMeeting', 'forward');
     await t.command('Weekly sync');
     const post = await t.slack.waitForCall('chat.postMessage');
     const ours = emulator.state.snapshot().meetings.find((m) => m.meetId !== theirs.meetId);
@@ -136,10 +95,9 @@ describe("another host's meeting of the same name (Zoe, outside Slack)", () => {
   });
 
   test('made while our answer was lost: two new candidates, neither is adopted', async () => {
-    garbleCreate = 1;
-    onCreate = () => {
+    proxy.lose('createMeeting', 'forward', () => {
       emulator.state.addMeeting({ name: 'Weekly sync', loginId: zoe.loginId });
-    };
+    });
     const res = await t.command('Weekly sync');
     const reply = await t.slack.waitForResponse(res.responseUrl);
     expect(reply.body.text).toContain('may not have managed to create the meeting');
@@ -153,10 +111,9 @@ describe("another host's meeting of the same name (Zoe, outside Slack)", () => {
 
 test("our own host's twin made while the answer was lost (a load balancer retrying): neither is adopted", async () => {
   // Both candidates are the host's, same name, same moment: adopting either could hand out the wrong room.
-  garbleCreate = 1;
-  onCreate = () => {
+  proxy.lose('createMeeting', 'forward', () => {
     emulator.state.addMeeting({ name: 'Twice over', loginId: hostLoginId });
-  };
+  });
   const res = await t.command('Twice over');
   const reply = await t.slack.waitForResponse(res.responseUrl);
   expect(reply.body.text).toContain('may not have managed to create the meeting');
@@ -180,16 +137,17 @@ describe('creates at the same moment share the list taken before them (meeting-s
     const takeList = snapshots.beforeCreate.bind(snapshots);
     let asked = 0;
     let allAsked: () => void = () => {};
-    holdLists = new Promise<void>((resolve) => {
+    const allHaveAsked = new Promise<void>((resolve) => {
       allAsked = resolve;
     });
+    proxy.hold(/\bmeetings\b/, allHaveAsked);
     snapshots.beforeCreate = () => {
       const list = takeList();
       if (++asked === 3) allAsked();
       return list;
     };
     emulator.state.clearRequests();
-    garbleCreate = 1;
+    proxy.lose('createMeeting', 'forward');
     const titles = ['Alpha sync', 'Beta sync', 'Gamma sync'];
     await Promise.all(titles.map((title) => t.command(title)));
     const posts = await t.slack.waitForCalls('chat.postMessage', 3);
@@ -213,8 +171,7 @@ describe('creates at the same moment share the list taken before them (meeting-s
     t.slack.clearCalls();
     const theirs = emulator.state.addMeeting({ name: 'Weekly sync', loginId: zoe.loginId });
     emulator.state.clearRequests();
-    garbleCreate = 1;
-    dropCreate = true;
+    proxy.lose('createMeeting', 'drop');
     const res = await t.command('Weekly sync');
     const reply = await t.slack.waitForResponse(res.responseUrl);
     expect(reply.body.text).toContain('may not have managed to create the meeting');

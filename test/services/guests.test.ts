@@ -12,10 +12,11 @@ import { AppError } from '../../src/errors.js';
 import { guestRef } from '../../src/services/guests/index.js';
 import type { MeetingRecord } from '../../src/store/types.js';
 import { GUEST_IDS, VIEWS } from '../../src/views/ids.js';
+import { type LosingProxy, startLosingProxy } from '../support/losing-proxy.js';
 import { rejectionOf } from '../support/rejection.js';
 import { SlackStub } from '../support/slack-stub.js';
 import { TEST_WORKSPACE } from '../support/slack-workspace.js';
-import { type LosingProxy, type ServiceWorld, startLosingProxy, startServiceWorld } from './world.js';
+import { type ServiceWorld, startServiceWorld } from './world.js';
 
 const W = TEST_WORKSPACE;
 const T = W.teamId;

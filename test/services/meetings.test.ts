@@ -11,10 +11,11 @@ import { type Emulator, startEmulator } from '../../emulator/index.js';
 import type { Services } from '../../src/app.js';
 import { AppError } from '../../src/errors.js';
 import type { MeetingKind, MeetingStatus } from '../../src/store/types.js';
+import { type LosingProxy, startLosingProxy } from '../support/losing-proxy.js';
 import { rejectionOf } from '../support/rejection.js';
 import { SlackStub } from '../support/slack-stub.js';
 import { TEST_WORKSPACE } from '../support/slack-workspace.js';
-import { type LosingProxy, type ServiceWorld, startLosingProxy, startServiceWorld } from './world.js';
+import { type ServiceWorld, startServiceWorld } from './world.js';
 
 const W = TEST_WORKSPACE;
 const T = W.teamId;

@@ -8,8 +8,6 @@
  *   await w.services.meetings.create(…);
  *   await w.close();
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { type Emulator, startEmulator } from '../../emulator/index.js';
 import { buildServices, type Services } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
@@ -74,64 +72,6 @@ export async function startServiceWorld(
     async close() {
       await db.cleanup();
       if (!opts.emulator) await emu.close();
-    },
-  };
-}
-
-/**
- * A proxy in front of the emulator that loses answers, as a broken load balancer would: `lose(operation, mode)`
- * makes the next request naming `operation` either reach MegaMeeting and come back as garbage (`'forward'`: done,
- * answer lost) or not reach it at all (`'drop'`). `afterForward` runs once a lost request was carried out.
- */
-export interface LosingProxy {
-  url: string;
-  lose(operation: string, mode: 'forward' | 'drop', afterForward?: () => void): void;
-  /** Runs `run` once the next request naming `operation` was answered normally (before the answer leaves). */
-  after(operation: string, run: () => void): void;
-  close(): Promise<void>;
-}
-
-export async function startLosingProxy(emulator: Emulator): Promise<LosingProxy> {
-  let rule: { operation: string; mode: 'forward' | 'drop'; afterForward?: (() => void) | undefined } | null =
-    null;
-  let hook: { operation: string; run: () => void } | null = null;
-  const server: Server = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const body = Buffer.concat(chunks).toString('utf8');
-    const lost = rule && body.includes(rule.operation) ? rule : null;
-    if (lost) rule = null;
-    if (lost?.mode !== 'drop') {
-      const upstream = await fetch(`${emulator.url}${req.url ?? '/'}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', apitoken: String(req.headers.apitoken ?? '') },
-        body,
-      });
-      const text = await upstream.text();
-      if (!lost) {
-        if (hook && body.includes(hook.operation)) {
-          hook.run();
-          hook = null;
-        }
-        res.writeHead(upstream.status, { 'content-type': 'application/json' }).end(text);
-        return;
-      }
-      lost.afterForward?.();
-    }
-    res.writeHead(200, { 'content-type': 'application/json' }).end('<html>upstream reset</html>');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    lose(operation, mode, afterForward) {
-      rule = { operation, mode, afterForward };
-    },
-    after(operation, run) {
-      hook = { operation, run };
-    },
-    async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
 }
