@@ -13,6 +13,12 @@ export interface SentCommand {
   /** ms from send to the full HTTP answer; NaN when none came. */
   ackMs: number;
   status: number;
+  /**
+   * Why no answer came: the socket error's code (e.g. `ECONNRESET (reused socket)`) after `failedAfterMs`, or
+   * `no answer in time`.
+   */
+  error?: string;
+  failedAfterMs?: number;
 }
 
 const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
@@ -95,7 +101,16 @@ export async function sendOpenLoop(opts: LoadOptions): Promise<SentCommand[]> {
           });
         },
       );
-      req.on('error', () => resolve());
+      req.on('error', (err: NodeJS.ErrnoException) => {
+        // Given up on already: the agent's sockets are destroyed after the grace.
+        if (entry.error === undefined) {
+          // A reused keep-alive socket that the server closed as the request went out is the client's race, not
+          // the app's failure (Node's docs on `request.reusedSocket`), so say which it was.
+          entry.error = `${err.code ?? err.message}${req.reusedSocket ? ' (reused socket)' : ' (new socket)'}`;
+          entry.failedAfterMs = performance.now() - began;
+        }
+        resolve();
+      });
       req.end(body);
     });
     pending.add(done);
@@ -109,6 +124,10 @@ export async function sendOpenLoop(opts: LoadOptions): Promise<SentCommand[]> {
   }
   const grace = new Promise((r) => setTimeout(r, opts.graceMs ?? 10_000).unref());
   await Promise.race([Promise.all(pending), grace]);
+  // Still waiting at the end of the grace: marked before the agent's sockets are destroyed (which errors them).
+  for (const entry of results) {
+    if (entry.status === 0 && entry.error === undefined) entry.error = 'no answer in time';
+  }
   agent.destroy();
   return results;
 }

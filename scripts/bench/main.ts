@@ -16,13 +16,14 @@
  *   npm run bench -- --only app --app-node-args="--cpu-prof --cpu-prof-dir=/tmp/prof" --no-write  # profile
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { TEST_WORKSPACE as W } from '../../sandbox/slack/workspace.js';
-import { sendOpenLoop } from './loadgen.js';
+import { logOffset, problemLines } from './app-log.js';
+import { type SentCommand, sendOpenLoop } from './loadgen.js';
 import { cpuMsOf, freePort, hasTaskset, rssOf, startNode } from './processes.js';
 import { benchRecordings, recordingsTable } from './recordings.js';
 import { startStandIns } from './standins.js';
@@ -54,6 +55,7 @@ const { values: flags } = parseArgs({
     out: { type: 'string', default: join(ROOT, 'docs/benchmarks.md') },
     'no-write': { type: 'boolean', default: false },
     only: { type: 'string', default: '' },
+    'results-dir': { type: 'string', default: '' },
   },
 });
 
@@ -72,6 +74,16 @@ const COMPARE_LABEL = flags['compare-label'] as string;
 type Kind = 'bare' | 'app' | 'before';
 
 const COMPARE_DIR = flags['compare-dir'] ? resolve(flags['compare-dir'] as string) : null;
+
+/** Each measured process's log and each unanswered command, per run: bench-results/<label>-<time>/ by default. */
+const RESULTS_DIR = resolve(
+  (flags['results-dir'] as string) ||
+    join(
+      ROOT,
+      'bench-results',
+      `${flags.label}-${new Date().toISOString().slice(0, 19).replaceAll(':', '')}`,
+    ),
+);
 
 function kindName(kind: Kind): string {
   return kind === 'bare' ? 'bare Bolt' : kind === 'app' ? 'this app' : `app at ${COMPARE_LABEL}`;
@@ -109,6 +121,7 @@ async function startTarget(
   kind: Kind,
   dbUrl: string,
   standIns: { slackUrl: string; mmUrl: string; token: string },
+  logPath: string,
 ) {
   const port = await freePort();
   const nodeArgs = (flags['app-node-args'] as string).split(' ').filter(Boolean);
@@ -121,6 +134,7 @@ async function startTarget(
         cpu: appCpu,
         readyUrl: `http://127.0.0.1:${port}/`,
         cwd: ROOT,
+        logPath,
       }),
     };
   }
@@ -144,6 +158,7 @@ async function startTarget(
       cpu: appCpu,
       readyUrl: `http://127.0.0.1:${port}/healthz`,
       cwd: dir,
+      logPath,
     }),
   };
 }
@@ -163,14 +178,41 @@ interface Segment {
   meetingLists: number;
 }
 
+/**
+ * Commands without a 200 answer: how many and why (status or socket error), kept in the results folder, and
+ * printed with the target's warn/error log lines written since `fromOffset`.
+ */
+function reportUnanswered(name: string, sent: SentCommand[], logPath: string, fromOffset: number): void {
+  const unanswered = sent.filter((s) => s.status !== 200);
+  if (unanswered.length === 0) return;
+  const why = new Map<string, number>();
+  for (const s of unanswered) {
+    const reason = s.status ? `HTTP ${s.status}` : (s.error ?? 'unknown');
+    why.set(reason, (why.get(reason) ?? 0) + 1);
+  }
+  const file = join(RESULTS_DIR, `${name}.unanswered.json`);
+  writeFileSync(file, `${JSON.stringify(unanswered, null, 1)}\n`);
+  log(
+    `  ${unanswered.length} not answered 200 (${[...why].map(([r, n]) => `${n} ${r}`).join(', ')}); ` +
+      `commands in ${file}`,
+  );
+  const problems = problemLines(logPath, fromOffset);
+  log(`  the target's warn/error lines meanwhile: ${problems.count} (log: ${logPath})`);
+  for (const line of problems.lines) log(`    ${line.slice(0, 600)}`);
+  if (problems.count > problems.lines.length) log(`    … ${problems.count - problems.lines.length} more`);
+}
+
 async function runSegment(kind: Kind, store: BenchStore, run: string): Promise<Segment> {
   const standIns = await startStandIns(LATENCY_MS, LIVE_MEETINGS);
   const db = await createBenchDatabase(store, flags['postgres-url'] as string);
-  const target = await startTarget(kind, db.url, {
-    slackUrl: standIns.slack.url,
-    mmUrl: standIns.emulator.url,
-    token: standIns.emulator.adminToken,
-  });
+  const name = `${store}-${kind}-${run}`;
+  const logPath = join(RESULTS_DIR, `${name}.log`);
+  const target = await startTarget(
+    kind,
+    db.url,
+    { slackUrl: standIns.slack.url, mmUrl: standIns.emulator.url, token: standIns.emulator.adminToken },
+    logPath,
+  );
   try {
     await new Promise((r) => setTimeout(r, 1000));
     const rssStart = rssOf(target.started.pid);
@@ -183,6 +225,7 @@ async function runSegment(kind: Kind, store: BenchStore, run: string): Promise<S
       run,
       responseUrl: () => standIns.slack.responseUrl(),
     });
+    reportUnanswered(name, sent, logPath, 0);
     const answered = sent.filter((s) => s.status === 200);
     let cardMs: number[] = [];
     let missingCards = 0;
@@ -227,14 +270,17 @@ async function runSegment(kind: Kind, store: BenchStore, run: string): Promise<S
 async function maxSustainedRate(kind: Kind, store: BenchStore): Promise<{ rate: number; capped: boolean }> {
   const standIns = await startStandIns(LATENCY_MS, LIVE_MEETINGS);
   const db = await createBenchDatabase(store, flags['postgres-url'] as string);
-  const target = await startTarget(kind, db.url, {
-    slackUrl: standIns.slack.url,
-    mmUrl: standIns.emulator.url,
-    token: standIns.emulator.adminToken,
-  });
+  const logPath = join(RESULTS_DIR, `${store}-${kind}-rates.log`);
+  const target = await startTarget(
+    kind,
+    db.url,
+    { slackUrl: standIns.slack.url, mmUrl: standIns.emulator.url, token: standIns.emulator.adminToken },
+    logPath,
+  );
   let held = 0;
   try {
     for (const [i, rate] of MAX_RATES.entries()) {
+      const stepStart = logOffset(logPath);
       const sent = await sendOpenLoop({
         url: `http://127.0.0.1:${target.port}/slack/events`,
         signingSecret: W.signingSecret,
@@ -247,6 +293,7 @@ async function maxSustainedRate(kind: Kind, store: BenchStore): Promise<{ rate: 
       const ok = sent.filter((s) => s.status === 200);
       const p95 = summarize(ok.map((s) => s.ackMs)).p95;
       log(`  ${kind} ${store} at ${rate}/s: ack p95 ${ms(p95)}, ${sent.length - ok.length} unanswered`);
+      reportUnanswered(`${store}-${kind}-rate${rate}`, sent, logPath, stepStart);
       if (ok.length < sent.length || !(p95 <= ACK_LIMIT_MS)) return { rate: held, capped: false };
       held = rate;
       // Let the work after the acks drain before the next step.
@@ -273,6 +320,8 @@ function range(values: number[], format: (v: number) => string): string {
 async function main(): Promise<void> {
   const loadBefore = loadavg();
   const startedAt = new Date();
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  log(`logs of every measured process in ${RESULTS_DIR}`);
   if (!flags['skip-build']) {
     log(`building ${APP_DIR} (npm run build)`);
     execFileSync('npm', ['run', 'build', '--silent'], { cwd: APP_DIR, stdio: 'inherit' });
@@ -414,6 +463,7 @@ async function main(): Promise<void> {
       : []),
   ].join('\n');
   console.log(report);
+  writeFileSync(join(RESULTS_DIR, 'report.md'), `${report}\n`);
   if (!flags['no-write']) writeReport(flags.out as string, flags.label as string, report);
 }
 

@@ -1,6 +1,6 @@
 /** Starting, measuring and stopping the app under test in its own process (pinned with taskset when it exists). */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
 export function hasTaskset(): boolean {
@@ -70,9 +70,19 @@ export interface Started {
   stop(): Promise<void>;
 }
 
+/** The last `chars` characters of a file (empty when it cannot be read). */
+function tailOf(path: string, chars: number): string {
+  try {
+    return readFileSync(path, 'utf8').slice(-chars);
+  } catch {
+    return '';
+  }
+}
+
 /**
  * `node <args>` with `env`, on `cpu` when taskset exists (taskset execs node: the pid is node's). Ready when
- * `readyUrl` answers anything over HTTP.
+ * `readyUrl` answers anything over HTTP. Its stdout and stderr go to `logPath` (the app's own log lines, as
+ * its logger wrote them, redacted): the child writes the file itself, so keeping it costs the driver nothing.
  */
 export async function startNode(opts: {
   args: string[];
@@ -80,34 +90,34 @@ export async function startNode(opts: {
   cpu: number | null;
   readyUrl: string;
   cwd: string;
+  logPath: string;
 }): Promise<Started> {
   const [command, args] =
     opts.cpu === null
       ? [process.execPath, opts.args]
       : ['taskset', ['-c', String(opts.cpu), process.execPath, ...opts.args]];
+  const log = openSync(opts.logPath, 'a');
   const child = spawn(command as string, args as string[], {
     cwd: opts.cwd,
     env: { PATH: process.env.PATH ?? '', ...opts.env },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', log, log],
   });
+  closeSync(log); // the child has its own copy of the descriptor
   installExitHandlers();
   running.add(child);
   child.once('exit', () => running.delete(child));
-  let stderr = '';
-  child.stderr?.on('data', (chunk) => {
-    stderr = (stderr + String(chunk)).slice(-4000);
-  });
+  const logTail = () => tailOf(opts.logPath, 4000);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`the process exited at start: ${stderr}`);
+    if (child.exitCode !== null) throw new Error(`the process exited at start: ${logTail()}`);
     try {
       await fetch(opts.readyUrl, { signal: AbortSignal.timeout(1000) });
       break;
     } catch {
       if (Date.now() > deadline) {
         child.kill('SIGKILL');
-        throw new Error(`not ready within 60 s: ${stderr}`);
+        throw new Error(`not ready within 60 s: ${logTail()}`);
       }
       await new Promise((r) => setTimeout(r, 100));
     }
