@@ -87,6 +87,16 @@ const SCOPES = {
       'test/admin-requests/offboarding.http.test.ts',
     ],
   },
+  // The same files against the tests that call the services without Bolt (test/services/world.ts and the
+  // pieces' own tests): minutes, not hours; a lower bound of `people`.
+  'people-unit': {
+    mutate: ['src/services/login-guards.ts', 'src/services/people-admin.ts', 'src/services/identity.ts'],
+    tests: [
+      'test/services/login-guards.test.ts',
+      'test/services/people-admin*.test.ts',
+      'test/services/identity.test.ts',
+    ],
+  },
   desk: {
     mutate: [
       'src/services/connections.ts',
@@ -99,6 +109,23 @@ const SCOPES = {
       'test/services/connection-commands.test.ts',
       'test/admin-requests/*.test.ts',
       'test/commands/meet-connect.http.test.ts',
+    ],
+  },
+  // The admin desk against the tests that call it without Bolt: a lower bound of `desk`.
+  'desk-unit': {
+    mutate: [
+      'src/services/connections.ts',
+      'src/services/connection-commands.ts',
+      'src/services/offboarding.ts',
+      'src/services/access-requests.ts',
+      'src/services/admin-desk.ts',
+    ],
+    tests: [
+      'test/services/connections.test.ts',
+      'test/services/connection-commands.test.ts',
+      'test/services/offboarding.test.ts',
+      'test/services/access-requests.test.ts',
+      'test/services/admin-desk.test.ts',
     ],
   },
   recordings: {

@@ -33,7 +33,13 @@ export interface ServiceWorld {
 
 export async function startServiceWorld(
   stub: SlackStub,
-  opts: { clock?: Clock; emulator?: Emulator; megameetingUrl?: string } = {},
+  opts: {
+    clock?: Clock;
+    emulator?: Emulator;
+    megameetingUrl?: string;
+    /** MEGAMEETING_API_TOKEN (the emulator's owner token unless given): which login is the app's own. */
+    apiToken?: string;
+  } = {},
 ): Promise<ServiceWorld> {
   const W = TEST_WORKSPACE;
   const emu = opts.emulator ?? (await startEmulator({ remuxDelayMs: 0 }));
@@ -43,13 +49,14 @@ export async function startServiceWorld(
     emu.state.addLogin({ email: W.userEmail, fullName: W.userRealName, roles: ['host'] }).loginId;
   const db = await openTestStore('sqlite');
   const megameetingUrl = opts.megameetingUrl ?? emu.url;
+  const apiToken = opts.apiToken ?? emu.adminToken;
   const config = loadConfig({
     SLACK_BOT_TOKEN: W.botToken,
     SLACK_SIGNING_SECRET: W.signingSecret,
     SLACK_API_URL: stub.url,
     PORT: '0',
     MEGAMEETING_URL: megameetingUrl,
-    MEGAMEETING_API_TOKEN: emu.adminToken,
+    MEGAMEETING_API_TOKEN: apiToken,
     DATABASE_URL: db.url,
     RECORDINGS_POLL_SECONDS: '0',
     LOG_LEVEL: 'debug',
@@ -58,7 +65,7 @@ export async function startServiceWorld(
   // The app's client, with short retry pauses so that a MegaMeeting failure is quick to see.
   const megameeting = new MegaMeetingClient({
     baseUrl: megameetingUrl,
-    apiToken: emu.adminToken,
+    apiToken,
     retryBaseDelayMs: 1,
   });
   const clock = opts.clock ?? { now: () => new Date() };
