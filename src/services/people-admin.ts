@@ -288,7 +288,12 @@ export class PeopleAdminService {
         throw new AppError('not_found', `<@${req.slackUserId}> isn't linked to this login.`);
       }
       await this.deps.store.deleteUserLink(req.teamId, req.slackUserId);
-      const sameEmail = link.email && link.email.toLowerCase() === login.email.toLowerCase();
+      // Their Slack profile's email, not the link's: an admin's link stores the login's email whatever theirs is.
+      const slackEmail = await this.deps.slack.userInfo(req.slackUserId).then(
+        (u) => u.email,
+        () => null,
+      );
+      const sameEmail = slackEmail !== null && slackEmail.toLowerCase() === login.email.toLowerCase();
       return (
         `<@${req.slackUserId}> is no longer linked to this login.` +
         (sameEmail && login.active
