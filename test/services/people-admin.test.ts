@@ -38,3 +38,8 @@ test('a login without a full name sorts by its user name', () => {
   const named = pageOfLogins([login(1, { fullName: '', userName: 'zed' }), login(2)], '', 0);
   expect(named.logins.map((l) => l.loginId)).toEqual(['id002', 'id001']);
 });
+
+test('names equal but for case or accents sort by login ID', () => {
+  const same = [login(2, { fullName: 'ana' }), login(1, { fullName: 'Ána' }), login(3, { fullName: 'Ana' })];
+  expect(pageOfLogins(same, '', 0).logins.map((l) => l.loginId)).toEqual(['id001', 'id002', 'id003']);
+});
