@@ -35,6 +35,9 @@ const GUESTS_UNIT_TESTS = [
   'test/views/guests.test.ts',
 ];
 
+// The recordings announcer, poller, "Try again", `/meet recordings`, delete and share.
+const RECORDINGS_CODE = ['src/services/recordings/**/*.ts', 'src/domain/recording.ts'];
+
 const SCOPES = {
   logger: { mutate: ['src/logger.ts'], tests: ['test/logger/logger.test.ts'] },
   config: { mutate: ['src/config.ts'], tests: ['test/config/config.test.ts'] },
@@ -129,8 +132,19 @@ const SCOPES = {
     ],
   },
   recordings: {
-    mutate: ['src/services/recordings/**/*.ts', 'src/domain/recording.ts'],
+    mutate: RECORDINGS_CODE,
     tests: ['test/recordings/*.test.ts'],
+  },
+  // The same files against the tests that call the service, the poller and the lookups directly (no Bolt, no
+  // HTTP request; the app's services against the emulator, the Slack stand-in and SQLite): a lower bound.
+  'recordings-unit': {
+    mutate: RECORDINGS_CODE,
+    tests: ['test/services/recordings.test.ts', 'test/recordings/lookup.test.ts'],
+  },
+  // Scheduling (the modals' service, edits) and channel reminders against their tests without Bolt.
+  'scheduling-unit': {
+    mutate: ['src/services/scheduling.ts', 'src/services/reminders.ts'],
+    tests: ['test/services/scheduling.test.ts', 'test/services/reminders.test.ts'],
   },
   // The services' pure part with its unit tests (the rest is driven by the HTTP-level tests).
   'user-messages': {

@@ -1,0 +1,1005 @@
+/**
+ * The recordings service without Bolt (./world.ts): the announcer's guarantees (one DM per recording to its host,
+ * across two services on one store and across claims left by a crash; a refused DM given back with a backoff, an
+ * ambiguous one kept for the history check; Slack's 429; hosts nobody maps to; startRemux once, asked again when
+ * lost, given back when refused), "Try again", `/meet recordings`, deleting and sharing (who may, each refusal word
+ * for word), and nothing secret in a DM or a log line. Fast enough for mutation testing (docs/mutation.md,
+ * `recordings-unit` scope).
+ */
+
+import { AppError } from '../../src/errors.js';
+import {
+  DEFAULT_CLAIM_TTL_MS,
+  REMUX_STALL_MS,
+  type RecordingsDeps,
+  RecordingsPoller,
+  RecordingsService,
+  UNMAPPED_GIVE_UP_MS,
+  UNMAPPED_RECHECK_MS,
+} from '../../src/services/recordings/index.js';
+import { SlackCallError, type SlackGateway } from '../../src/slack/gateway.js';
+import { rejectionOf } from '../support/rejection.js';
+import { SlackStub } from '../support/slack-stub.js';
+import { TEST_WORKSPACE } from '../support/slack-workspace.js';
+import { type ServiceWorld, startServiceWorld } from './world.js';
+
+const W = TEST_WORKSPACE;
+const T = W.teamId;
+const HOST = W.userId;
+const OTHER = { id: 'U0OTHER001', real_name: 'Olga Other', email: 'olga@example.com' };
+const ADMIN = { id: 'U0ADMIN001', real_name: 'Ada Admin', email: 'ada@example.com', is_admin: true };
+const ZOE = { id: 'U0ZOE00001', real_name: 'Zoe Host', email: 'zoe@example.com' };
+const READY = 'megameeting_recording_ready';
+const FAILED = 'megameeting_recording_failed';
+const MIN = 60_000;
+
+let stub: SlackStub;
+let w: ServiceWorld;
+let now: number;
+const clock = { now: () => new Date(now) };
+const advance = (ms: number) => {
+  now += ms;
+};
+
+beforeAll(async () => {
+  stub = await SlackStub.start();
+});
+afterAll(async () => {
+  await stub.close();
+});
+beforeEach(async () => {
+  stub.reset();
+  for (const u of [OTHER, ADMIN, ZOE]) stub.addUser(u);
+  now = Date.parse('2026-03-02T15:00:00Z');
+  w = await startServiceWorld(stub, { clock });
+  await link(HOST, w.hostLoginId);
+});
+afterEach(async () => {
+  await w.close();
+});
+
+const refusal = (p: Promise<unknown>) => rejectionOf(p, AppError);
+
+async function link(slackUserId: string, loginId: string): Promise<void> {
+  await w.db.store.upsertUserLink({
+    teamId: T,
+    slackUserId,
+    loginId,
+    email: null,
+    source: 'admin',
+    linkedBy: null,
+    linkedAt: clock.now(),
+  });
+}
+
+/** A meeting in the emulator owned by `loginId` and `count` recordings of it. */
+function seed(
+  count: number,
+  opts: {
+    loginId?: string;
+    title?: string;
+    remuxStatus?: 'waiting' | 'processing' | 'completed' | 'failed';
+    createdAt?: string;
+  } = {},
+) {
+  const loginId = opts.loginId ?? w.hostLoginId;
+  const meeting = w.emu.state.addMeeting({ name: opts.title ?? 'Design sync', loginId });
+  const recIds = w.emu.state.addRecordings(count, {
+    meetId: meeting.meetId,
+    ...(opts.remuxStatus ? { remuxStatus: opts.remuxStatus } : {}),
+    createdAt: new Date(opts.createdAt ?? '2026-03-02T14:00:00Z'),
+  });
+  return { meetId: meeting.meetId, recIds, recId: recIds[0] as string };
+}
+
+/** A RecordingsService on the world's store and adapters, with its own name (another replica) and overrides. */
+function service(overrides: Partial<RecordingsDeps> = {}): RecordingsService {
+  const s = w.services;
+  return new RecordingsService({
+    store: s.store,
+    megameeting: s.megameeting,
+    slack: s.slack,
+    identity: s.identity,
+    logger: s.logger,
+    clock,
+    megameetingUrl: w.emu.url,
+    autoRemux: true,
+    ...overrides,
+  });
+}
+
+/** DMs carrying the recording metadata (ready or failed) the stand-in accepted. */
+function dms(event = READY, recId?: string) {
+  return stub
+    .calls('chat.postMessage')
+    .filter(
+      (c) =>
+        c.response.ok === true &&
+        c.args.metadata?.event_type === event &&
+        (recId === undefined || c.args.metadata?.event_payload?.rec_id === recId),
+    );
+}
+
+/** Holds a recording in MegaMeeting at `status` (the emulator would otherwise finish processing on the next read). */
+function hold(recId: string, status: 'waiting' | 'processing'): void {
+  const node = w.emu.state.recordings.get(recId);
+  if (!node) throw new Error(`no recording ${recId}`);
+  node.remuxStatus = status;
+  node.remuxRequestedAt = null;
+}
+
+const remuxRequests = () => w.emu.state.requests().filter((r) => r.fields.includes('startRemux')).length;
+
+/** The gateway, with postMessage answering `fail()`'s error instead while it returns one. */
+function failingPosts(fail: () => Error | null): SlackGateway {
+  const real = w.services.slack;
+  return new Proxy(real, {
+    get(target, prop, receiver) {
+      if (prop === 'postMessage') {
+        return (...args: Parameters<SlackGateway['postMessage']>) => {
+          const err = fail();
+          return err ? Promise.reject(err) : target.postMessage(...args);
+        };
+      }
+      const value = Reflect.get(target, prop, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+describe('announcing a recording', () => {
+  it('a ready recording: one DM to the host with its metadata, marked notified; later passes do nothing', async () => {
+    const { recId, meetId } = seed(1, { remuxStatus: 'completed' });
+    const rec = service();
+    const first = await rec.processOnce();
+    expect(first).toEqual({
+      listed: 1,
+      added: 1,
+      remuxRequested: 0,
+      notifiedReady: 1,
+      notifiedFailed: 0,
+      recovered: 0,
+      unmapped: 0,
+      errors: 0,
+    });
+    const sent = dms(READY, recId);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.args.channel).toBe(stub.dmChannelFor(HOST));
+    expect(sent[0]?.args.metadata?.event_payload).toEqual({
+      rec_id: recId,
+      idempotency_key: expect.any(String),
+    });
+    expect(sent[0]?.args.text).toContain('Design sync');
+    // A first claim: no history to search.
+    expect(stub.calls('conversations.history')).toHaveLength(0);
+    const stored = await w.db.store.getRecording(recId);
+    expect(stored).toMatchObject({
+      state: 'notified',
+      meetId,
+      teamId: T,
+      hostSlackUserId: HOST,
+      notifiedChannel: stub.dmChannelFor(HOST),
+      notifiedTs: sent[0]?.response.ts,
+      claimedBy: null,
+    });
+    expect(w.logs().find((l) => l.msg === 'sent the recording DM')).toMatchObject({
+      recId,
+      hostSlackUserId: HOST,
+      kind: 'ready',
+      recovered: false,
+    });
+    for (let i = 0; i < 2; i++) {
+      advance(MIN);
+      expect(await rec.processOnce()).toMatchObject({ listed: 1, added: 0, notifiedReady: 0 });
+    }
+    expect(dms()).toHaveLength(1);
+  });
+
+  it('two services on one store (two replicas) passing at once: each recording is announced exactly once', async () => {
+    const { recIds } = seed(10, { remuxStatus: 'completed' });
+    const a = service({ instanceId: 'replica-a' });
+    const b = service({ instanceId: 'replica-b' });
+    const [ra, rb] = await Promise.all([a.processOnce(), b.processOnce()]);
+    expect(ra.notifiedReady + rb.notifiedReady).toBe(10);
+    for (const id of recIds) expect(dms(READY, id)).toHaveLength(1);
+    // One service with a concurrency of 1 and another of 8 on more of them: the same.
+    const more = seed(6, { remuxStatus: 'completed', title: 'Retro' });
+    const c = service({ instanceId: 'replica-c', concurrency: 8 });
+    const d = service({ instanceId: 'replica-d', concurrency: 1 });
+    await Promise.all([c.processOnce(), d.processOnce(), c.processOnce()]);
+    for (const id of more.recIds) expect(dms(READY, id)).toHaveLength(1);
+  });
+
+  it('one process passing twice at once (a slow pass and the next): one DM, each claim under its own name', async () => {
+    const { recIds } = seed(4, { remuxStatus: 'completed' });
+    const rec = service({ instanceId: 'one' });
+    stub.setLatency('chat.postMessage', 30);
+    await Promise.all([rec.processOnce(), rec.processOnce()]);
+    stub.setLatency('chat.postMessage', 0);
+    for (const id of recIds) expect(dms(READY, id)).toHaveLength(1);
+  });
+
+  it('the host is who created the meeting through the app, before whoever is linked to its login', async () => {
+    const { recId, meetId } = seed(1, { remuxStatus: 'completed', title: 'Board review' });
+    await w.db.store.insertMeeting({
+      teamId: T,
+      meetId,
+      channelId: W.channelId,
+      messageTs: null,
+      cardDelivery: 'none',
+      hostSlackUserId: ZOE.id,
+      hostLoginId: w.hostLoginId,
+      title: 'Board review (from Slack)',
+      kind: 'scheduled',
+      startAt: clock.now(),
+      endAt: null,
+      timeZone: 'UTC',
+      status: 'ended',
+      reminders: [],
+      options: {},
+    });
+    await service().processOnce();
+    const sent = dms(READY, recId);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.args.channel).toBe(stub.dmChannelFor(ZOE.id));
+    expect(sent[0]?.args.text).toContain('Board review (from Slack)');
+    expect(await w.db.store.getRecording(recId)).toMatchObject({ hostSlackUserId: ZOE.id, teamId: T });
+  });
+
+  it('a claim left by a crash: the DM found in the history is marked, not sent again; a missing one is sent', async () => {
+    const { recIds } = seed(2, { remuxStatus: 'completed' });
+    const [sentBefore, neverSent] = recIds as [string, string];
+    for (const id of recIds) {
+      await w.db.store.upsertSeenRecording(
+        { recId: id, meetId: '0', accId: 'acc', alId: w.hostLoginId, teamId: T, hostSlackUserId: HOST },
+        clock.now(),
+      );
+      expect(await w.db.store.claimRecording(id, 'crashed/1', clock.now(), DEFAULT_CLAIM_TTL_MS)).toBe(true);
+    }
+    const earlier = stub.addMessage(HOST, {
+      text: 'Your recording is ready.',
+      metadata: { event_type: READY, event_payload: { rec_id: sentBefore } },
+    } as Parameters<SlackStub['addMessage']>[1]);
+    // Another recording's DM and another event for this one do not count.
+    stub.addMessage(HOST, {
+      text: 'failed',
+      metadata: { event_type: FAILED, event_payload: { rec_id: neverSent } },
+    } as Parameters<SlackStub['addMessage']>[1]);
+    const rec = service();
+    expect(await rec.processOnce()).toMatchObject({ notifiedReady: 0, recovered: 0 });
+    expect(dms()).toHaveLength(0); // the claims have not expired yet
+
+    advance(DEFAULT_CLAIM_TTL_MS);
+    expect(await rec.processOnce()).toMatchObject({ notifiedReady: 1, recovered: 1, errors: 0 });
+    expect(dms(READY, sentBefore)).toHaveLength(0);
+    expect(dms(READY, neverSent)).toHaveLength(1);
+    expect(await w.db.store.getRecording(sentBefore)).toMatchObject({
+      state: 'notified',
+      notifiedTs: earlier.ts,
+    });
+    expect(
+      w.logs().filter((l) => l.msg === 'found the recording DM sent before a crash; marked it'),
+    ).toHaveLength(1);
+  });
+
+  it('a DM Slack refused for sure: the claim is given back and retried after 5, then 10 minutes', async () => {
+    const { recId } = seed(1, { remuxStatus: 'completed' });
+    const rec = service();
+    stub.failNext('chat.postMessage', 'channel_not_found', { count: 2 });
+    expect(await rec.processOnce()).toMatchObject({ notifiedReady: 0, errors: 1 });
+    expect(await w.db.store.getRecording(recId)).toMatchObject({
+      state: 'seen',
+      claimedBy: null,
+      lastError: 'dm_channel_not_found:1',
+      nextAttemptAt: new Date(now + 5 * MIN),
+    });
+    expect(w.logs().find((l) => l.msg === 'recording DM failed; will try again later')).toMatchObject({
+      recId,
+      definite: true,
+    });
+    advance(5 * MIN - 1);
+    expect(await rec.processOnce()).toMatchObject({ errors: 0, notifiedReady: 0 });
+    advance(1);
+    expect(await rec.processOnce()).toMatchObject({ errors: 1 });
+    expect(await w.db.store.getRecording(recId)).toMatchObject({
+      lastError: 'dm_channel_not_found:2',
+      nextAttemptAt: new Date(now + 10 * MIN),
+    });
+    advance(10 * MIN);
+    expect(await rec.processOnce()).toMatchObject({ notifiedReady: 1, errors: 0 });
+    expect(dms(READY, recId)).toHaveLength(1);
+  });
+
+  it('a DM that may have reached Slack keeps the claim: the next claimer checks the history and sends once', async () => {
+    const { recId } = seed(1, { remuxStatus: 'completed' });
+    let failures = 1;
+    const ambiguous = () =>
+      failures-- > 0 ? new SlackCallError('chat.postMessage', 'ETIMEDOUT', undefined, 'maybe') : null;
+    const rec = service({ slack: failingPosts(ambiguous), claimTtlMs: 10 * MIN, instanceId: 'first' });
+    expect(await rec.processOnce()).toMatchObject({ errors: 1 });
+    const kept = await w.db.store.getRecording(recId);
+    expect(kept).toMatchObject({
+      state: 'seen',
+      lastError: 'dm_ETIMEDOUT:1',
+      claimedBy: 'first/1',
+      claimExpiresAt: new Date(now + 10 * MIN),
+    });
+    expect(w.logs().find((l) => l.msg === 'recording DM failed; will try again later')).toMatchObject({
+      definite: false,
+    });
+    // After the backoff, but before the claim expires: nobody else may send it.
+    advance(5 * MIN);
+    const other = service({ instanceId: 'other' });
+    expect(await other.processOnce()).toMatchObject({ notifiedReady: 0, errors: 0 });
+    expect(stub.calls('conversations.history')).toHaveLength(0);
+    advance(5 * MIN);
+    expect(await other.processOnce()).toMatchObject({ notifiedReady: 1 });
+    expect(stub.calls('conversations.history')).toHaveLength(1);
+    expect(dms(READY, recId)).toHaveLength(1);
+  });
+
+  it('an error that is not Slack’s keeps the claim too, counted as the first DM failure', async () => {
+    const { recId } = seed(1, { remuxStatus: 'completed' });
+    let failures = 1;
+    const rec = service({ slack: failingPosts(() => (failures-- > 0 ? new Error('socket hang up') : null)) });
+    await rec.processOnce();
+    const kept = await w.db.store.getRecording(recId);
+    expect(kept?.lastError).toBe('dm_error:1');
+    expect(kept?.claimedBy).not.toBeNull();
+  });
+
+  it('Slack’s 429: each send waits as asked (the pause shared); after three waits the recording is left to a later pass', async () => {
+    seed(2, { remuxStatus: 'completed' });
+    const slept: number[] = [];
+    const sleep = async (ms: number) => {
+      slept.push(ms);
+    };
+    const rec = service({ sleep, concurrency: 1 });
+    stub.rateLimitNext('chat.postMessage', 30, 1);
+    expect(await rec.processOnce()).toMatchObject({ notifiedReady: 2, errors: 0 });
+    expect(slept).toEqual([30_000]);
+    expect(w.logs().find((l) => l.msg === 'Slack rate limit: waiting as asked')).toMatchObject({
+      method: 'chat.postMessage',
+      retryAfterSeconds: 30,
+    });
+
+    const { recId } = seed(1, { remuxStatus: 'completed', title: 'Retro' });
+    slept.length = 0;
+    stub.rateLimitNext('chat.postMessage', 20, 4);
+    expect(await rec.processOnce()).toMatchObject({ notifiedReady: 0, errors: 1 });
+    expect(slept).toEqual([20_000, 20_000, 20_000]);
+    // Rate limited: no backoff of its own, the next pass tries again.
+    expect(await w.db.store.getRecording(recId)).toMatchObject({
+      lastError: 'dm_ratelimited:1',
+      nextAttemptAt: new Date(now),
+      claimedBy: null,
+    });
+    expect(await rec.processOnce()).toMatchObject({ notifiedReady: 1 });
+  });
+
+  it('a failed remux: one failure DM per attempt, with its attempt; processing again makes a new failure news', async () => {
+    const { recId } = seed(1);
+    const rec = service();
+    expect(await rec.processOnce()).toMatchObject({ added: 1, remuxRequested: 1 });
+    w.emu.state.failRecording(recId);
+    expect(await rec.processOnce()).toMatchObject({ notifiedFailed: 1 });
+    expect(await rec.processOnce()).toMatchObject({ notifiedFailed: 0 });
+    const first = dms(FAILED, recId);
+    expect(first).toHaveLength(1);
+    expect(first[0]?.args.metadata?.event_payload).toMatchObject({ rec_id: recId, attempt: '1' });
+    expect(await w.db.store.getRecording(recId)).toMatchObject({
+      state: 'failed',
+      lastError: 'remux_failed',
+      notifiedTs: first[0]?.response.ts,
+      claimedBy: null,
+    });
+  });
+
+  it('processing restarted elsewhere (MegaMeeting lists it processing) makes a failed or new recording requested again', async () => {
+    const { recIds } = seed(2, { remuxStatus: 'processing' });
+    const [fresh, failedBefore] = recIds as [string, string];
+    for (const id of recIds) hold(id, 'processing');
+    const rec = service();
+    await rec.processOnce();
+    expect(await w.db.store.getRecording(fresh)).toMatchObject({ state: 'remux_requested', attempts: 0 });
+    await w.db.store.updateRecording(failedBefore, { state: 'failed' }, clock.now());
+    await rec.processOnce();
+    expect(await w.db.store.getRecording(failedBefore)).toMatchObject({ state: 'remux_requested' });
+    // A failure after that is news again.
+    w.emu.state.failRecording(failedBefore);
+    expect(await rec.processOnce()).toMatchObject({ notifiedFailed: 1 });
+    expect(dms(FAILED, failedBefore)).toHaveLength(1);
+    expect(remuxRequests()).toBe(0);
+  });
+
+  it('App Home is told whose recording was announced', async () => {
+    const { recId } = seed(1, { remuxStatus: 'completed' });
+    const told: unknown[] = [];
+    await service({ changes: { notify: (c) => told.push(c) } }).processOnce();
+    expect(told).toEqual([{ teamId: T, slackUserIds: [HOST], what: 'recording_ready' }]);
+    w.emu.state.failRecording(seed(1, { title: 'Retro' }).recId);
+    await service({ changes: { notify: (c) => told.push(c) } }).processOnce();
+    expect(told[1]).toEqual({ teamId: T, slackUserIds: [HOST], what: 'recording_failed' });
+    expect(dms(READY, recId)).toHaveLength(1);
+  });
+});
+
+describe('hosts nobody maps to', () => {
+  it('logged once, re-checked hourly, announced once linked; given up after 7 days', async () => {
+    const zoe = w.emu.state.addLogin({ email: ZOE.email, roles: ['host'] });
+    const { recId } = seed(1, { loginId: zoe.loginId, remuxStatus: 'completed' });
+    const rec = service();
+    expect(await rec.processOnce()).toMatchObject({ unmapped: 1, notifiedReady: 0 });
+    expect(await w.db.store.getRecording(recId)).toMatchObject({
+      state: 'seen',
+      lastError: 'unmapped',
+      nextAttemptAt: new Date(now + UNMAPPED_RECHECK_MS),
+    });
+    advance(UNMAPPED_RECHECK_MS);
+    expect(await rec.processOnce()).toMatchObject({ unmapped: 1 });
+    const warned = w.logs().filter((l) => String(l.msg).includes('no Slack user is linked'));
+    expect(warned).toHaveLength(1);
+    expect(warned[0]).toMatchObject({ recId, alId: zoe.loginId });
+
+    await link(ZOE.id, zoe.loginId);
+    advance(UNMAPPED_RECHECK_MS - 1);
+    expect(await rec.processOnce()).toMatchObject({ notifiedReady: 0 });
+    advance(1);
+    expect(await rec.processOnce()).toMatchObject({ notifiedReady: 1 });
+    expect(dms(READY, recId)[0]?.args.channel).toBe(stub.dmChannelFor(ZOE.id));
+    expect(await w.db.store.getRecording(recId)).toMatchObject({
+      state: 'notified',
+      hostSlackUserId: ZOE.id,
+      teamId: T,
+      lastError: null,
+    });
+  });
+
+  it('still unmapped after 7 days: skipped and never announced, even once linked', async () => {
+    const zoe = w.emu.state.addLogin({ email: ZOE.email, roles: ['host'] });
+    const { recId } = seed(1, { loginId: zoe.loginId, remuxStatus: 'completed' });
+    const rec = service();
+    await rec.processOnce();
+    advance(UNMAPPED_GIVE_UP_MS);
+    expect(await rec.processOnce()).toMatchObject({ unmapped: 1 });
+    expect((await w.db.store.getRecording(recId))?.state).toBe('seen');
+    advance(UNMAPPED_RECHECK_MS);
+    expect(await rec.processOnce()).toMatchObject({ unmapped: 1 });
+    expect(await w.db.store.getRecording(recId)).toMatchObject({
+      state: 'skipped',
+      lastError: 'unmapped',
+      nextAttemptAt: null,
+    });
+    expect(w.logs().find((l) => String(l.msg).includes('still unmapped after 7 days'))).toMatchObject({
+      recId,
+      alId: zoe.loginId,
+    });
+    await link(ZOE.id, zoe.loginId);
+    advance(UNMAPPED_RECHECK_MS);
+    expect(await rec.processOnce()).toMatchObject({ notifiedReady: 0, unmapped: 0 });
+    expect(dms()).toHaveLength(0);
+  });
+});
+
+describe('requesting processing (startRemux)', () => {
+  it('a new waiting recording: requested once; with AUTO_REMUX off, never', async () => {
+    const { recId } = seed(1);
+    const off = service({ autoRemux: false });
+    expect(await off.processOnce()).toMatchObject({ added: 1, remuxRequested: 0 });
+    expect(remuxRequests()).toBe(0);
+    const rec = service();
+    expect(await rec.processOnce()).toMatchObject({ added: 0, remuxRequested: 1 });
+    expect(await w.db.store.getRecording(recId)).toMatchObject({ state: 'remux_requested', attempts: 1 });
+    expect(w.logs().find((l) => l.msg === 'requested processing of a new recording')).toMatchObject({
+      recId,
+    });
+    hold(recId, 'waiting');
+    expect(await rec.processOnce()).toMatchObject({ remuxRequested: 0 });
+    expect(remuxRequests()).toBe(1);
+  });
+
+  it('refused by MegaMeeting: given back with its attempt counted and a 5-minute backoff', async () => {
+    const { recId } = seed(1);
+    const rec = service();
+    // The listing read first (as multi-workspace mode hands it over), then MegaMeeting fails the request.
+    const listing = await w.services.megameeting.recordings();
+    w.emu.state.injectFaults('error500', 1);
+    await rec.processOnce(undefined, listing);
+    expect(await w.db.store.getRecording(recId)).toMatchObject({
+      state: 'seen',
+      attempts: 1,
+      nextAttemptAt: new Date(now + 5 * MIN),
+    });
+    expect((await w.db.store.getRecording(recId))?.lastError).toMatch(/^remux_/);
+    advance(5 * MIN);
+    expect(await rec.processOnce()).toMatchObject({ remuxRequested: 1 });
+    expect(await w.db.store.getRecording(recId)).toMatchObject({ state: 'remux_requested', attempts: 2 });
+  });
+
+  it('still waiting an hour after the request: asked again, three requests at most', async () => {
+    const { recId } = seed(1);
+    const rec = service();
+    await rec.processOnce();
+    hold(recId, 'waiting');
+    advance(REMUX_STALL_MS - 1);
+    expect(await rec.processOnce()).toMatchObject({ remuxRequested: 0 });
+    advance(1);
+    expect(await rec.processOnce()).toMatchObject({ remuxRequested: 1 });
+    hold(recId, 'waiting');
+    expect(w.logs().find((l) => l.msg === 'still waiting after startRemux; asking again')).toMatchObject({
+      recId,
+      attempts: 1,
+    });
+    advance(REMUX_STALL_MS);
+    expect(await rec.processOnce()).toMatchObject({ remuxRequested: 1 });
+    hold(recId, 'waiting');
+    advance(REMUX_STALL_MS);
+    expect(await rec.processOnce()).toMatchObject({ remuxRequested: 0 });
+    expect(remuxRequests()).toBe(3);
+    expect(await w.db.store.getRecording(recId)).toMatchObject({ attempts: 3 });
+  });
+});
+
+/** A recording announced as failed to the host: its id. */
+async function failedAndAnnounced(title = 'Design sync'): Promise<string> {
+  const { recId } = seed(1, { remuxStatus: 'failed', title });
+  await service().processOnce();
+  expect(dms(FAILED, recId)).toHaveLength(1);
+  return recId;
+}
+
+describe('"Try again" on a failed recording', () => {
+  it('the host: processing requested once, the DM turns into "requested again"; a second press is refused', async () => {
+    const recId = await failedAndAnnounced();
+    const rec = service();
+    const message = await rec.retryRemux(T, HOST, recId);
+    expect(message.text).toBe('Processing of your recording of Design sync was requested again.');
+    expect(remuxRequests()).toBe(1);
+    expect(await w.db.store.getRecording(recId)).toMatchObject({ state: 'remux_requested', attempts: 1 });
+    expect(w.logs().find((l) => l.msg === 'processing requested again by the host')).toMatchObject({
+      recId,
+      userId: HOST,
+    });
+    const again = await refusal(rec.retryRemux(T, HOST, recId));
+    expect(again.message).toBe(
+      "Processing of this recording was already requested again. I'll DM you when it's ready.",
+    );
+    expect(remuxRequests()).toBe(1);
+  });
+
+  it('two presses at once: one startRemux, the other told it was already requested', async () => {
+    const recId = await failedAndAnnounced();
+    const results = await Promise.allSettled([
+      service().retryRemux(T, HOST, recId),
+      service().retryRemux(T, HOST, recId),
+    ]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const refused = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    expect((refused.reason as AppError).code).toBe('invalid_input');
+    expect(remuxRequests()).toBe(1);
+  });
+
+  it('refused for anyone but the host (another user, the host in another workspace) and for a recording not failed', async () => {
+    const recId = await failedAndAnnounced();
+    const rec = service();
+    for (const [team, user] of [
+      [T, OTHER.id],
+      ['T0ELSEWHERE', HOST],
+    ] as const) {
+      const err = await refusal(rec.retryRemux(team, user, recId));
+      expect(err.code).toBe('not_allowed');
+      expect(err.message).toBe('Only the host of this recording can request its processing again.');
+    }
+    const unknown = await refusal(rec.retryRemux(T, HOST, 'no-such-recording'));
+    expect([unknown.code, unknown.message]).toEqual(['not_found', "I don't know that recording."]);
+    const { recId: ready } = seed(1, { remuxStatus: 'completed', title: 'Retro' });
+    await rec.processOnce();
+    const notFailed = await refusal(rec.retryRemux(T, HOST, ready));
+    expect([notFailed.code, notFailed.message]).toEqual([
+      'invalid_input',
+      'This recording is not in a failed state, so there is nothing to try again.',
+    ]);
+    expect(remuxRequests()).toBe(0);
+  });
+
+  it('MegaMeeting no longer has it, or refuses: the claim is given back so the host can press again', async () => {
+    const recId = await failedAndAnnounced();
+    const rec = service();
+    w.emu.state.recordings.delete(recId);
+    const gone = await refusal(rec.retryRemux(T, HOST, recId));
+    expect([gone.code, gone.message]).toEqual(['not_found', 'MegaMeeting no longer has this recording.']);
+    expect(await w.db.store.getRecording(recId)).toMatchObject({
+      state: 'failed',
+      attempts: 1,
+      lastError: 'remux_not_found',
+      nextAttemptAt: null,
+    });
+    // Pressed again: claimable again (and refused again for the same reason, not as "already requested").
+    expect((await refusal(rec.retryRemux(T, HOST, recId))).code).toBe('not_found');
+  });
+});
+
+describe('/meet recordings', () => {
+  it('the user’s recordings newest first with their state; failed ones retryable by their host only', async () => {
+    const at = (h: number) => `2026-03-01T${h}:00:00Z`;
+    const ready = seed(1, { remuxStatus: 'completed', title: 'Ready one', createdAt: at(10) });
+    const failed = seed(1, { remuxStatus: 'failed', title: 'Failed one', createdAt: at(12) });
+    const waiting = seed(1, { title: 'Waiting one', createdAt: '2026-03-01T09:00:00Z' });
+    const processing = seed(1, { remuxStatus: 'processing', title: 'Processing one', createdAt: at(11) });
+    hold(processing.recId, 'processing');
+    const zoe = w.emu.state.addLogin({ email: ZOE.email, roles: ['host'] });
+    seed(1, { loginId: zoe.loginId, remuxStatus: 'completed', title: 'Not mine' });
+    const rec = service({ autoRemux: false });
+    await rec.processOnce();
+    const { items, total } = await rec.recent(T, HOST, 20);
+    expect(total).toBe(4);
+    expect(items.map((i) => [i.recId, i.status, i.canRetry])).toEqual([
+      [failed.recId, 'failed', true],
+      [processing.recId, 'processing', false],
+      [ready.recId, 'ready', false],
+      [waiting.recId, 'waiting', false],
+    ]);
+    expect(items.map((i) => i.title)).toEqual(['Failed one', 'Processing one', 'Ready one', 'Waiting one']);
+    // Requested by us and still listed as waiting: processing, as far as the user is concerned.
+    await w.db.store.updateRecording(waiting.recId, { state: 'remux_requested' }, clock.now());
+    expect((await rec.recent(T, HOST, 20)).items[3]?.status).toBe('processing');
+    expect((await rec.recent(T, HOST, 2)).items).toHaveLength(2);
+    const message = await rec.listForUser(T, HOST);
+    expect(message.text).toBe('You have 4 recording(s), 1 ready.');
+  });
+
+  it('more than 20: the 20 most recent, and the text says so', async () => {
+    seed(21, { remuxStatus: 'completed' });
+    const message = await service().listForUser(T, HOST);
+    expect(message.text).toBe('You have 20 recording(s), 20 ready. Showing the 20 most recent.');
+  });
+});
+
+/** A completed recording announced to the host: its id, meeting and ready DM. */
+async function announced(title = 'Design sync') {
+  const { recId, meetId } = seed(1, { remuxStatus: 'completed', title });
+  await service().processOnce();
+  const dm = dms(READY, recId)[0];
+  if (!dm) throw new Error('no ready DM');
+  return { recId, meetId, dm: { channel: String(dm.response.channel), ts: String(dm.response.ts) } };
+}
+
+const deletes = () => w.emu.state.requests().filter((r) => r.fields.includes('deleteRecording')).length;
+const NOT_ALLOWED_DELETE = 'Only the host of this recording or an admin can delete it.';
+
+describe('deleting a recording', () => {
+  it('by the host from the DM: deleted in MegaMeeting, marked deleted, the DM says who; App Home told', async () => {
+    const { recId, meetId, dm } = await announced();
+    const told: unknown[] = [];
+    const rec = service({ changes: { notify: (c) => told.push(c) } });
+    const outcome = await rec.deleteRecording({ teamId: T, userId: HOST }, recId, dm);
+    expect(outcome).toEqual({ title: 'Design sync', alreadyGone: false, updated: [dm] });
+    expect(w.emu.state.recordings.has(recId)).toBe(false);
+    expect(await w.db.store.getRecording(recId)).toMatchObject({
+      state: 'deleted',
+      meetId,
+      hostSlackUserId: HOST,
+    });
+    const update = stub.calls('chat.update').at(-1);
+    expect(update?.args).toMatchObject({ channel: dm.channel, ts: dm.ts });
+    expect(update?.args.text).toBe('The recording of Design sync was deleted.');
+    expect(JSON.stringify(update?.args.blocks)).toContain(`<@${HOST}> deleted it`);
+    expect(told).toEqual([{ teamId: T, slackUserIds: [HOST], what: 'recording_deleted' }]);
+    expect(w.logs().find((l) => l.msg === 'recording deleted')).toMatchObject({
+      recId,
+      userId: HOST,
+      alreadyGone: false,
+    });
+    // Never announced again.
+    advance(MIN);
+    await rec.processOnce();
+    expect(dms(READY, recId)).toHaveLength(1);
+  });
+
+  it('by an admin from another message: both that message and the host’s DM say deleted; both told', async () => {
+    const { recId, dm } = await announced();
+    const list = stub.addMessage(W.channelId, { text: 'Your recent recordings', user: W.botUserId });
+    const pressedIn = { channel: W.channelId, ts: list.ts };
+    const told: Array<{ slackUserIds: string[] }> = [];
+    const rec = service({ changes: { notify: (c) => told.push(c) } });
+    const outcome = await rec.deleteRecording({ teamId: T, userId: ADMIN.id }, recId, pressedIn);
+    expect(outcome.updated).toEqual([dm, pressedIn]);
+    expect(told[0]?.slackUserIds).toEqual([ADMIN.id, HOST]);
+    expect(JSON.stringify(stub.calls('chat.update')[0]?.args.blocks)).toContain(`<@${ADMIN.id}> deleted it`);
+  });
+
+  it('refused for anyone else, whatever they send: nothing deleted, nothing changed', async () => {
+    const { recId, dm } = await announced();
+    const rec = service();
+    for (const actor of [
+      { teamId: T, userId: OTHER.id },
+      { teamId: 'T0ELSEWHERE', userId: HOST },
+    ]) {
+      const err = await refusal(rec.deleteRecording(actor, recId, dm));
+      expect([err.code, err.message]).toEqual(['not_allowed', NOT_ALLOWED_DELETE]);
+    }
+    expect(deletes()).toBe(0);
+    expect(stub.calls('chat.update')).toHaveLength(0);
+    expect((await w.db.store.getRecording(recId))?.state).toBe('notified');
+  });
+
+  it('a recording the store does not know yet: its host by the login link may, anyone else may not', async () => {
+    const { recId } = seed(1, { remuxStatus: 'completed' });
+    const rec = service();
+    const err = await refusal(rec.deleteRecording({ teamId: T, userId: OTHER.id }, recId, null));
+    expect([err.code, err.message]).toEqual(['not_allowed', NOT_ALLOWED_DELETE]);
+    expect(deletes()).toBe(0);
+    const outcome = await rec.deleteRecording({ teamId: T, userId: HOST }, recId, null);
+    expect(outcome).toEqual({ title: 'Design sync', alreadyGone: false, updated: [] });
+    expect(await w.db.store.getRecording(recId)).toMatchObject({
+      state: 'deleted',
+      hostSlackUserId: HOST,
+      teamId: T,
+    });
+  });
+
+  it('MegaMeeting no longer has it: marked deleted all the same, the DM says so', async () => {
+    const { recId, meetId, dm } = await announced();
+    w.emu.state.recordings.delete(recId);
+    const outcome = await service().deleteRecording({ teamId: T, userId: HOST }, recId, null);
+    expect(outcome).toEqual({ title: `Meeting ${meetId}`, alreadyGone: true, updated: [dm] });
+    expect(JSON.stringify(stub.calls('chat.update')[0]?.args.blocks)).toContain(
+      'MegaMeeting no longer has it (it was deleted there)',
+    );
+    expect((await w.db.store.getRecording(recId))?.state).toBe('deleted');
+    const unknown = await refusal(service().deleteRecording({ teamId: T, userId: HOST }, 'nope', null));
+    expect([unknown.code, unknown.message]).toEqual([
+      'not_found',
+      "MegaMeeting doesn't have that recording (it may have been deleted already).",
+    ]);
+  });
+
+  it('MegaMeeting failing: nothing marked, the DM untouched; a DM that cannot be updated does not undo the delete', async () => {
+    const { recId, dm } = await announced();
+    const rec = service();
+    const listing = await w.services.megameeting.recordings();
+    const failing = { ...w.services.megameeting, recordings: async () => listing };
+    failing.deleteRecording = async () => {
+      throw new Error('MegaMeeting is down');
+    };
+    await expect(
+      service({ megameeting: failing as typeof w.services.megameeting }).deleteRecording(
+        { teamId: T, userId: HOST },
+        recId,
+        dm,
+      ),
+    ).rejects.toThrow('MegaMeeting is down');
+    expect((await w.db.store.getRecording(recId))?.state).toBe('notified');
+    expect(stub.calls('chat.update')).toHaveLength(0);
+
+    stub.failNext('chat.update', 'message_not_found');
+    const outcome = await rec.deleteRecording({ teamId: T, userId: HOST }, recId, null);
+    expect(outcome.updated).toEqual([]);
+    expect((await w.db.store.getRecording(recId))?.state).toBe('deleted');
+    expect(w.logs().find((l) => l.msg === 'could not mark the recording DM deleted')).toMatchObject({
+      recId,
+      channel: dm.channel,
+    });
+  });
+});
+
+const SHARE_CHANNEL = 'C0SHARE001';
+
+describe('sharing a recording', () => {
+  it('the host: the modal opens; the card goes to the channel with Play and who shared it', async () => {
+    const { recId, meetId } = await announced();
+    stub.addChannel({ id: SHARE_CHANNEL, name: 'share' });
+    const rec = service();
+    await rec.openShareModal(stub.issueTriggerId(), { teamId: T, userId: HOST }, recId);
+    expect(JSON.stringify(stub.views().at(-1))).toContain(recId);
+    const shared = await rec.share({ teamId: T, userId: HOST }, recId, SHARE_CHANNEL);
+    expect(shared).toMatchObject({ title: 'Design sync', channel: SHARE_CHANNEL });
+    const card = stub.calls('chat.postMessage').at(-1);
+    const node = w.emu.state.snapshot().recordings.find((r) => r.recId === recId);
+    expect(JSON.stringify(card?.args.blocks)).toContain(
+      `${w.emu.url}/videoplayer/?key=${meetId}&session=${node?.session}`,
+    );
+    expect(JSON.stringify(card?.args.blocks)).toContain(`<@${HOST}>`);
+    expect(w.logs().find((l) => l.msg === 'recording shared to a channel')).toMatchObject({
+      recId,
+      userId: HOST,
+      channel: SHARE_CHANNEL,
+    });
+  });
+
+  it('refused for anyone else before the modal opens and at submission; an admin may', async () => {
+    const { recId } = await announced();
+    const rec = service();
+    const other = { teamId: T, userId: OTHER.id };
+    const before = await refusal(rec.openShareModal(stub.issueTriggerId(), other, recId));
+    expect([before.code, before.message]).toEqual([
+      'not_allowed',
+      'Only the host of this recording or an admin can share it.',
+    ]);
+    expect(stub.calls('views.open')).toHaveLength(0);
+    const after = await refusal(rec.share(other, recId, W.channelId));
+    expect(after.message).toBe('Only the host of this recording or an admin can share it.');
+    await rec.openShareModal(stub.issueTriggerId(), { teamId: T, userId: ADMIN.id }, recId);
+    expect(stub.calls('views.open')).toHaveLength(1);
+    await rec.share({ teamId: T, userId: ADMIN.id }, recId, W.channelId);
+    expect(stub.calls('chat.postMessage').at(-1)?.args.channel).toBe(W.channelId);
+  });
+
+  it('a channel the bot cannot post in: the reason and what to do; a recording not processed yet or gone', async () => {
+    const { recId } = await announced();
+    const rec = service();
+    const cases: Array<[string, string]> = [
+      ['not_in_channel', `I'm not in <#${SHARE_CHANNEL}>, so I can't post there.`],
+      ['channel_not_found', `I can't see <#${SHARE_CHANNEL}>: it's private`],
+      [
+        'is_archived',
+        `<#${SHARE_CHANNEL}> is archived, so nothing can be posted there. Pick another channel.`,
+      ],
+      [
+        'restricted_action',
+        `Slack doesn't let me post in <#${SHARE_CHANNEL}> (the channel's posting permissions).`,
+      ],
+      ['restricted_action_read_only_channel', "Slack doesn't let me post in"],
+      ['restricted_action_thread_only_channel', "Slack doesn't let me post in"],
+      ['restricted_action_non_threadable_channel', "Slack doesn't let me post in"],
+    ];
+    for (const [code, reason] of cases) {
+      stub.failNext('chat.postMessage', code);
+      const err = await refusal(rec.share({ teamId: T, userId: HOST }, recId, SHARE_CHANNEL));
+      expect(err.code).toBe('slack_failed');
+      expect(err.message.startsWith(reason)).toBe(true);
+    }
+    stub.failNext('chat.postMessage', 'msg_too_long');
+    await expect(rec.share({ teamId: T, userId: HOST }, recId, SHARE_CHANNEL)).rejects.toMatchObject({
+      code: 'msg_too_long',
+    });
+
+    const { recId: waiting } = seed(1, { title: 'Retro' });
+    hold(waiting, 'waiting');
+    const notYet = await refusal(rec.share({ teamId: T, userId: HOST }, waiting, SHARE_CHANNEL));
+    expect([notYet.code, notYet.message]).toEqual([
+      'invalid_input',
+      "MegaMeeting hasn't finished processing this recording, so it can't be played yet. Share it once it's ready.",
+    ]);
+    w.emu.state.recordings.delete(recId);
+    const gone = await refusal(rec.share({ teamId: T, userId: HOST }, recId, SHARE_CHANNEL));
+    expect([gone.code, gone.message]).toEqual([
+      'not_found',
+      'MegaMeeting no longer has this recording, so there is nothing to share.',
+    ]);
+  });
+});
+
+describe('the poller', () => {
+  const poller = (rec: RecordingsService, intervalSeconds = 60, store = w.services.store) =>
+    new RecordingsPoller({ recordings: rec, store, logger: w.services.logger, clock, intervalSeconds });
+
+  it('one replica at a time: the other skips while the lease lives (2.5 intervals) and takes over after', async () => {
+    const { recIds } = seed(3, { remuxStatus: 'completed' });
+    const a = poller(service({ instanceId: 'a' }));
+    const b = poller(service({ instanceId: 'b' }));
+    expect(a.leaseTtlMs).toBe(150_000);
+    expect((await a.tick()).status).toBe('ok');
+    expect(await w.db.store.getLease('recordings-poller')).toMatchObject({
+      holder: 'a',
+      expiresAt: new Date(now + 150_000),
+    });
+    expect((await b.tick()).status).toBe('not_leader');
+    advance(150_000 - 1);
+    expect((await b.tick()).status).toBe('not_leader');
+    advance(1);
+    expect((await b.tick()).status).toBe('ok');
+    expect((await a.tick()).status).toBe('not_leader');
+    for (const id of recIds) expect(dms(READY, id)).toHaveLength(1);
+    await b.stop();
+    expect(await w.db.store.getLease('recordings-poller')).toBeNull();
+    expect((await a.tick()).status).toBe('ok');
+    expect((await b.tick()).status).toBe('stopped');
+    // A short interval keeps a lease of at least 5 s.
+    expect(poller(service(), 1).leaseTtlMs).toBe(5000);
+    expect(poller(service(), 0).intervalMs).toBe(1000);
+  });
+
+  it('MegaMeeting failing: backs off 2, 4, 8 intervals (capped at 15 minutes), then reads again and says so', async () => {
+    const p = poller(service(), 60);
+    expect(p.maxBackoffMs).toBe(15 * MIN);
+    w.emu.state.injectFaults('error500', 20);
+    const first = await p.tick();
+    expect(first).toMatchObject({
+      status: 'megameeting_failed',
+      failures: 1,
+      backoffUntil: new Date(now + 2 * MIN),
+    });
+    advance(2 * MIN - 1);
+    expect((await p.tick()).status).toBe('backoff');
+    advance(1);
+    expect(await p.tick()).toMatchObject({
+      status: 'megameeting_failed',
+      backoffUntil: new Date(now + 4 * MIN),
+    });
+    advance(4 * MIN);
+    expect(await p.tick()).toMatchObject({
+      status: 'megameeting_failed',
+      backoffUntil: new Date(now + 8 * MIN),
+    });
+    advance(8 * MIN);
+    expect(await p.tick()).toMatchObject({
+      status: 'megameeting_failed',
+      backoffUntil: new Date(now + 15 * MIN),
+    });
+    expect(p.consecutiveFailures).toBe(4);
+    expect(p.nextMegaMeetingReadAt).toEqual(new Date(now + 15 * MIN));
+    expect(
+      w
+        .logs()
+        .filter((l) => String(l.msg).includes('could not be read; backing off'))
+        .at(-1),
+    ).toMatchObject({
+      failures: 4,
+      backoffSeconds: 900,
+    });
+    w.emu.state.clearFaults();
+    advance(15 * MIN);
+    expect(await p.tick()).toMatchObject({ status: 'ok', failures: 0, backoffUntil: null });
+    expect(w.logs().find((l) => l.msg === 'MegaMeeting recordings readable again')).toMatchObject({
+      afterFailures: 4,
+    });
+    // A longer interval: ten intervals at most.
+    expect(poller(service(), 300).maxBackoffMs).toBe(3000_000);
+  });
+
+  it('a store that cannot give the lease: the tick says error and reads nothing', async () => {
+    seed(1, { remuxStatus: 'completed' });
+    const broken = Object.create(w.services.store) as typeof w.services.store;
+    broken.acquireLease = async () => {
+      throw new Error('database is locked');
+    };
+    const p = poller(service(), 60, broken);
+    expect((await p.tick()).status).toBe('error');
+    expect(dms()).toHaveLength(0);
+    expect(w.logs().find((l) => l.msg === 'recordings tick skipped: the store is unavailable')).toBeDefined();
+  });
+
+  it('a tick in progress makes another one busy; a pass that lost the lease stops before its next DM', async () => {
+    seed(3, { remuxStatus: 'completed' });
+    stub.setLatency('chat.postMessage', 50);
+    const p = poller(service({ concurrency: 1 }));
+    const running = p.tick();
+    expect((await p.tick()).status).toBe('busy');
+    expect(await running).toMatchObject({ status: 'ok', notifiedReady: 3 });
+    stub.setLatency('chat.postMessage', 0);
+
+    // A pass told it is no longer the leader before its first DM sends nothing.
+    seed(2, { remuxStatus: 'completed', title: 'Retro' });
+    const report = await service().processOnce(async () => false);
+    expect(report).toMatchObject({ notifiedReady: 0, errors: 0 });
+    expect(dms()).toHaveLength(3);
+  });
+});
+
+it('nothing secret leaves: no API or bot token in a DM, a card or a log line, failures included', async () => {
+  const { recId } = seed(2, { remuxStatus: 'completed' });
+  seed(1, { remuxStatus: 'failed', title: 'Retro' });
+  stub.failNext('chat.postMessage', 'channel_not_found');
+  const rec = service();
+  await rec.processOnce();
+  advance(5 * MIN);
+  await rec.processOnce();
+  await rec.share({ teamId: T, userId: HOST }, recId, W.channelId);
+  w.emu.state.injectFaults('error500', 1);
+  await poller(rec).tick();
+  const secrets = [w.emu.adminToken, W.botToken, W.signingSecret];
+  const out = JSON.stringify([stub.calls('chat.postMessage').map((c) => c.args), w.logs()]);
+  expect(out).toContain(recId);
+  for (const secret of secrets) expect(out).not.toContain(secret);
+});
+
+function poller(rec: RecordingsService) {
+  return new RecordingsPoller({
+    recordings: rec,
+    store: w.db.store,
+    logger: w.services.logger,
+    clock,
+    intervalSeconds: 60,
+  });
+}
