@@ -946,6 +946,23 @@ describe('an add whose answer MegaMeeting lost', () => {
     expect(await db.store.listGuests(T, meeting.meetId)).toEqual([]);
   });
 
+  test('answered, but another guest of that name appeared meanwhile: no key is guessed, and that is said and logged', async () => {
+    const meeting = await createMeeting('secure', 'Patient consult');
+    proxy.after('addVerifiedGuest', () => {
+      emulator.state.addGuest({ meetId: meeting.meetId, guestName: 'Jane', email: 'other-jane@example.com' });
+    });
+    const result = await services.guests.inviteGuests(meeting, [external('Jane', 'jane@example.com')], HOST, {
+      notifyActor: false,
+    });
+    expect(result.failed.map((f) => f.reason)).toEqual(["MegaMeeting didn't return a personal link for them"]);
+    expect(await db.store.listGuests(T, meeting.meetId)).toEqual([]);
+    const warnings = w.logs().filter((l) => l.msg === 'could not tell the new guest key apart');
+    expect(warnings.map((l) => [l.level, l.meetId, l.newKeys])).toEqual([[40, meeting.meetId, 2]]);
+    // Both Janes' keys are on MegaMeeting; neither is in a log line.
+    const everything = JSON.stringify(w.logs());
+    for (const g of emulator.state.guestsOf(meeting.meetId)) expect(everything).not.toContain(g.key);
+  });
+
   test('a read-back that fails after the add is tried again, and the guest is kept', async () => {
     const meeting = await createMeeting('secure', 'Patient consult');
     // The add goes through; the next request (the read-back) answers 500 once.
