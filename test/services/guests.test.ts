@@ -219,6 +219,50 @@ describe('who may change guests', () => {
     expect(stub.calls('views.update')).toEqual([]);
   });
 
+  test("a MegaMeeting admin's rights that are slow to confirm are refused in time, before the manager opens and as its busy view", async () => {
+    const meeting = await createMeeting('secure', 'Patient consult');
+    // Two MegaMeeting admins (each lookup is cached per login, and the first one's late answer must not serve
+    // the second check).
+    const [opener, submitter] = [
+      { id: 'U0MMADMIN1', real_name: 'Mia Admin', email: 'mia@example.com' },
+      { id: 'U0MMADMIN2', real_name: 'Max Admin', email: 'max@example.com' },
+    ];
+    for (const u of [opener, submitter]) {
+      stub.addUser(u);
+      const login = emu.state.addLogin({ email: u.email, roles: ['admin'] });
+      await db.store.upsertUserLink({
+        teamId: T,
+        slackUserId: u.id,
+        loginId: login.loginId,
+        email: u.email,
+        source: 'admin',
+        linkedBy: ADMIN.id,
+        linkedAt: NOW,
+      });
+    }
+    const slow: [string, string] = [
+      'megameeting_unavailable',
+      'MegaMeeting is slow to confirm your admin rights right now; please try again in a moment.',
+    ];
+    // Longer than the pre-modal wait (1.2 s): without that bound the answer would come and let the admin in.
+    emu.state.setLatency(2000);
+    const opened = await refusal(
+      services.guests.openManageModal({
+        triggerId: stub.issueTriggerId(),
+        teamId: T,
+        userId: opener.id,
+        meetId: meeting.meetId,
+      }),
+    );
+    const busy = await refusal(
+      services.guests.busyManagerView({ teamId: T, userId: submitter.id, meetId: meeting.meetId, notice: 'x' }),
+    );
+    emu.state.setLatency(0);
+    expect([opened.code, opened.userMessage]).toEqual(slow);
+    expect([busy.code, busy.userMessage]).toEqual(slow);
+    expect(stub.calls('views.open')).toEqual([]);
+  });
+
   test('someone else adding guests from the manager or a Retry button adds nobody', async () => {
     const meeting = await createMeeting('secure', 'Patient consult');
     const added = await refusal(
