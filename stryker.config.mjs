@@ -79,8 +79,12 @@ const SCOPES = {
       'test/guests/guests.http.test.ts',
     ],
   },
-  // The same file against test/services/meetings.test.ts alone (the service without Bolt): a lower bound.
-  'meetings-unit': { mutate: ['src/services/meetings.ts'], tests: ['test/services/meetings.test.ts'] },
+  // The same file, and the crash recovery that resumes its creates, against their tests without Bolt
+  // (test/services/meetings.test.ts, intent-recovery.test.ts): a lower bound.
+  'meetings-unit': {
+    mutate: ['src/services/meetings.ts', 'src/services/intent-recovery.ts'],
+    tests: ['test/services/meetings.test.ts', 'test/services/intent-recovery.test.ts'],
+  },
   people: {
     mutate: ['src/services/login-guards.ts', 'src/services/people-admin.ts', 'src/services/identity.ts'],
     tests: [
