@@ -426,6 +426,26 @@ describe('creating a meeting', () => {
     ]);
   });
 
+  test('a secure meeting whose card cannot be posted: the host is sent to /meet list, not to a Join link', async () => {
+    stub.failNext('chat.postMessage', 'not_in_channel', { channel: W.channelId });
+    const start = new Date(NOW.getTime() + 24 * 3600_000);
+    const meeting = await services.meetings.create({
+      teamId: T,
+      channelId: W.channelId,
+      hostUserId: HOST,
+      title: 'Patient consult',
+      kind: 'secure',
+      start,
+      end: new Date(start.getTime() + 3600_000),
+      timeZone: 'America/Chicago',
+      options: { requireVerification: true },
+    });
+    expect(meeting.cardDelivery).toBe('none');
+    expect(stub.ephemeralMessages({ user: HOST }).map((m) => m.text)).toEqual([
+      `I created "Patient consult" (meeting ID ${meeting.meetId}) but couldn't post its card in the channel. Manage it with \`/meet list\`.`,
+    ]);
+  });
+
   test('a card that was posted is refreshed in place; one that never was is left alone', async () => {
     const meeting = await createMeeting();
     stub.clearCalls();
