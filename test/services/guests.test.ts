@@ -255,7 +255,12 @@ describe('who may change guests', () => {
       }),
     );
     const busy = await refusal(
-      services.guests.busyManagerView({ teamId: T, userId: submitter.id, meetId: meeting.meetId, notice: 'x' }),
+      services.guests.busyManagerView({
+        teamId: T,
+        userId: submitter.id,
+        meetId: meeting.meetId,
+        notice: 'x',
+      }),
     );
     emu.state.setLatency(0);
     expect([opened.code, opened.userMessage]).toEqual(slow);
@@ -998,7 +1003,9 @@ describe('an add whose answer MegaMeeting lost', () => {
     const result = await services.guests.inviteGuests(meeting, [external('Jane', 'jane@example.com')], HOST, {
       notifyActor: false,
     });
-    expect(result.failed.map((f) => f.reason)).toEqual(["MegaMeeting didn't return a personal link for them"]);
+    expect(result.failed.map((f) => f.reason)).toEqual([
+      "MegaMeeting didn't return a personal link for them",
+    ]);
     expect(await db.store.listGuests(T, meeting.meetId)).toEqual([]);
     const warnings = w.logs().filter((l) => l.msg === 'could not tell the new guest key apart');
     expect(warnings.map((l) => [l.level, l.meetId, l.newKeys])).toEqual([[40, meeting.meetId, 2]]);
