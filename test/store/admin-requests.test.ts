@@ -4,9 +4,9 @@
  * and decisions only by the claim's holder.
  */
 import type { NewAdminRequest, Store } from '../../src/store/types.js';
-import { type TestDialect, useStorePair } from './helpers.js';
+import { testDialects, useStorePair } from './helpers.js';
 
-const DIALECTS: TestDialect[] = ['sqlite', 'postgres'];
+const DIALECTS = testDialects();
 const T0 = new Date('2026-03-01T10:00:00Z');
 const at = (ms: number) => new Date(T0.getTime() + ms);
 const WEEK = 7 * 24 * 3_600_000;

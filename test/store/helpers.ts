@@ -21,6 +21,30 @@ export { createTestPostgresDatabase, TEST_PG_URL, type TestPostgresDatabase } fr
 
 export type TestDialect = 'sqlite' | 'postgres';
 
+const ALL_DIALECTS: readonly TestDialect[] = ['sqlite', 'postgres'];
+
+/**
+ * The engines a `STORE_TEST_DIALECTS` value names: `sqlite`, `postgres`, or both comma-separated; unset or blank
+ * means both. Anything else throws, so a typo never quietly runs fewer tests. Mutation runs set it (one engine
+ * halves the time per mutant; stryker.config.mjs, `store-sqlite`).
+ */
+export function parseTestDialects(value: string | undefined): TestDialect[] {
+  if (value === undefined || value.trim() === '') return [...ALL_DIALECTS];
+  const named = value.split(',').map((v) => v.trim());
+  const unknown = named.filter((v) => !(ALL_DIALECTS as readonly string[]).includes(v));
+  if (unknown.length > 0) {
+    throw new Error(
+      `STORE_TEST_DIALECTS must name sqlite, postgres or both (comma-separated), not ${JSON.stringify(value)}`,
+    );
+  }
+  return ALL_DIALECTS.filter((d) => named.includes(d));
+}
+
+/** The engines every `describe.each` of test/store runs on (STORE_TEST_DIALECTS; both by default). */
+export function testDialects(): TestDialect[] {
+  return parseTestDialects(process.env.STORE_TEST_DIALECTS);
+}
+
 export interface TestDatabase {
   dialect: TestDialect;
   /** DATABASE_URL of the database: open more stores on it with openStore(url). */

@@ -3,9 +3,9 @@
  * served their open.
  */
 import type { Store } from '../../src/store/types.js';
-import { type TestDialect, useStorePair } from './helpers.js';
+import { testDialects, useStorePair } from './helpers.js';
 
-const DIALECTS: TestDialect[] = ['sqlite', 'postgres'];
+const DIALECTS = testDialects();
 const T0 = new Date('2026-03-01T10:00:00Z');
 const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
 

@@ -8,9 +8,9 @@
 import { readFileSync } from 'node:fs';
 import { EncryptionKeyMismatchError, SecretBox } from '../../src/secrets/index.js';
 import type { NewSlackInstallation, Store } from '../../src/store/types.js';
-import { execSql, type StorePair, type TestDialect, useStorePair } from './helpers.js';
+import { execSql, type StorePair, testDialects, useStorePair } from './helpers.js';
 
-const DIALECTS: TestDialect[] = ['sqlite', 'postgres'];
+const DIALECTS = testDialects();
 const T0 = new Date('2026-03-01T10:00:00Z');
 const at = (ms: number) => new Date(T0.getTime() + ms);
 const HOUR = 3_600_000;

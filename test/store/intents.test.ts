@@ -1,8 +1,8 @@
 /** The meeting_intents part of the store, on both engines: recording, updates under a claim, and claim races. */
 import type { NewMeetingIntent, Store } from '../../src/store/types.js';
-import { type TestDialect, useStorePair } from './helpers.js';
+import { testDialects, useStorePair } from './helpers.js';
 
-const DIALECTS: TestDialect[] = ['sqlite', 'postgres'];
+const DIALECTS = testDialects();
 const T0 = new Date('2026-03-01T10:00:00Z');
 const at = (ms: number) => new Date(T0.getTime() + ms);
 

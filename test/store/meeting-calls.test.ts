@@ -3,9 +3,9 @@
  * (so a retry or a second replica never adds or ends a call twice), and the calls sweep's two look-ups.
  */
 import type { NewMeeting, Store } from '../../src/store/types.js';
-import { type TestDialect, useStorePair } from './helpers.js';
+import { testDialects, useStorePair } from './helpers.js';
 
-const DIALECTS: TestDialect[] = ['sqlite', 'postgres'];
+const DIALECTS = testDialects();
 const ROUNDS = 30;
 const T0 = new Date('2026-03-01T10:00:00Z');
 const at = (ms: number) => new Date(T0.getTime() + ms);

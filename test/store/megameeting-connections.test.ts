@@ -9,9 +9,9 @@ import { jest } from '@jest/globals';
 import { SecretBox, SecretUnreadableError } from '../../src/secrets/index.js';
 import { openStore, type StoreLogger } from '../../src/store/index.js';
 import type { ConnectionRepository, MegaMeetingConnection } from '../../src/store/types.js';
-import { execSql, type StorePair, type TestDialect, useStorePair } from './helpers.js';
+import { execSql, type StorePair, testDialects, useStorePair } from './helpers.js';
 
-const DIALECTS: TestDialect[] = ['sqlite', 'postgres'];
+const DIALECTS = testDialects();
 const KEY_OLD = Buffer.alloc(32, 1);
 const KEY_NEW = Buffer.alloc(32, 2);
 const T0 = new Date('2026-03-01T10:00:00Z');

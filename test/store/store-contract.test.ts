@@ -23,9 +23,9 @@ import {
   StoreConflictError,
   type UserLink,
 } from '../../src/store/types.js';
-import { createTestDatabase, execSql, type TestDatabase, type TestDialect, useStorePair } from './helpers.js';
+import { createTestDatabase, execSql, type TestDatabase, testDialects, useStorePair } from './helpers.js';
 
-const DIALECTS: TestDialect[] = ['sqlite', 'postgres'];
+const DIALECTS = testDialects();
 const ROUNDS = 50;
 
 const TEAM = 'T0001';

@@ -8,10 +8,10 @@
 import { SecretBox } from '../../src/secrets/index.js';
 import { migrateDatabase, openStore, TeamScopeError } from '../../src/store/index.js';
 import type { NewMeeting, NewMeetingIntent, NewRecording, Store, UserLink } from '../../src/store/types.js';
-import { createTestDatabase, execSql, type StorePair, type TestDialect, useStorePair } from './helpers.js';
+import { createTestDatabase, execSql, type StorePair, testDialects, useStorePair } from './helpers.js';
 import { countTeamRows, ONE_OF_EACH, seedTeamData } from './team-data.js';
 
-const DIALECTS: TestDialect[] = ['sqlite', 'postgres'];
+const DIALECTS = testDialects();
 const T0 = new Date('2026-03-01T10:00:00Z');
 const at = (ms: number) => new Date(T0.getTime() + ms);
 const HOUR = 3_600_000;

@@ -8,10 +8,10 @@
 import { SecretBox } from '../../src/secrets/index.js';
 import type { NewSlackInstallation, Store } from '../../src/store/types.js';
 import { NOT_PURGED, SCOPE_PURGED_TABLES, TEAM_SCOPED_TABLES } from '../../src/store/workspace-retention.js';
-import { execSql, type StorePair, type TestDialect, useStorePair } from './helpers.js';
+import { execSql, type StorePair, type TestDialect, testDialects, useStorePair } from './helpers.js';
 import { countTeamRows, NONE, ONE_OF_EACH, seedTeamData } from './team-data.js';
 
-const DIALECTS: TestDialect[] = ['sqlite', 'postgres'];
+const DIALECTS = testDialects();
 const T0 = new Date('2026-03-01T10:00:00Z');
 const DAY = 24 * 3_600_000;
 const at = (ms: number) => new Date(T0.getTime() + ms);
