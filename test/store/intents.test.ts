@@ -130,6 +130,64 @@ describe.each(DIALECTS)('meeting intents on %s', (dialect) => {
     expect(await store.renewIntentClaims([], 'A', 20_000, at(22_000))).toEqual([]);
   });
 
+  test('an update writes each field it is given and leaves the others; failed also clears the claim', async () => {
+    await store.insertIntent(intent(), 'A', 20_000, T0);
+    await store.updateIntent('i-1', 'A', { meetId: '200' }, at(1));
+    await store.updateIntent('i-1', 'A', { messageChannel: 'C9' }, at(2));
+    await store.updateIntent('i-1', 'A', { messageTs: '1.5' }, at(3));
+    await store.updateIntent('i-1', 'A', { attempts: 3 }, at(4));
+    expect(await store.updateIntent('i-1', 'A', { outcome: 'retrying' }, at(5))).toEqual({
+      state: 'creating',
+      meetId: '200',
+      messageChannel: 'C9',
+      messageTs: '1.5',
+      claimedBy: 'A',
+      claimExpiresAt: at(20_000),
+      attempts: 3,
+      outcome: 'retrying',
+      updatedAt: at(5),
+    });
+    const failed = await store.updateIntent('i-1', 'A', { state: 'failed', outcome: 'refused' }, at(6));
+    expect(failed).toMatchObject({
+      state: 'failed',
+      claimedBy: null,
+      claimExpiresAt: null,
+      outcome: 'refused',
+    });
+    expect(await other.getIntent('i-1')).toMatchObject({ ...failed, id: 'i-1', createdAt: T0 });
+    expect(await other.claimIntent('i-1', 'B', 20_000, at(60_000))).toBe(false);
+  });
+
+  test('a claim is released by its holder only', async () => {
+    await store.insertIntent(intent(), 'A', 20_000, T0);
+    await other.releaseIntent('i-1', 'B', at(1_000));
+    expect(await store.getIntent('i-1')).toMatchObject({
+      claimedBy: 'A',
+      claimExpiresAt: at(20_000),
+      updatedAt: T0,
+    });
+    expect(await other.claimIntent('i-1', 'B', 20_000, at(1_000))).toBe(false);
+    await store.releaseIntent('i-1', 'A', at(2_000));
+    expect(await store.getIntent('i-1')).toMatchObject({
+      claimedBy: null,
+      claimExpiresAt: null,
+      updatedAt: at(2_000),
+    });
+    expect(await other.claimIntent('i-1', 'B', 20_000, at(2_000))).toBe(true);
+  });
+
+  test('the recoverable list takes a whole, non-negative limit', async () => {
+    for (const id of ['a', 'b', 'c']) {
+      await store.insertIntent(intent({ id }), 'A', 20_000, T0);
+      await store.releaseIntent(id, 'A', T0);
+    }
+    const ids = async (limit: number) => (await store.listRecoverableIntents(at(1), limit)).map((i) => i.id);
+    expect(await ids(2.9)).toEqual(['a', 'b']);
+    expect(await ids(0)).toEqual([]);
+    expect(await ids(-1)).toEqual([]);
+    expect(await ids(10)).toEqual(['a', 'b', 'c']);
+  });
+
   test('taking over an expired claim: exactly one of four winners, 20 rounds', async () => {
     for (let round = 0; round < 20; round++) {
       const id = `race-${round}`;
@@ -144,13 +202,16 @@ describe.each(DIALECTS)('meeting intents on %s', (dialect) => {
     }
   });
 
-  test('pruning deletes finished intents older than the bound only', async () => {
+  test('pruning deletes finished intents older than the bound only (one updated at the bound is kept)', async () => {
     await store.insertIntent(intent({ id: 'old-done' }), 'A', 1_000, T0);
     await store.updateIntent('old-done', 'A', { state: 'done' }, T0);
     await store.insertIntent(intent({ id: 'old-open' }), 'A', 1_000, T0);
     await store.insertIntent(intent({ id: 'new-failed' }), 'A', 1_000, T0);
     await store.updateIntent('new-failed', 'A', { state: 'failed' }, at(10_000));
+    await store.insertIntent(intent({ id: 'at-bound' }), 'A', 1_000, T0);
+    await store.updateIntent('at-bound', 'A', { state: 'done' }, at(5_000));
     expect(await store.pruneIntents(at(5_000))).toBe(1);
+    expect(await store.getIntent('at-bound')).toMatchObject({ id: 'at-bound', state: 'done' });
     expect(await store.getIntent('old-done')).toBeNull();
     expect(await store.getIntent('old-open')).toMatchObject({ id: 'old-open', state: 'creating' });
     expect(await store.getIntent('new-failed')).toMatchObject({ id: 'new-failed', state: 'failed' });
