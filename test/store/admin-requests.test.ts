@@ -115,6 +115,43 @@ describe.each(DIALECTS)('admin requests on %s', (dialect) => {
     expect(await store.claimAdminRequest('r-2', 'A', 30_000, at(WEEK))).toBe(false);
   });
 
+  test('a claim is read back; its holder may still decide once it lapsed if nobody took it over; no login given keeps the one asked about', async () => {
+    await store.openAdminRequest(req({ kind: 'offboarding', loginId: 'L7' }), T0);
+    expect(await store.claimAdminRequest('r-1', 'A', 30_000, at(10))).toBe(true);
+    expect(await other.getAdminRequest('r-1')).toMatchObject({ claimedBy: 'A', claimExpiresAt: at(30_010) });
+    const done = await other.finishAdminRequest(
+      'r-1',
+      'A',
+      { outcome: 'deactivated', decidedBy: 'UA' },
+      at(60_000),
+    );
+    expect(done).toMatchObject({
+      kind: 'offboarding',
+      state: 'done',
+      outcome: 'deactivated',
+      decidedBy: 'UA',
+      decidedAt: at(60_000),
+      loginId: 'L7',
+      claimedBy: null,
+      claimExpiresAt: null,
+    });
+    expect(await store.getAdminRequest('r-1')).toEqual(done);
+    expect(
+      await store.finishAdminRequest('r-1', 'A', { outcome: 'again', decidedBy: 'UA' }, at(60_001)),
+    ).toBeNull();
+  });
+
+  test('a released claim is cleared', async () => {
+    await store.openAdminRequest(req(), T0);
+    await store.claimAdminRequest('r-1', 'A', 30_000, T0);
+    await other.releaseAdminRequest('r-1', 'A');
+    expect(await store.getAdminRequest('r-1')).toMatchObject({
+      state: 'open',
+      claimedBy: null,
+      claimExpiresAt: null,
+    });
+  });
+
   test(`two instances claiming at once: exactly one wins (${ROUNDS} rounds)`, async () => {
     for (let i = 0; i < ROUNDS; i++) {
       const id = `race-${i}`;

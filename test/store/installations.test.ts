@@ -160,6 +160,73 @@ describe.each(DIALECTS)('slack installations on %s', (dialect) => {
     });
   });
 
+  test('each token is sealed with what it is and whose (a stored value stays readable across versions)', async () => {
+    const full = inst({
+      userToken: 'xoxp-user-token',
+      userRefreshToken: 'xoxe-1-user-refresh',
+      userExpiresAt: at(11 * HOUR),
+      userScopes: ['identify', 'users:read'],
+    });
+    await repo().upsert(full, T0);
+    expect(await other.installations(box).find({ teamId: 'T1', isEnterpriseInstall: false }, T0)).toEqual({
+      ...full,
+      installedAt: T0,
+      updatedAt: T0,
+      version: 1,
+    });
+    const [row] = await execSql(pair.db.url, [
+      'select bot_token, bot_refresh_token, user_token, user_refresh_token from slack_installations',
+    ]);
+    const open = (column: string, context: string) => box.decrypt(String(row?.[column]), context).plaintext;
+    expect(open('bot_token', 'slack bot token of T:T1')).toBe(full.botToken);
+    expect(open('bot_refresh_token', 'slack bot refresh token of T:T1')).toBe(full.botRefreshToken);
+    expect(open('user_token', 'slack user token of T:T1')).toBe(full.userToken);
+    expect(open('user_refresh_token', 'slack user refresh token of T:T1')).toBe(full.userRefreshToken);
+  });
+
+  test('an install without the id its kind needs is refused by name, and nothing is stored', async () => {
+    await expect(repo().upsert(inst({ enterpriseId: null, isEnterpriseInstall: true }), T0)).rejects.toThrow(
+      new Error('an org-wide installation needs its enterprise id'),
+    );
+    await expect(repo().upsert(inst({ teamId: null, enterpriseId: 'E1' }), T0)).rejects.toThrow(
+      new Error('a workspace installation needs its team id'),
+    );
+    await expect(
+      repo().deleteInstallation({ teamId: undefined, isEnterpriseInstall: false }),
+    ).rejects.toThrow(new Error('a workspace installation needs its team id'));
+    expect(await execSql(pair.db.url, ['select install_key from slack_installations'])).toEqual([]);
+  });
+
+  test('rotation: a token with the same expiry as the stored one replaces it', async () => {
+    await repo().upsert(inst(), T0);
+    expect(await repo().upsert(inst({ botToken: 'xoxe.xoxb-same-expiry' }), at(1000))).toBe(true);
+    expect(await repo().find({ teamId: 'T1', isEnterpriseInstall: false }, T0)).toMatchObject({
+      botToken: 'xoxe.xoxb-same-expiry',
+      version: 2,
+    });
+  });
+
+  test('forgetting user tokens: none for no users, once per token, counted as a change', async () => {
+    await repo().upsert(
+      inst({ userToken: 'xoxp-user-token', userRefreshToken: 'xoxe-1-u', userExpiresAt: at(HOUR) }),
+      T0,
+    );
+    const lookup = { teamId: 'T1', isEnterpriseInstall: false };
+    expect(await repo().deleteUserTokens(lookup, [], at(1))).toBe(false);
+    expect(
+      await repo().deleteUserTokens({ teamId: 'T2', isEnterpriseInstall: false }, ['UADMIN'], at(1)),
+    ).toBe(false);
+    expect(await repo().deleteUserTokens(lookup, ['UADMIN'], at(2))).toBe(true);
+    expect(await repo().deleteUserTokens(lookup, ['UADMIN'], at(3))).toBe(false);
+    expect(await repo().find(lookup, T0)).toMatchObject({
+      userToken: null,
+      userRefreshToken: null,
+      userExpiresAt: null,
+      updatedAt: at(2),
+      version: 2,
+    });
+  });
+
   test('key rotation: values under the previous key are read and written back under the new one', async () => {
     await store.installations(new SecretBox(OLD_KEY)).upsert(inst(), T0);
     const rotated = new SecretBox(KEY, OLD_KEY);
