@@ -147,7 +147,7 @@ const SCOPES = {
       'test/services/connection-commands.test.ts',
       'test/services/offboarding.test.ts',
       'test/services/access-requests.test.ts',
-      'test/services/admin-desk.test.ts',
+      'test/services/environment-connection.test.ts',
     ],
   },
   recordings: {
