@@ -127,6 +127,8 @@ describe('scheduling, cancelling, moving', () => {
     const m = await meeting(5 * MIN);
     expect(await reminders().schedule(m)).toBe(m);
     expect(stub.calls('chat.scheduleMessage')).toHaveLength(0);
+    // Not even tried: no failure to log.
+    expect(w.logs().filter((l) => l.msg === 'could not schedule the reminder')).toEqual([]);
   });
 
   it('Slack refusing: logged, the meeting unchanged (the meeting itself never fails for a reminder)', async () => {
