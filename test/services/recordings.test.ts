@@ -18,6 +18,7 @@ import {
   UNMAPPED_RECHECK_MS,
 } from '../../src/services/recordings/index.js';
 import { SlackCallError, type SlackGateway } from '../../src/slack/gateway.js';
+import { recordingDms } from '../recordings/setup.js';
 import { rejectionOf } from '../support/rejection.js';
 import { SlackStub } from '../support/slack-stub.js';
 import { TEST_WORKSPACE } from '../support/slack-workspace.js';
@@ -109,16 +110,7 @@ function service(overrides: Partial<RecordingsDeps> = {}): RecordingsService {
 }
 
 /** DMs carrying the recording metadata (ready or failed) the stand-in accepted. */
-function dms(event = READY, recId?: string) {
-  return stub
-    .calls('chat.postMessage')
-    .filter(
-      (c) =>
-        c.response.ok === true &&
-        c.args.metadata?.event_type === event &&
-        (recId === undefined || c.args.metadata?.event_payload?.rec_id === recId),
-    );
-}
+const dms = (event = READY, recId?: string) => recordingDms(stub, recId, event);
 
 /** Holds a recording in MegaMeeting at `status` (the emulator would otherwise finish processing on the next read). */
 function hold(recId: string, status: 'waiting' | 'processing'): void {
