@@ -173,6 +173,31 @@ describe('a claim that is still held', () => {
   });
 });
 
+describe('the sweep itself', () => {
+  test('finished intents are kept a week for support, then deleted', async () => {
+    const old = await recordedBeforeCreate();
+    await services.store.updateIntent(
+      old.id,
+      'dead-process',
+      { state: 'failed', outcome: 'not_created' },
+      now,
+    );
+    later(7 * 24 * 60 * MINUTE);
+    expect(await services.recovery.sweep()).toBe(0);
+    expect(await intent(old.id)).not.toBeNull();
+    later(1000);
+    expect(await services.recovery.sweep()).toBe(0);
+    expect(await intent(old.id)).toBeNull();
+  });
+
+  test('once stopped, a sweep takes nothing up', async () => {
+    const recorded = await recordedBeforeCreate();
+    await services.recovery.stop();
+    expect(await sweepAfterClaimLapsed()).toBe(0);
+    expect(await intent(recorded.id)).toMatchObject({ state: 'creating', attempts: 0 });
+  });
+});
+
 describe('interrupted while creating', () => {
   test('MegaMeeting made the meeting: it is adopted, stored, and its card posted once', async () => {
     const crashed = await interruptedCreate('created');
@@ -278,7 +303,8 @@ describe('interrupted while creating', () => {
     expect(await sweepWhileMegaMeetingFails()).toBe(1);
     expect(await intent(recorded.id)).toMatchObject({ state: 'creating', attempts: 2 });
 
-    later(2 * MINUTE);
+    // Exactly 25 minutes after it was recorded: the wait is over.
+    later(25 * MINUTE - (now.getTime() - recorded.createdAt.getTime()));
     expect(await sweepWhileMegaMeetingFails()).toBe(1);
     expect(await intent(recorded.id)).toMatchObject({ state: 'failed', outcome: 'unknown', attempts: 3 });
     expect(String(stub.calls('chat.postEphemeral')[0]?.args.text)).toMatch(
