@@ -338,6 +338,20 @@ describe('interrupted after the create', () => {
     expect((await services.store.findMeetingByMeetId(crashed.meetId ?? ''))?.messageTs).toBe(cards()[0]?.ts);
   });
 
+  test("while posting, in a channel the bot cannot post to: the card goes through the command's response_url", async () => {
+    const responseUrl = stub.responseUrl();
+    const crashed = await interruptedCreate('posting', { written: true, responseUrl });
+    expect(stub.responses(responseUrl)).toEqual([]);
+    stub.failNext('chat.postMessage', 'not_in_channel', { channel: W.channelId });
+    expect(await sweepAfterClaimLapsed()).toBe(1);
+    expect(cards()).toEqual([]);
+    expect(stub.responses(responseUrl).map((r) => r.body.response_type)).toEqual(['in_channel', 'ephemeral']);
+    expect((await services.store.findMeetingByMeetId(crashed.meetId ?? ''))?.cardDelivery).toBe(
+      'response_url',
+    );
+    expect(await intent(crashed.id)).toMatchObject({ state: 'done', outcome: 'posted' });
+  });
+
   test('while posting, the card already in Slack: it is found by its metadata, not posted again', async () => {
     // An instant meeting with nobody invited writes the card's place with `done`: dying there leaves `posting`.
     const crashed = await interruptedCreate('done');
