@@ -7,6 +7,7 @@
  * `recordings-unit` scope).
  */
 
+import { jest } from '@jest/globals';
 import { AppError } from '../../src/errors.js';
 import {
   DEFAULT_CLAIM_TTL_MS,
@@ -18,7 +19,7 @@ import {
   UNMAPPED_RECHECK_MS,
 } from '../../src/services/recordings/index.js';
 import { SlackCallError, type SlackGateway } from '../../src/slack/gateway.js';
-import { recordingDms } from '../recordings/setup.js';
+import { recordingDms, recordingsQueries } from '../recordings/setup.js';
 import { rejectionOf } from '../support/rejection.js';
 import { SlackStub } from '../support/slack-stub.js';
 import { TEST_WORKSPACE } from '../support/slack-workspace.js';
@@ -300,6 +301,33 @@ describe('announcing a recording', () => {
     advance(10 * MIN);
     expect(await rec.processOnce()).toMatchObject({ notifiedReady: 1, errors: 0 });
     expect(dms(READY, recId)).toHaveLength(1);
+  });
+
+  it('refused again and again: the wait doubles from 5 minutes and stops growing at 6 hours', async () => {
+    const { recId, meetId } = seed(1, { remuxStatus: 'completed' });
+    // Six refusals already behind it (as six earlier passes would have left it).
+    await w.db.store.upsertSeenRecording(
+      { recId, meetId, accId: 'acc', alId: w.hostLoginId, teamId: T, hostSlackUserId: HOST },
+      clock.now(),
+    );
+    await w.db.store.updateRecording(recId, { lastError: 'dm_channel_not_found:6' }, clock.now());
+    const rec = service();
+    stub.failNext('chat.postMessage', 'channel_not_found', { count: 2 });
+    expect(await rec.processOnce()).toMatchObject({ errors: 1 });
+    // The seventh: 5 minutes · 2⁶ = 320 minutes, under the cap.
+    expect(await w.db.store.getRecording(recId)).toMatchObject({
+      lastError: 'dm_channel_not_found:7',
+      nextAttemptAt: new Date(now + 320 * MIN),
+    });
+    advance(320 * MIN);
+    expect(await rec.processOnce()).toMatchObject({ errors: 1 });
+    // The eighth would be 640 minutes: 6 hours instead.
+    expect(await w.db.store.getRecording(recId)).toMatchObject({
+      lastError: 'dm_channel_not_found:8',
+      nextAttemptAt: new Date(now + 6 * 60 * MIN),
+    });
+    advance(6 * 60 * MIN);
+    expect(await rec.processOnce()).toMatchObject({ notifiedReady: 1, errors: 0 });
   });
 
   it('a DM that may have reached Slack keeps the claim: the next claimer checks the history and sends once', async () => {
@@ -817,6 +845,35 @@ describe('sharing a recording', () => {
     expect(stub.calls('chat.postMessage').at(-1)?.args.channel).toBe(W.channelId);
   });
 
+  it("a MegaMeeting admin's rights that are slow to confirm are refused before the trigger expires", async () => {
+    const { recId } = await announced();
+    // Two MegaMeeting admins (not Slack admins): each login is read once and cached, so the slow answer given
+    // late for the first must not serve the second.
+    const [slow, fast] = [
+      { id: 'U0MMADMIN1', real_name: 'Mia Admin', email: 'mia@example.com' },
+      { id: 'U0MMADMIN2', real_name: 'Max Admin', email: 'max@example.com' },
+    ];
+    for (const u of [slow, fast]) {
+      stub.addUser(u);
+      await link(u.id, w.emu.state.addLogin({ email: u.email, roles: ['admin'] }).loginId);
+    }
+    const rec = service();
+    // Longer than the wait before the modal (1.2 s): without that bound the answer would come and open it.
+    w.emu.state.setLatency(2000);
+    const err = await refusal(
+      rec.openShareModal(stub.issueTriggerId(), { teamId: T, userId: slow.id }, recId),
+    );
+    w.emu.state.setLatency(0);
+    expect([err.code, err.userMessage]).toEqual([
+      'megameeting_unavailable',
+      'MegaMeeting is slow to confirm your admin rights right now; please try again in a moment.',
+    ]);
+    expect(stub.calls('views.open')).toHaveLength(0);
+    // Answered in time: a MegaMeeting admin may share.
+    await rec.openShareModal(stub.issueTriggerId(), { teamId: T, userId: fast.id }, recId);
+    expect(stub.calls('views.open')).toHaveLength(1);
+  });
+
   it('a channel the bot cannot post in: the reason and what to do; a recording not processed yet or gone', async () => {
     const { recId } = await announced();
     const rec = service();
@@ -950,6 +1007,69 @@ describe('the poller', () => {
     expect((await p.tick()).status).toBe('error');
     expect(dms()).toHaveLength(0);
     expect(w.logs().find((l) => l.msg === 'recordings tick skipped: the store is unavailable')).toBeDefined();
+  });
+
+  it('start(): the first tick after a second, then one an interval; stop() waits for the tick and ends them', async () => {
+    // Jest's fake setTimeout drives the poller's timer; the ticks themselves (HTTP, SQLite) run for real.
+    jest.useFakeTimers({
+      doNotFake: [
+        'nextTick',
+        'setImmediate',
+        'clearImmediate',
+        'queueMicrotask',
+        'Date',
+        'performance',
+        'hrtime',
+      ],
+    });
+    try {
+      const p = poller(service({ instanceId: 'timed' }), 60);
+      const ticks = () => w.logs().filter((l) => l.msg === 'recordings tick').length;
+      /** Lets the tick the timer started run to its end (it schedules the next one when done). */
+      const tickDone = async (count: number) => {
+        for (let i = 0; i < 5000 && (ticks() < count || jest.getTimerCount() === 0); i++)
+          await new Promise((r) => setImmediate(r));
+      };
+      p.start();
+      p.start();
+      expect(jest.getTimerCount()).toBe(1);
+      expect(w.logs().filter((l) => l.msg === 'recordings poller started')).toEqual([
+        expect.objectContaining({ intervalSeconds: 60, instanceId: 'timed' }),
+      ]);
+      jest.advanceTimersByTime(999);
+      expect(recordingsQueries(w.emu)).toBe(0);
+      jest.advanceTimersByTime(1);
+      await tickDone(1);
+      expect([recordingsQueries(w.emu), ticks(), jest.getTimerCount()]).toEqual([1, 1, 1]);
+      expect(await w.db.store.getLease('recordings-poller')).toMatchObject({ holder: 'timed' });
+      jest.advanceTimersByTime(60_000 - 1);
+      expect(recordingsQueries(w.emu)).toBe(1);
+      jest.advanceTimersByTime(1);
+      await tickDone(2);
+      expect(recordingsQueries(w.emu)).toBe(2);
+
+      // stop() while a tick runs: it waits for that tick, gives the lease back, and nothing is scheduled after.
+      jest.advanceTimersByTime(60_000);
+      await p.stop();
+      expect(ticks()).toBe(3);
+      expect(jest.getTimerCount()).toBe(0);
+      expect(await w.db.store.getLease('recordings-poller')).toBeNull();
+      jest.advanceTimersByTime(10 * 60_000);
+      expect(recordingsQueries(w.emu)).toBe(3);
+
+      // Started again after stop(): it ticks again.
+      p.start();
+      jest.advanceTimersByTime(1000);
+      await tickDone(4);
+      expect(recordingsQueries(w.emu)).toBe(4);
+      await p.stop();
+      expect(jest.getTimerCount()).toBe(0);
+      // An interval of 0 turns the poller off.
+      poller(service(), 0).start();
+      expect(jest.getTimerCount()).toBe(0);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('a tick in progress makes another one busy; a pass that lost the lease stops before its next DM', async () => {
