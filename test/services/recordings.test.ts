@@ -7,6 +7,7 @@
  * `recordings-unit` scope).
  */
 
+import { hostname } from 'node:os';
 import { jest } from '@jest/globals';
 import { AppError } from '../../src/errors.js';
 import {
@@ -430,6 +431,12 @@ describe('announcing a recording', () => {
     expect(await rec.processOnce()).toMatchObject({ notifiedFailed: 1 });
     expect(dms(FAILED, failedBefore)).toHaveLength(1);
     expect(remuxRequests()).toBe(0);
+  });
+
+  it('claims are held under a name of this process: its host, its pid and a random part, so two never share one', () => {
+    const [a, b] = [service().instanceId, service().instanceId];
+    expect(a.split(':')).toEqual([hostname(), String(process.pid), expect.stringMatching(/^[0-9a-f]{8}$/)]);
+    expect(a).not.toBe(b);
   });
 
   it('App Home is told whose recording was announced', async () => {
@@ -1081,11 +1088,20 @@ describe('the poller', () => {
     expect(await running).toMatchObject({ status: 'ok', notifiedReady: 3 });
     stub.setLatency('chat.postMessage', 0);
 
+    // A pass that lost the lease stops every worker, even if the lease looks held again for the next recording.
+    const retro = seed(3, { remuxStatus: 'completed', title: 'Board' });
+    let asked = 0;
+    const lostOnce = async () => ++asked !== 2;
+    expect(await service({ concurrency: 2 }).processOnce(lostOnce)).toMatchObject({ notifiedReady: 1 });
+    expect(retro.recIds.filter((id) => dms(READY, id).length > 0)).toHaveLength(1);
+    expect(asked).toBe(2);
+    expect(await service().processOnce()).toMatchObject({ notifiedReady: 2 });
+
     // A pass told it is no longer the leader before its first DM sends nothing.
     seed(2, { remuxStatus: 'completed', title: 'Retro' });
     const report = await service().processOnce(async () => false);
     expect(report).toMatchObject({ notifiedReady: 0, errors: 0 });
-    expect(dms()).toHaveLength(3);
+    expect(dms()).toHaveLength(6);
   });
 });
 
