@@ -781,6 +781,39 @@ describe('deleting a recording', () => {
     ]);
   });
 
+  it('MegaMeeting lost it between its listing and the delete (not_found): marked deleted all the same', async () => {
+    const { recId, dm } = await announced();
+    const real = w.services.megameeting;
+    const listing = await real.recordings();
+    w.emu.state.recordings.delete(recId);
+    const stale = {
+      recordings: async () => listing,
+      deleteRecording: (input: Parameters<typeof real.deleteRecording>[0]) => real.deleteRecording(input),
+    } as unknown as typeof real; // the two calls deleteRecording makes
+    const outcome = await service({ megameeting: stale }).deleteRecording(
+      { teamId: T, userId: HOST },
+      recId,
+      null,
+    );
+    expect(outcome).toEqual({ title: 'Design sync', alreadyGone: true, updated: [dm] });
+    expect((await w.db.store.getRecording(recId))?.state).toBe('deleted');
+    expect(JSON.stringify(stub.calls('chat.update')[0]?.args.blocks)).toContain(
+      'MegaMeeting no longer has it (it was deleted there)',
+    );
+    expect(
+      w.logs().find((l) => l.msg === 'recording marked deleted (MegaMeeting no longer had it)'),
+    ).toMatchObject({ recId, alreadyGone: true });
+  });
+
+  it('pressed in another message of the host’s DM (the recordings list): that message and the DM both say deleted', async () => {
+    const { recId, dm } = await announced();
+    const list = stub.addMessage(HOST, { text: 'Your recent recordings', user: W.botUserId });
+    const pressedIn = { channel: dm.channel, ts: list.ts };
+    const outcome = await service().deleteRecording({ teamId: T, userId: HOST }, recId, pressedIn);
+    expect(outcome.updated).toEqual([dm, pressedIn]);
+    expect(stub.calls('chat.update').map((c) => c.args.ts)).toEqual([dm.ts, list.ts]);
+  });
+
   it('MegaMeeting failing: nothing marked, the DM untouched; a DM that cannot be updated does not undo the delete', async () => {
     const { recId, dm } = await announced();
     const rec = service();
@@ -850,6 +883,38 @@ describe('sharing a recording', () => {
     expect(stub.calls('views.open')).toHaveLength(1);
     await rec.share({ teamId: T, userId: ADMIN.id }, recId, W.channelId);
     expect(stub.calls('chat.postMessage').at(-1)?.args.channel).toBe(W.channelId);
+  });
+
+  it('the modal names a meeting made through the app; one the store does not know yet opens for anyone, checked at submission', async () => {
+    const { recId, meetId } = await announced();
+    await w.db.store.insertMeeting({
+      teamId: T,
+      meetId,
+      channelId: W.channelId,
+      messageTs: null,
+      cardDelivery: 'none',
+      hostSlackUserId: HOST,
+      hostLoginId: w.hostLoginId,
+      title: 'Board review',
+      kind: 'scheduled',
+      startAt: clock.now(),
+      endAt: null,
+      timeZone: 'UTC',
+      status: 'ended',
+      reminders: [],
+      options: {},
+    });
+    const rec = service();
+    await rec.openShareModal(stub.issueTriggerId(), { teamId: T, userId: HOST }, recId);
+    expect(JSON.stringify(stub.views().at(-1))).toContain('Post *Board review* to a channel.');
+
+    const { recId: unknown } = seed(1, { remuxStatus: 'completed', title: 'Retro' });
+    const other = { teamId: T, userId: OTHER.id };
+    await rec.openShareModal(stub.issueTriggerId(), other, unknown);
+    expect(stub.calls('views.open')).toHaveLength(2);
+    expect(JSON.stringify(stub.views().at(-1))).toContain('Post this recording to a channel.');
+    const refused = await refusal(rec.share(other, unknown, W.channelId));
+    expect(refused.code).toBe('not_allowed');
   });
 
   it("a MegaMeeting admin's rights that are slow to confirm are refused before the trigger expires", async () => {
