@@ -141,6 +141,35 @@ function failingPosts(fail: () => Error | null): SlackGateway {
   });
 }
 
+/** The world's store, recording the name of every method a pass calls on it (internal calls not counted). */
+function countingStore(): { store: typeof w.services.store; calls: string[] } {
+  const calls: string[] = [];
+  const real = w.services.store;
+  const store = new Proxy(real, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop, target);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        calls.push(String(prop));
+        return value.apply(target, args);
+      };
+    },
+  });
+  return { store, calls };
+}
+
+/** A pass's report where nothing happened to `listed` recordings. */
+const idle = (listed: number) => ({
+  listed,
+  added: 0,
+  remuxRequested: 0,
+  notifiedReady: 0,
+  notifiedFailed: 0,
+  recovered: 0,
+  unmapped: 0,
+  errors: 0,
+});
+
 describe('announcing a recording', () => {
   it('a ready recording: one DM to the host with its metadata, marked notified; later passes do nothing', async () => {
     const { recId, meetId } = seed(1, { remuxStatus: 'completed' });
@@ -437,6 +466,88 @@ describe('announcing a recording', () => {
     const [a, b] = [service().instanceId, service().instanceId];
     expect(a.split(':')).toEqual([hostname(), String(process.pid), expect.stringMatching(/^[0-9a-f]{8}$/)]);
     expect(a).not.toBe(b);
+  });
+
+  it('recordings finished with cost one snapshot read; a known one waiting for its retry is not stored again', async () => {
+    seed(1, { remuxStatus: 'completed' });
+    await service().processOnce();
+    const { store, calls } = countingStore();
+    const rec = service({ store });
+    expect(await rec.processOnce()).toEqual(idle(1));
+    expect(calls).toEqual(['getRecordingStates']);
+    // Another one, its DM refused: known and open, its retry 5 minutes away.
+    seed(1, { remuxStatus: 'completed', title: 'Retro' });
+    stub.failNext('chat.postMessage', 'channel_not_found');
+    expect(await rec.processOnce()).toMatchObject({ added: 1, errors: 1 });
+    calls.length = 0;
+    expect(await rec.processOnce()).toEqual(idle(2));
+    expect(calls).toEqual(['getRecordingStates', 'listOpenRecordings']);
+  });
+
+  it('the host’s DM is opened once a pass; a failed open is forgotten, so the next recording opens it again', async () => {
+    seed(3, { remuxStatus: 'completed' });
+    stub.failNext('conversations.open', 'user_not_found');
+    expect(await service({ concurrency: 1 }).processOnce()).toMatchObject({ notifiedReady: 2, errors: 1 });
+    expect(stub.calls('conversations.open')).toHaveLength(2);
+  });
+
+  it('a failure announced meanwhile by another pass: a pass working from an older snapshot sends no second DM', async () => {
+    const { recId } = seed(1, { remuxStatus: 'failed' });
+    const a = service({ instanceId: 'a' });
+    const b = service({ instanceId: 'b' });
+    // b has read its snapshot; at its leader check, just before announcing, a's whole pass runs.
+    expect(await b.processOnce(async () => (await a.processOnce()).notifiedFailed === 1)).toMatchObject({
+      notifiedFailed: 0,
+      errors: 0,
+    });
+    expect(dms(FAILED, recId)).toHaveLength(1);
+    expect(await w.db.store.getRecording(recId)).toMatchObject({ state: 'failed', claimedBy: null });
+
+    // Failed again after "Try again" (attempt 1): b's snapshot says attempt 1 is news, but meanwhile a announced
+    // it and the host pressed "Try again" once more (attempt 2).
+    await a.retryRemux(T, HOST, recId);
+    w.emu.state.failRecording(recId);
+    const meanwhile = async () => {
+      await a.processOnce();
+      await a.retryRemux(T, HOST, recId);
+      return true;
+    };
+    expect(await b.processOnce(meanwhile)).toMatchObject({ notifiedFailed: 0 });
+    expect(dms(FAILED, recId).map((d) => d.args.metadata?.event_payload.attempt)).toEqual(['0', '1']);
+    expect(await w.db.store.getRecording(recId)).toMatchObject({
+      state: 'remux_requested',
+      attempts: 2,
+      claimedBy: null,
+    });
+  });
+
+  it('a failure DM left by a crash is matched by its attempt: an earlier attempt’s DM does not count', async () => {
+    const { recIds } = seed(2, { remuxStatus: 'failed' });
+    const [earlierOnly, sentBefore] = recIds as [string, string];
+    for (const id of recIds) {
+      await w.db.store.upsertSeenRecording(
+        { recId: id, meetId: '0', accId: 'acc', alId: w.hostLoginId, teamId: T, hostSlackUserId: HOST },
+        clock.now(),
+      );
+      await w.db.store.updateRecording(id, { state: 'remux_requested', attempts: 2 }, clock.now());
+      expect(await w.db.store.claimRecording(id, 'crashed/1', clock.now(), DEFAULT_CLAIM_TTL_MS)).toBe(true);
+    }
+    const failedDm = (recId: string, attempt: string) =>
+      stub.addMessage(HOST, {
+        text: 'Processing failed.',
+        metadata: { event_type: FAILED, event_payload: { rec_id: recId, attempt } },
+      } as Parameters<SlackStub['addMessage']>[1]);
+    failedDm(earlierOnly, '1');
+    const found = failedDm(sentBefore, '2');
+    stub.addMessage(HOST, { text: 'A message without metadata' });
+    advance(DEFAULT_CLAIM_TTL_MS);
+    expect(await service().processOnce()).toMatchObject({ notifiedFailed: 1, recovered: 1, errors: 0 });
+    expect(dms(FAILED, earlierOnly).map((d) => d.args.metadata?.event_payload.attempt)).toEqual(['2']);
+    expect(dms(FAILED, sentBefore)).toHaveLength(0);
+    expect(await w.db.store.getRecording(sentBefore)).toMatchObject({
+      state: 'failed',
+      notifiedTs: found.ts,
+    });
   });
 
   it('App Home is told whose recording was announced', async () => {
