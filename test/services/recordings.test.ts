@@ -211,6 +211,8 @@ describe('announcing a recording', () => {
       kind: 'ready',
       recovered: false,
     });
+    // Its host was known from the start: not looked up again.
+    expect(w.logs().filter((l) => l.msg === 'recording host is now mapped')).toEqual([]);
     for (let i = 0; i < 2; i++) {
       advance(MIN);
       expect(await rec.processOnce()).toMatchObject({ listed: 1, added: 0, notifiedReady: 0 });
@@ -427,6 +429,32 @@ describe('announcing a recording', () => {
     expect(await rec.processOnce()).toMatchObject({ notifiedReady: 1 });
   });
 
+  it('Slack’s 429 answered to two workers at once: one pause, shared; nothing is sent until it ends', async () => {
+    seed(3, { remuxStatus: 'completed' });
+    const slept: number[] = [];
+    let endPause = () => {};
+    const sleep = (ms: number) =>
+      new Promise<void>((resolve) => {
+        slept.push(ms);
+        endPause = resolve;
+      });
+    const rec = service({ sleep, concurrency: 2 });
+    // Slow answers: both workers' first sends are out before either 429 comes back.
+    stub.setLatency('chat.postMessage', 100);
+    stub.rateLimitNext('chat.postMessage', 30, 2);
+    const pass = rec.processOnce();
+    while (slept.length === 0) await new Promise((r) => setTimeout(r, 5));
+    // Long enough for the other worker's 429 and, were the pause not shared, its next sends.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(slept).toEqual([30_000]);
+    expect(stub.calls('chat.postMessage')).toHaveLength(2);
+    endPause();
+    expect(await pass).toMatchObject({ notifiedReady: 3, errors: 0 });
+    stub.setLatency('chat.postMessage', 0);
+    expect(slept).toEqual([30_000]);
+    expect(dms()).toHaveLength(3);
+  });
+
   it('a failed remux: one failure DM per attempt, with its attempt; processing again makes a new failure news', async () => {
     const { recId } = seed(1);
     const rec = service();
@@ -585,6 +613,9 @@ describe('hosts nobody maps to', () => {
     advance(1);
     expect(await rec.processOnce()).toMatchObject({ notifiedReady: 1 });
     expect(dms(READY, recId)[0]?.args.channel).toBe(stub.dmChannelFor(ZOE.id));
+    expect(w.logs().filter((l) => l.msg === 'recording host is now mapped')).toEqual([
+      expect.objectContaining({ recId, hostSlackUserId: ZOE.id }),
+    ]);
     expect(await w.db.store.getRecording(recId)).toMatchObject({
       state: 'notified',
       hostSlackUserId: ZOE.id,
@@ -642,16 +673,43 @@ describe('requesting processing (startRemux)', () => {
     // The listing read first (as multi-workspace mode hands it over), then MegaMeeting fails the request.
     const listing = await w.services.megameeting.recordings();
     w.emu.state.injectFaults('error500', 1);
-    await rec.processOnce(undefined, listing);
+    expect(await rec.processOnce(undefined, listing)).toMatchObject({ errors: 1, remuxRequested: 0 });
     expect(await w.db.store.getRecording(recId)).toMatchObject({
       state: 'seen',
       attempts: 1,
+      lastError: 'remux_unavailable',
       nextAttemptAt: new Date(now + 5 * MIN),
     });
-    expect((await w.db.store.getRecording(recId))?.lastError).toMatch(/^remux_/);
+    // A failure that carries no code of MegaMeeting's (the connection, say): the second attempt, 10 minutes.
     advance(5 * MIN);
+    const real = w.services.megameeting;
+    const broken = new Proxy(real, {
+      get: (target, prop) =>
+        prop === 'startRemux'
+          ? async () => {
+              throw new Error('socket hang up');
+            }
+          : Reflect.get(target, prop, target).bind(target),
+    });
+    expect(await service({ megameeting: broken }).processOnce()).toMatchObject({ errors: 1 });
+    expect(await w.db.store.getRecording(recId)).toMatchObject({
+      state: 'seen',
+      attempts: 2,
+      lastError: 'remux_error',
+      nextAttemptAt: new Date(now + 10 * MIN),
+    });
+    advance(10 * MIN);
     expect(await rec.processOnce()).toMatchObject({ remuxRequested: 1 });
-    expect(await w.db.store.getRecording(recId)).toMatchObject({ state: 'remux_requested', attempts: 2 });
+    expect(await w.db.store.getRecording(recId)).toMatchObject({ state: 'remux_requested', attempts: 3 });
+  });
+
+  it('a failure already announced is asked again only by its host’s “Try again”, however long it waits', async () => {
+    const recId = await failedAndAnnounced();
+    hold(recId, 'waiting');
+    advance(REMUX_STALL_MS);
+    expect(await service().processOnce()).toMatchObject({ remuxRequested: 0 });
+    expect(remuxRequests()).toBe(0);
+    expect((await w.db.store.getRecording(recId))?.state).toBe('failed');
   });
 
   it('still waiting an hour after the request: asked again, three requests at most', async () => {
