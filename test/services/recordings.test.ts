@@ -141,6 +141,18 @@ function failingPosts(fail: () => Error | null): SlackGateway {
   });
 }
 
+/** The MegaMeeting client, with startRemux failing as a dropped connection would (no code of MegaMeeting's). */
+function failingStartRemux(): typeof w.services.megameeting {
+  return new Proxy(w.services.megameeting, {
+    get: (target, prop) =>
+      prop === 'startRemux'
+        ? async () => {
+            throw new Error('socket hang up');
+          }
+        : Reflect.get(target, prop, target).bind(target),
+  });
+}
+
 /** The world's store, recording the name of every method a pass calls on it (internal calls not counted). */
 function countingStore(): { store: typeof w.services.store; calls: string[] } {
   const calls: string[] = [];
@@ -682,15 +694,7 @@ describe('requesting processing (startRemux)', () => {
     });
     // A failure that carries no code of MegaMeeting's (the connection, say): the second attempt, 10 minutes.
     advance(5 * MIN);
-    const real = w.services.megameeting;
-    const broken = new Proxy(real, {
-      get: (target, prop) =>
-        prop === 'startRemux'
-          ? async () => {
-              throw new Error('socket hang up');
-            }
-          : Reflect.get(target, prop, target).bind(target),
-    });
+    const broken = failingStartRemux();
     expect(await service({ megameeting: broken }).processOnce()).toMatchObject({ errors: 1 });
     expect(await w.db.store.getRecording(recId)).toMatchObject({
       state: 'seen',
@@ -812,6 +816,18 @@ describe('"Try again" on a failed recording', () => {
     });
     // Pressed again: claimable again (and refused again for the same reason, not as "already requested").
     expect((await refusal(rec.retryRemux(T, HOST, recId))).code).toBe('not_found');
+
+    // A failure with no code of MegaMeeting's (the connection, say): the same, recorded as remux_error.
+    const other = await failedAndAnnounced('Retro');
+    const broken = failingStartRemux();
+    await expect(service({ megameeting: broken }).retryRemux(T, HOST, other)).rejects.toThrow(
+      'socket hang up',
+    );
+    expect(await w.db.store.getRecording(other)).toMatchObject({
+      state: 'failed',
+      attempts: 1,
+      lastError: 'remux_error',
+    });
   });
 });
 
@@ -842,6 +858,63 @@ describe('/meet recordings', () => {
     expect((await rec.recent(T, HOST, 2)).items).toHaveLength(2);
     const message = await rec.listForUser(T, HOST);
     expect(message.text).toBe('You have 4 recording(s), 1 ready.');
+  });
+
+  it('a meeting made in Slack by someone else on my login: listed for both, retryable by its Slack host only', async () => {
+    const zoe = w.emu.state.addLogin({ email: ZOE.email, roles: ['host'] });
+    await link(ZOE.id, zoe.loginId);
+    // Two recordings on the default user's login, of a meeting Zoe created through the app.
+    const { recIds, meetId } = seed(2, { remuxStatus: 'failed', title: 'Board review' });
+    const [failed, requested] = recIds as [string, string];
+    hold(requested, 'waiting');
+    await w.db.store.insertMeeting({
+      teamId: T,
+      meetId,
+      channelId: W.channelId,
+      messageTs: null,
+      cardDelivery: 'none',
+      hostSlackUserId: ZOE.id,
+      hostLoginId: w.hostLoginId,
+      title: 'Board review',
+      kind: 'scheduled',
+      startAt: clock.now(),
+      endAt: null,
+      timeZone: 'UTC',
+      status: 'ended',
+      reminders: [],
+      options: {},
+    });
+    const rec = service();
+    const listed = async (user: string) =>
+      Object.fromEntries((await rec.recent(T, user, 20)).items.map((i) => [i.recId, [i.status, i.canRetry]]));
+    // Before the poller has seen them: failed, but nothing to try again until the failure is recorded.
+    expect(await listed(HOST)).toEqual({ [failed]: ['failed', false], [requested]: ['waiting', false] });
+    expect(await listed(ZOE.id)).toEqual({});
+    await rec.processOnce();
+    hold(requested, 'waiting');
+    expect(dms(FAILED, failed)[0]?.args.channel).toBe(stub.dmChannelFor(ZOE.id));
+    expect(await listed(ZOE.id)).toEqual({ [failed]: ['failed', true], [requested]: ['processing', false] });
+    expect(await listed(HOST)).toEqual({ [failed]: ['failed', false], [requested]: ['processing', false] });
+  });
+
+  it('a status MegaMeeting does not document: listed as unknown, and the poller leaves it alone', async () => {
+    const { recId } = seed(1, { title: 'Odd one' });
+    const node = w.emu.state.recordings.get(recId) as { remuxStatus: string };
+    node.remuxStatus = 'archived';
+    const rec = service();
+    expect(await rec.processOnce()).toMatchObject({
+      added: 1,
+      remuxRequested: 0,
+      notifiedReady: 0,
+      errors: 0,
+    });
+    expect((await rec.recent(T, HOST, 20)).items.map((i) => i.status)).toEqual(['unknown']);
+  });
+
+  it('exactly 20: all of them, and no note', async () => {
+    seed(20, { remuxStatus: 'completed' });
+    const message = await service().listForUser(T, HOST);
+    expect(message.text).toBe('You have 20 recording(s), 20 ready.');
   });
 
   it('more than 20: the 20 most recent, and the text says so', async () => {
