@@ -1320,7 +1320,81 @@ describe('the poller', () => {
     const p = poller(service(), 60, broken);
     expect((await p.tick()).status).toBe('error');
     expect(dms()).toHaveLength(0);
-    expect(w.logs().find((l) => l.msg === 'recordings tick skipped: the store is unavailable')).toBeDefined();
+    expect(w.logs().find((l) => l.msg === 'recordings tick skipped: the store is unavailable')).toMatchObject(
+      {
+        err: { message: 'database is locked' },
+      },
+    );
+  });
+
+  it('a long pass renews the lease once a third of its life has passed, and stops when renewing fails', async () => {
+    seed(3, { remuxStatus: 'completed' });
+    const { store, calls } = countingStore();
+    let renewals = 0;
+    let failRenewals = false;
+    // Each claim takes a minute of the hand clock (a slow pass): the 150 s lease wants renewing after 50 s.
+    const slow = new Proxy(store, {
+      get(target, prop) {
+        if (prop === 'claimRecording')
+          return async (...args: Parameters<typeof store.claimRecording>) => {
+            const won = await target.claimRecording(...args);
+            advance(MIN);
+            return won;
+          };
+        if (prop === 'acquireLease' && failRenewals)
+          return async (...args: Parameters<typeof store.acquireLease>) => {
+            if (renewals++ > 0) throw new Error('database is locked');
+            return target.acquireLease(...args);
+          };
+        return Reflect.get(target, prop, target);
+      },
+    });
+    const p = poller(service({ store: slow, concurrency: 1 }), 60, slow);
+    expect(await p.tick()).toMatchObject({ status: 'ok', notifiedReady: 3 });
+    // At the tick's start, then before the second and third DMs (a minute after the last renewal each).
+    expect(calls.filter((c) => c === 'acquireLease')).toHaveLength(3);
+
+    seed(3, { remuxStatus: 'completed', title: 'Retro' });
+    failRenewals = true;
+    advance(5 * MIN);
+    expect(await p.tick()).toMatchObject({ status: 'ok', notifiedReady: 1, errors: 0 });
+    expect(dms()).toHaveLength(4);
+  });
+
+  it('what a tick says: info when it did something or failed one, debug when idle; its duration; a lease not given back', async () => {
+    const p = poller(service({ instanceId: 'p' }), 60);
+    const summaries = () => w.logs().filter((l) => l.msg === 'recordings tick');
+    const before = performance.now();
+    const idleTick = await p.tick();
+    const took = performance.now() - before;
+    expect(idleTick.durationMs).toBeGreaterThanOrEqual(0);
+    expect(idleTick.durationMs).toBeLessThanOrEqual(Math.ceil(took));
+    expect(summaries().map((l) => [l.level, l.listed])).toEqual([[20, 0]]);
+    seed(1, { remuxStatus: 'completed' });
+    advance(MIN);
+    await p.tick();
+    stub.failNext('chat.postMessage', 'channel_not_found');
+    seed(1, { remuxStatus: 'completed', title: 'Retro' });
+    advance(MIN);
+    await p.tick();
+    expect(summaries().map((l) => [l.level, l.notifiedReady, l.errors])).toEqual([
+      [20, 0, 0],
+      [30, 1, 0],
+      [30, 0, 1],
+    ]);
+    expect(summaries()[1]?.durationMs).toEqual(expect.any(Number));
+    // Nothing had failed before: no "readable again".
+    expect(w.logs().filter((l) => l.msg === 'MegaMeeting recordings readable again')).toEqual([]);
+
+    const stuck = Object.create(w.services.store) as typeof w.services.store;
+    stuck.releaseLease = async () => {
+      throw new Error('database is locked');
+    };
+    const q = poller(service({ instanceId: 'q' }), 60, stuck);
+    await q.stop();
+    expect(w.logs().find((l) => l.msg === 'could not release the recordings poller lease')).toMatchObject({
+      err: { message: 'database is locked' },
+    });
   });
 
   it('start(): the first tick after a second, then one an interval; stop() waits for the tick and ends them', async () => {
