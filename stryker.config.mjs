@@ -165,6 +165,24 @@ const SCOPES = {
     mutate: ['src/services/scheduling.ts', 'src/services/reminders.ts'],
     tests: ['test/services/scheduling.test.ts', 'test/services/reminders.test.ts'],
   },
+  // Slack's native surfaces (calls on meeting cards, unfurled meeting links, `/meet list`'s reconciling, the
+  // "Meet about this" shortcut, the cards' data) against their tests without Bolt (test/services/world.ts): the
+  // HTTP-level tests (calls.http, test/unfurls, test/shortcuts) cost a Bolt app per mutant.
+  'surfaces-unit': {
+    mutate: [
+      'src/services/calls.ts',
+      'src/services/unfurls.ts',
+      'src/services/meeting-list.ts',
+      'src/services/meet-about.ts',
+      'src/services/meeting-card-data.ts',
+    ],
+    tests: [
+      'test/services/calls.test.ts',
+      'test/services/unfurls.test.ts',
+      'test/services/meeting-list.test.ts',
+      'test/services/meet-about.test.ts',
+    ],
+  },
   // The services' pure part with its unit tests (the rest is driven by the HTTP-level tests).
   'user-messages': {
     mutate: ['src/services/user-messages.ts'],

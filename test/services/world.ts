@@ -9,7 +9,7 @@
  *   await w.close();
  */
 import { type Emulator, startEmulator } from '../../emulator/index.js';
-import { buildServices, type Services } from '../../src/app.js';
+import { buildServices, type Services, type Tuning } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { MegaMeetingClient } from '../../src/megameeting/client.js';
 import type { Clock } from '../../src/services/clock.js';
@@ -39,6 +39,10 @@ export async function startServiceWorld(
     megameetingUrl?: string;
     /** MEGAMEETING_API_TOKEN (the emulator's owner token unless given): which login is the app's own. */
     apiToken?: string;
+    /** Waits the app lets tests shorten (e.g. callAddWaitMs). */
+    tuning?: Tuning;
+    /** More environment for loadConfig (e.g. REMINDER_MINUTES). */
+    env?: Record<string, string>;
   } = {},
 ): Promise<ServiceWorld> {
   const W = TEST_WORKSPACE;
@@ -60,6 +64,7 @@ export async function startServiceWorld(
     DATABASE_URL: db.url,
     RECORDINGS_POLL_SECONDS: '0',
     LOG_LEVEL: 'debug',
+    ...opts.env,
   });
   const { logger, lines } = capturingLogger('debug');
   // The app's client, with short retry pauses so that a MegaMeeting failure is quick to see.
@@ -69,7 +74,7 @@ export async function startServiceWorld(
     retryBaseDelayMs: 1,
   });
   const clock = opts.clock ?? { now: () => new Date() };
-  const services = buildServices(config, logger, db.store, clock, {}, { megameeting });
+  const services = buildServices(config, logger, db.store, clock, opts.tuning ?? {}, { megameeting });
   return {
     emu,
     db,
