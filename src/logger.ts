@@ -49,6 +49,8 @@ export function makeScrubber(
 function scrubDeep(value: unknown, scrub: (s: string) => string, depth = 0): unknown {
   if (typeof value === 'string') return scrub(value);
   if (depth > 8 || value === null || typeof value !== 'object') return value;
+  // A date holds no secret, and copying its (no) own fields would log it as `{}`.
+  if (value instanceof Date) return value;
   if (value instanceof Error) {
     return { type: value.name, message: scrub(value.message), code: (value as { code?: unknown }).code };
   }

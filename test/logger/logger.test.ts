@@ -139,6 +139,16 @@ describe('logger fields', () => {
     expect(other.failure).toEqual({ type: 'Error', message: 'failed [redacted]', code: 'E_TEST' });
   });
 
+  test('a date is logged as its ISO time, alone or nested (it was `{}`)', () => {
+    const at = new Date('2026-12-08T01:02:03.000Z');
+    const line = lineOf((l) => l.info({ absentSince: at, meeting: { endedAt: at }, at: [at] }, 'x'));
+    expect(line).toMatchObject({
+      absentSince: '2026-12-08T01:02:03.000Z',
+      meeting: { endedAt: '2026-12-08T01:02:03.000Z' },
+      at: ['2026-12-08T01:02:03.000Z'],
+    });
+  });
+
   test('secrets inside arrays are scrubbed too', () => {
     const line = lineOf((l) => l.info({ calls: ['xoxb-1-abc', { token: 't0ken', ok: true }, 3] }, 'batch'));
     expect(line.calls).toEqual(['xox?-[redacted]', { token: '[redacted]', ok: true }, 3]);
