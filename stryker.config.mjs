@@ -181,6 +181,7 @@ const SCOPES = {
       'test/services/unfurls.test.ts',
       'test/services/meeting-list.test.ts',
       'test/services/meet-about.test.ts',
+      'test/services/meeting-card-data.test.ts',
     ],
   },
   // The services' pure part with its unit tests (the rest is driven by the HTTP-level tests).
