@@ -6,12 +6,7 @@
  * windows. Fast enough for mutation testing (docs/mutation.md, `surfaces-unit` scope); calls.http.test.ts drives
  * the same over signed HTTP.
  */
-import {
-  CALL_ENDING_STALE_MS,
-  CALL_MISSED_AFTER_MS,
-  CALL_OVER_AFTER_MS,
-  type CallsService,
-} from '../../src/services/calls.js';
+import type { CallsService } from '../../src/services/calls.js';
 import type { MeetingCallState, MeetingKind, MeetingRecord, MeetingStatus } from '../../src/store/types.js';
 import { SlackStub } from '../support/slack-stub.js';
 import { TEST_WORKSPACE } from '../support/slack-workspace.js';
@@ -25,6 +20,7 @@ const MIN = 60_000;
 const T0 = Math.floor(Date.now() / 1000) * 1000;
 let now = T0;
 const clock = { now: () => new Date(now) };
+// Times written out (not the module's constants): a mutated constant must move the edges the tests check.
 const at = (minutes: number) => new Date(T0 + minutes * MIN);
 
 let stub: SlackStub;
@@ -454,7 +450,7 @@ describe('the calls sweep', () => {
     const soon = await scheduled(at(10));
     const later = await scheduled(at(11));
     const started = await scheduled(at(-119));
-    const missed = await scheduled(new Date(T0 - CALL_MISSED_AFTER_MS));
+    const missed = await scheduled(at(-120));
     expect(await calls.sweep(refresh)).toEqual({ added: 2, ended: 0 });
     const byId = new Map(stub.slackCalls.all().map((c) => [c.external_unique_id, c.id]));
     expect([...byId.keys()].sort()).toEqual([soon.meetId, started.meetId].sort());
@@ -486,7 +482,7 @@ describe('the calls sweep', () => {
   test('calls of ended meetings, of meetings 2 hours past their planned end and stale ends are ended', async () => {
     await world();
     const ended = await withCall({ status: 'ended', endedAt: at(0) });
-    const over = await withCall({ start: new Date(T0 - CALL_OVER_AFTER_MS - 61 * MIN), end: at(-121) });
+    const over = await withCall({ start: at(-181), end: at(-121) });
     const notYet = await withCall({ start: at(-179), end: at(-119) });
     // Claimed (its calls.end begun) a little more, and a little less, than 5 minutes ago.
     const stale = await withCall({ status: 'ended', endedAt: at(0) });
@@ -495,7 +491,7 @@ describe('the calls sweep', () => {
       stale.meetId,
       'added',
       { callState: 'ending' },
-      new Date(T0 - CALL_ENDING_STALE_MS - 1000),
+      new Date(T0 - 5 * MIN - 1000),
     );
     const fresh = await withCall({ status: 'ended', endedAt: at(0) });
     await w.db.store.moveMeetingCall(
@@ -503,7 +499,7 @@ describe('the calls sweep', () => {
       fresh.meetId,
       'added',
       { callState: 'ending' },
-      new Date(T0 - CALL_ENDING_STALE_MS + 1000),
+      new Date(T0 - 5 * MIN + 1000),
     );
     // Refused once: tried again by the next pass.
     stub.failNext('calls.end', 'not_authed', { when: (a) => a.id === ended.callId });
