@@ -247,6 +247,20 @@ describe('isAdmin', () => {
     expect(refused).toEqual([expect.objectContaining({ teamId: T, slackUserId: MAYA.id, loginId: maya })]);
   });
 
+  test('an inactive owner login is not either, and that is logged; an active admin login logs no refusal', async () => {
+    setRoles(ben, ['owner']);
+    await identity.resolveHost(T, MAYA.id);
+    await identity.resolveHost(T, BEN.id);
+    setActive(ben, false);
+    now += 30_000;
+    expect(await identity.isAdmin(T, MAYA.id)).toBe(true);
+    expect(await identity.isAdmin(T, BEN.id)).toBe(false);
+    const refused = w
+      .logs()
+      .filter((l) => l.msg === 'admin rights refused: the MegaMeeting login is inactive');
+    expect(refused).toEqual([expect.objectContaining({ teamId: T, slackUserId: BEN.id, loginId: ben })]);
+  });
+
   test('MegaMeeting down: not an admin, logged; too slow before a modal: said so', async () => {
     await identity.resolveHost(T, MAYA.id);
     now += 30_000;

@@ -315,6 +315,16 @@ describe('one login', () => {
     expect(loginText(a)).not.toContain('next `/meet`');
   });
 
+  test('unlink when Slack cannot say their email: unlinked all the same, and no word of /meet linking them again', async () => {
+    const a = await openLogin(benLoginId);
+    stub.failNext('users.info', 'user_not_found');
+    await services.peopleAdmin.unlink({ ...a, slackUserId: BEN.id });
+    expect(stub.calls('users.info').map((c) => c.args.user)).toContain(BEN.id);
+    expect(await w.db.store.getUserLink(T, BEN.id)).toBeNull();
+    expect(loginText(a)).toContain(`:white_check_mark: <@${BEN.id}> is no longer linked to this login.\n`);
+    expect(loginText(a)).not.toContain('next `/meet`');
+  });
+
   test('unlink someone not linked, or linked to another login: refused, nothing deleted', async () => {
     const a = await openLogin(benLoginId);
     await services.peopleAdmin.unlink({ ...a, slackUserId: CARL.id });
