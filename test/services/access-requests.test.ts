@@ -416,6 +416,13 @@ describe('answering', () => {
     expect(emu.state.requests().filter((r) => r.fields.includes('createLogin'))).toEqual([]);
   });
 
+  test('a week less a millisecond after asking, the request is still open: the answer is taken', async () => {
+    const id = await asked(NICO);
+    now += 7 * 24 * 3_600_000 - 1;
+    await services.accessRequests.decline(maya, id);
+    expect(await w.db.store.getAdminRequest(id)).toMatchObject({ outcome: 'declined', decidedBy: MAYA.id });
+  });
+
   test('Slack failures after the decision: the decision stands, each is logged', async () => {
     const id = await asked(NICO);
     stub.failNext('chat.update', 'message_not_found', { channel: stub.dmChannelFor(MAYA.id) });

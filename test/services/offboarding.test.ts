@@ -269,6 +269,13 @@ describe('the answer', () => {
     expect((await w.db.store.getAdminRequest(id))?.state).toBe('open');
   });
 
+  test('30 days less a millisecond after it was asked, the question is still open: the answer is taken', async () => {
+    const id = await askedAboutBen();
+    now += 30 * 24 * 3_600_000 - 1;
+    await services.offboarding.keep(maya, id);
+    expect(await w.db.store.getAdminRequest(id)).toMatchObject({ outcome: 'kept', decidedBy: MAYA.id });
+  });
+
   test('a non-admin is refused; an expired question says so in every DM', async () => {
     const id = await askedAboutBen();
     const err = await refusal(services.offboarding.deleteLogin({ teamId: T, userId: ALSO_BEN.id }, id));
