@@ -402,6 +402,25 @@ describe('answering', () => {
     expect((await w.db.store.getAdminRequest(id))?.outcome).toBe('declined');
   });
 
+  test('an admin acting holds the request for two minutes: another admin pressing meanwhile is told so', async () => {
+    const id = await asked(NICO);
+    emu.state.setLatency(200);
+    const creating = services.accessRequests.create(maya, id);
+    let held = await w.db.store.getAdminRequest(id);
+    while (!held?.claimedBy) {
+      await new Promise((r) => setTimeout(r, 5));
+      held = await w.db.store.getAdminRequest(id);
+    }
+    expect(held.claimExpiresAt).toEqual(new Date(now + 2 * 60_000));
+    now += 2 * 60_000 - 1;
+    const err = await refusal(services.accessRequests.decline(olga, id));
+    expect(err.message).toBe(
+      'Another admin is answering this request right now: their answer will show in this message.',
+    );
+    await creating;
+    expect(await w.db.store.getAdminRequest(id)).toMatchObject({ outcome: 'created', decidedBy: MAYA.id });
+  });
+
   test('expired: a late answer is refused, and every DM says it expired', async () => {
     const id = await asked(NICO);
     now += ACCESS_REQUEST_TTL_MS;
