@@ -13,7 +13,7 @@ import { AppError } from '../../src/errors.js';
 import { createLogger } from '../../src/logger.js';
 import { type HostLookup, privateHostProblem } from '../../src/megameeting/public-host.js';
 import { SecretBox } from '../../src/secrets/index.js';
-import { ConnectionService, checkingClients, NOT_WORKSPACE_ADMIN } from '../../src/services/connections.js';
+import { ConnectionService, checkingClients } from '../../src/services/connections.js';
 import { createSlackWebClient, SlackGateway } from '../../src/slack/gateway.js';
 import { type ConnectionRepository, openStore, type Store } from '../../src/store/index.js';
 import { createTestDatabase, type TestDatabase } from '../store/helpers.js';
@@ -296,7 +296,11 @@ describe('refusals: one field, a clear sentence, the token never echoed, nothing
   test('someone who is not a workspace admin or owner is refused before MegaMeeting is asked', async () => {
     const err = await connect(W.userId, emuA.url, emuA.adminToken).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AppError);
-    expect(err).toMatchObject({ code: 'not_allowed', userMessage: NOT_WORKSPACE_ADMIN });
+    expect(err).toMatchObject({
+      code: 'not_allowed',
+      userMessage:
+        'Only a Slack workspace admin or owner can connect or disconnect MegaMeeting. Ask one of them to run `/meet connect`.',
+    });
     expect(emuA.state.requests()).toHaveLength(0);
     expect(await connections.get(W.teamId)).toBeNull();
   });
