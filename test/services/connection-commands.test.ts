@@ -243,3 +243,52 @@ test('/meet disconnect by someone who is not a workspace admin is refused; the c
   ).rejects.toMatchObject({ code: 'not_allowed' });
   expect(await connections.get(W.teamId)).not.toBeNull();
 });
+
+test('a form submitted by someone who is not a workspace admin (crafted): the refusal in the modal; nothing asked or stored', async () => {
+  const answer = await commands().submit({
+    teamId: W.teamId,
+    userId: W.userId,
+    viewId: 'V-none',
+    values: values(emu.url, emu.adminToken),
+  });
+  expect(answer.rest).toBeUndefined();
+  expect(answer.response).toMatchObject({ response_action: 'update', view: { callback_id: IDS.noticeView } });
+  expect(JSON.stringify(answer.response)).toContain(
+    'Only a Slack workspace admin or owner can connect or disconnect MegaMeeting.',
+  );
+  expect(emu.state.requests()).toHaveLength(0);
+  expect(await connections.get(W.teamId)).toBeNull();
+});
+
+test('Slack failing to say who submitted: the modal says the connect failed, within the budget or after it', async () => {
+  const failed = "Slack refused a request (user_not_found), so I couldn't connect MegaMeeting.";
+  slack.failNext('users.info', 'user_not_found');
+  const now = await submit('V-none', emu.url, emu.adminToken);
+  expect(now.rest).toBeUndefined();
+  expect(now.response).toMatchObject({ response_action: 'update', view: { callback_id: IDS.noticeView } });
+  expect(JSON.stringify(now.response)).toContain(failed);
+
+  const { id } = await openForm();
+  slack.setLatency('users.info', 200);
+  slack.failNext('users.info', 'user_not_found');
+  const later = await submit(id, emu.url, emu.adminToken, 50);
+  slack.setLatency('users.info', 0);
+  expect(JSON.stringify(later.response)).toContain('Checking the account with MegaMeeting');
+  await later.rest?.();
+  const update = slack.lastCall('views.update');
+  expect(update?.args.view_id).toBe(id);
+  const shown = update?.args.view as ModalView;
+  expect(shown.callback_id).toBe(IDS.noticeView);
+  expect(JSON.stringify(shown)).toContain(failed);
+  expect(await connections.get(W.teamId)).toBeNull();
+});
+
+test('the modal closed before a slow check ended: the account is saved all the same, nothing thrown', async () => {
+  const { id } = await openForm();
+  emu.state.setLatency(200);
+  const answer = await submit(id, emu.url, emu.adminToken, 50);
+  slack.failNext('views.update', 'not_found');
+  await expect(answer.rest?.()).resolves.toBeUndefined();
+  expect(slack.lastCall('views.update')?.args.view_id).toBe(id);
+  expect((await connections.get(W.teamId))?.loginId).toBe(emu.adminLoginId);
+});
