@@ -11,6 +11,7 @@ import { Writable } from 'node:stream';
 import { type Emulator, startEmulator } from '../../emulator/index.js';
 import { AppError } from '../../src/errors.js';
 import { createLogger } from '../../src/logger.js';
+import { MegaMeetingClient } from '../../src/megameeting/client.js';
 import { type HostLookup, privateHostProblem } from '../../src/megameeting/public-host.js';
 import { SecretBox } from '../../src/secrets/index.js';
 import { ConnectionService, checkingClients } from '../../src/services/connections.js';
@@ -34,7 +35,9 @@ let connections: ConnectionRepository;
 let logs: string[];
 let service: ConnectionService;
 
-function makeService(opts: { allowLoopbackHttp?: boolean; lookup?: HostLookup } = {}): ConnectionService {
+function makeService(
+  opts: { allowLoopbackHttp?: boolean; lookup?: HostLookup; timeoutMs?: number } = {},
+): ConnectionService {
   const destination = new Writable({
     write(chunk, _enc, cb) {
       logs.push(String(chunk));
@@ -46,7 +49,11 @@ function makeService(opts: { allowLoopbackHttp?: boolean; lookup?: HostLookup } 
   const gateway = new SlackGateway(createSlackWebClient(W.botToken, { apiUrl: slack.url }), logger);
   return new ConnectionService({
     connections,
-    megameetingFor: checkingClients(logger),
+    // A shorter timeout than checkingClients' 5 s, to see one without waiting that long.
+    megameetingFor: opts.timeoutMs
+      ? (baseUrl, apiToken) =>
+          new MegaMeetingClient({ baseUrl, apiToken, timeoutMs: opts.timeoutMs, retries: 0, logger })
+      : checkingClients(logger),
     slackFor: () => gateway,
     urls: { allowLoopbackHttp: opts.allowLoopbackHttp ?? true },
     ...(opts.lookup ? { lookup: opts.lookup } : {}),
@@ -168,6 +175,55 @@ describe('refusals: one field, a clear sentence, the token never echoed, nothing
     });
     expect(await connections.get(W.teamId)).toBeNull();
     expectNoTokenIn(emuA.adminToken, result);
+  });
+
+  test('an account too slow to answer is refused on the URL field, said as not in time', async () => {
+    service = makeService({ timeoutMs: 100 });
+    emuA.state.setLatency(400);
+    try {
+      expect(await connect(ADMIN, emuA.url, emuA.adminToken)).toEqual({
+        ok: false,
+        field: 'url',
+        message: `MegaMeeting did not answer at ${emuA.url} in time. Check the account URL.`,
+      });
+    } finally {
+      emuA.state.setLatency(0);
+    }
+    expect(await connections.get(W.teamId)).toBeNull();
+  });
+
+  test("a token MegaMeeting takes that is no active admin login's own token: refused on the token field, logged", async () => {
+    // A second token of an admin login (apiTokenDetails shows the first), and an admin login without a token.
+    const twin = emuA.state.addLogin({
+      email: 'twin@example.com',
+      fullName: 'Twin',
+      roles: ['admin', 'host'],
+    });
+    const spare = 'SPARE0TOKEN0OF0TWIN';
+    emuA.state.tokens.set(spare, { token: spare, loginId: twin.loginId, createdAt: T0, lastUsed: null });
+    const bare = emuA.state.addLogin({
+      email: 'bare@example.com',
+      fullName: 'Bare',
+      roles: ['admin', 'host'],
+    });
+    emuA.state.tokens.delete(bare.apiToken);
+    try {
+      const result = await connect(ADMIN, emuA.url, spare);
+      expect(result).toEqual({
+        ok: false,
+        field: 'token',
+        message:
+          'MegaMeeting accepted this token, but it belongs to none of the active admin or owner logins of the account. Use an API token of an active admin login.',
+      });
+      expect(logs.join('\n')).toContain('connect: the token works but belongs to no active admin login');
+      expect(await connections.get(W.teamId)).toBeNull();
+      expectNoTokenIn(spare, result);
+    } finally {
+      emuA.state.tokens.delete(spare);
+      emuA.state.logins.delete(twin.loginId);
+      emuA.state.tokens.delete(twin.apiToken);
+      emuA.state.logins.delete(bare.loginId);
+    }
   });
 
   test('a server that is not MegaMeeting (the Slack stand-in) is refused on the URL field', async () => {
@@ -304,6 +360,28 @@ describe('refusals: one field, a clear sentence, the token never echoed, nothing
     expect(emuA.state.requests()).toHaveLength(0);
     expect(await connections.get(W.teamId)).toBeNull();
   });
+});
+
+test("verify names the token's login: its ID, email and full name (none when it has no name)", async () => {
+  expect(await service.verify(emuA.url, emuA.adminToken)).toEqual({
+    ok: true,
+    account: {
+      accountUrl: emuA.url,
+      loginId: emuA.adminLoginId,
+      loginEmail: 'owner@example.com',
+      loginName: emuA.state.logins.get(emuA.adminLoginId)?.fullName,
+    },
+  });
+  const nameless = emuA.state.addLogin({ email: 'nameless@example.com', roles: ['admin', 'host'] });
+  try {
+    expect(await service.verify(emuA.url, nameless.apiToken)).toMatchObject({
+      ok: true,
+      account: { loginId: nameless.loginId, loginName: null },
+    });
+  } finally {
+    emuA.state.logins.delete(nameless.loginId);
+    emuA.state.tokens.delete(nameless.apiToken);
+  }
 });
 
 test('connecting again replaces the account (the other emulator), and a refused attempt keeps the current one', async () => {
