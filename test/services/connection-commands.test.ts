@@ -292,3 +292,42 @@ test('the modal closed before a slow check ended: the account is saved all the s
   expect(slack.lastCall('views.update')?.args.view_id).toBe(id);
   expect((await connections.get(W.teamId))?.loginId).toBe(emu.adminLoginId);
 });
+
+test('with a connection: an admin’s form shows it with its URL filled in; anyone else is told which account', async () => {
+  await submit('V-none', emu.url, emu.adminToken);
+  const { view } = await openForm();
+  expect(elementOf(view, IDS.url.block)?.initial_value).toBe(emu.url);
+  expect(elementOf(view, IDS.token.block)?.initial_value).toBeUndefined();
+  expect(JSON.stringify(view)).toContain(`Connected now: ${emu.url} · API token of owner@example.com`);
+
+  const responseUrl = slack.responseUrl();
+  await commands().connect({
+    teamId: W.teamId,
+    userId: W.userId,
+    triggerId: slack.issueTriggerId(),
+    responseUrl,
+  });
+  const reply = await slack.waitForResponse(responseUrl);
+  expect(reply.body.response_type).toBe('ephemeral');
+  expect(reply.body.text).toBe(
+    `MegaMeeting is connected: ${emu.url} · API token of owner@example.com (\`${emu.adminLoginId}\`).`,
+  );
+  expect(JSON.stringify(reply.body.blocks)).toContain(
+    'A Slack workspace admin or owner can change or remove it.',
+  );
+});
+
+test('/meet disconnect by an admin with nothing connected: told so privately, with the Connect button', async () => {
+  const responseUrl = slack.responseUrl();
+  await commands().disconnect({
+    teamId: W.teamId,
+    userId: ADMIN,
+    triggerId: slack.issueTriggerId(),
+    responseUrl,
+  });
+  const reply = await slack.waitForResponse(responseUrl);
+  expect(reply.body.response_type).toBe('ephemeral');
+  expect(reply.body.text).toMatch(/^This workspace is not connected to MegaMeeting yet\./);
+  expect(JSON.stringify(reply.body.blocks)).not.toContain(IDS.disconnect);
+  expect(JSON.stringify(reply.body.blocks)).toContain(IDS.openConnect);
+});
