@@ -169,6 +169,28 @@ describe('asking', () => {
     expect(await services.adminDesk.recipients(T, MAYA.id)).toEqual([OLGA.id]);
   });
 
+  test('people linked to a host login or to an inactive admin login are not asked', async () => {
+    await services.identity.resolveHost(T, BEN.id);
+    const INA = { id: 'U0INACTIV1', real_name: 'Ina Former', email: 'ina@example.com' };
+    stub.addUser(INA);
+    const ina = emu.state.addLogin({ email: INA.email, fullName: INA.real_name, roles: ['admin', 'host'] });
+    await services.identity.logins(0);
+    await services.identity.resolveHost(T, INA.id);
+    const record = emu.state.logins.get(ina.loginId);
+    if (record) record.active = 0;
+    expect(await services.adminDesk.recipients(T, NICO.id)).toEqual([MAYA.id, OLGA.id]);
+  });
+
+  test(`exactly ${MAX_RECIPIENTS} admins: all asked, and no cut logged`, async () => {
+    await w.close();
+    await emu.close();
+    await start({ linkAdmins: false });
+    const ids = Array.from({ length: 25 }, (_, i) => `U0ADM${String(i).padStart(5, '0')}`);
+    for (const id of ids) stub.addUser({ id, real_name: id, is_admin: true });
+    expect(await services.adminDesk.recipients(T, NICO.id)).toEqual(ids);
+    expect(w.logs().filter((l) => String(l.msg).startsWith('asking only the first'))).toEqual([]);
+  });
+
   test('nobody linked to an admin login: the Slack admins and owners are asked (not bots, not the deactivated)', async () => {
     await w.close();
     await emu.close();
@@ -479,6 +501,13 @@ describe('the login list', () => {
     expect(w.logs()).toContainEqual(
       expect.objectContaining({ msg: 'login list refused', userId: BEN.id, component: 'access-requests' }),
     );
+  });
+
+  test('what the admin typed is read up to 100 characters', async () => {
+    const typed = `${' '.repeat(97)}ben`;
+    expect(await services.accessRequests.loginOptions(maya, `${typed}zzz`)).toEqual([
+      { text: 'Ben Host · ben@example.com', value: benLogin },
+    ]);
   });
 
   test('at most 100 options', async () => {
