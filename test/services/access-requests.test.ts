@@ -446,6 +446,32 @@ describe('answering', () => {
     expect(await w.db.store.getAdminRequest(id)).toMatchObject({ outcome: 'created', decidedBy: MAYA.id });
   });
 
+  test('a claim that lapsed while acting: the other admin’s answer is taken, the late one is still done, said and logged', async () => {
+    const id = await asked(NICO);
+    emu.state.setLatency(100);
+    const creating = services.accessRequests.create(maya, id);
+    while (!(await w.db.store.getAdminRequest(id))?.claimedBy) await new Promise((r) => setTimeout(r, 5));
+    now += 2 * 60_000;
+    await services.accessRequests.decline(olga, id);
+    await creating;
+    emu.state.setLatency(0);
+    // The store keeps the answer that finished first; what Maya did is done and said.
+    expect(await w.db.store.getAdminRequest(id)).toMatchObject({ outcome: 'declined', decidedBy: OLGA.id });
+    const loginId = emu.state.snapshot().logins.find((l) => l.email === NICO.email)?.loginId;
+    expect(dmsTo(OLGA.id)).toEqual([
+      `:white_check_mark: <@${MAYA.id}> created the MegaMeeting login *Nico Newcomer* (nico@example.com, login \`${loginId}\`) for <@${NICO.id}> (Nico Newcomer).`,
+    ]);
+    expect(dmsTo(NICO.id).at(-1)).toMatch(new RegExp(`^:tada: <@${MAYA.id}> created your MegaMeeting login`));
+    expect(w.logs()).toContainEqual(
+      expect.objectContaining({
+        msg: 'admin request: decided after the claim lapsed',
+        requestId: id,
+        outcome: 'created',
+        level: 40,
+      }),
+    );
+  });
+
   test('expired: a late answer is refused, and every DM says it expired', async () => {
     const id = await asked(NICO);
     now += ACCESS_REQUEST_TTL_MS;
