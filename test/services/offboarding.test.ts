@@ -227,6 +227,49 @@ describe('the answer', () => {
     });
   });
 
+  test('answered too late: the login named by its name, its user name, or its ID once MegaMeeting no longer tells', async () => {
+    const id = await askedAboutBen();
+    await services.offboarding.deleteLogin(olga, id);
+    now += 61_000; // past the logins cache
+    let err = await refusal(services.offboarding.keep(maya, id));
+    expect(err.message).toBe(
+      `Already answered: :white_check_mark: <@${OLGA.id}> deleted the MegaMeeting login *${benLogin}* (login \`${benLogin}\`) of deactivated member <@${BEN.id}> (Ben Host).`,
+    );
+
+    const NONAME = { id: 'U0NONAME01', real_name: 'No Name', email: 'noname@example.com' };
+    stub.addUser(NONAME);
+    const nameless = emu.state.addLogin({
+      email: NONAME.email,
+      userName: 'nn.user',
+      roles: ['host'],
+    }).loginId;
+    await services.identity.logins(0);
+    await services.offboarding.deactivated({
+      teamId: T,
+      userId: NONAME.id,
+      name: 'No Name',
+      email: NONAME.email,
+    });
+    const id2 = requestIdSentTo(MAYA.id);
+    await services.offboarding.keep(maya, id2);
+    const kept = `:white_check_mark: <@${MAYA.id}> kept the MegaMeeting login`;
+    err = await refusal(services.offboarding.keep(olga, id2));
+    expect(err.message).toBe(
+      `Already answered: ${kept} *nn.user* (noname@example.com, login \`${nameless}\`) of deactivated member <@${NONAME.id}> (No Name).`,
+    );
+
+    // MegaMeeting failing: a Slack admin (no MegaMeeting call to be one) is told with the login's ID.
+    const SIA = { id: 'U0SLADMIN1', real_name: 'Sia Admin', email: 'sia@example.com', is_admin: true };
+    stub.addUser(SIA);
+    now += 61_000;
+    emu.state.injectFaults('status503', 20);
+    err = await refusal(services.offboarding.keep({ teamId: T, userId: SIA.id }, id2));
+    emu.state.clearFaults();
+    expect(err.message).toBe(
+      `Already answered: ${kept} *${nameless}* (login \`${nameless}\`) of deactivated member <@${NONAME.id}> (No Name).`,
+    );
+  });
+
   test('keep: nothing changes in MegaMeeting', async () => {
     const id = await askedAboutBen();
     emu.state.clearRequests();
