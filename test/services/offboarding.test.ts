@@ -147,6 +147,23 @@ describe('a member deactivated', () => {
     expect(logged('offboarding: admins already asked')).toEqual([expect.objectContaining({ requestId: id })]);
   });
 
+  test('a question whose DMs were never recorded (the app stopped while sending) is asked on the next event', async () => {
+    const { request } = await services.adminDesk.open({
+      id: '00000000-0000-4000-8000-00000000b0b0',
+      teamId: T,
+      kind: 'offboarding',
+      subjectUserId: BEN.id,
+      subjectName: 'Ben Host',
+      subjectEmail: BEN.email,
+      loginId: benLogin,
+      ttlMs: OFFBOARDING_TTL_MS,
+    });
+    await services.offboarding.deactivated(ben);
+    expect(requestIdSentTo(MAYA.id)).toBe(request.id);
+    expect(requestIdSentTo(OLGA.id)).toBe(request.id);
+    expect(logged('offboarding: admins already asked')).toEqual([]);
+  });
+
   test('not linked: found by email (without case); without an email or a login, nobody is asked', async () => {
     await w.db.store.deleteUserLink(T, BEN.id);
     await services.offboarding.deactivated({ ...ben, email: 'BEN@example.com' });
