@@ -10,6 +10,7 @@ import type { Services } from '../../src/app.js';
 import { AppError } from '../../src/errors.js';
 import { ACCESS_REQUEST_TTL_MS } from '../../src/services/access-requests.js';
 import { MAX_RECIPIENTS } from '../../src/services/admin-desk.js';
+import { type LosingProxy, startLosingProxy } from '../support/losing-proxy.js';
 import { rejectionOf } from '../support/rejection.js';
 import { SlackStub } from '../support/slack-stub.js';
 import { TEST_WORKSPACE } from '../support/slack-workspace.js';
@@ -31,6 +32,7 @@ let w: ServiceWorld;
 let services: Services;
 let now: number;
 let benLogin: string;
+let proxy: LosingProxy | null = null;
 
 beforeAll(async () => {
   stub = await SlackStub.start();
@@ -39,7 +41,7 @@ afterAll(async () => {
   await stub.close();
 });
 
-async function start(opts: { linkAdmins?: boolean } = {}) {
+async function start(opts: { linkAdmins?: boolean; viaProxy?: boolean } = {}) {
   stub.reset();
   for (const u of [MAYA, OLGA, BEN, NICO, NOMAIL]) stub.addUser(u);
   emu = await startEmulator({ remuxDelayMs: 0 });
@@ -48,10 +50,12 @@ async function start(opts: { linkAdmins?: boolean } = {}) {
   emu.state.addLogin({ email: OLGA.email, fullName: OLGA.real_name, roles: ['owner', 'host'] });
   benLogin = emu.state.addLogin({ email: BEN.email, fullName: BEN.real_name, roles: ['host'] }).loginId;
   now = Date.parse('2026-12-07T10:00:00Z');
+  proxy = opts.viaProxy ? await startLosingProxy(emu) : null;
   w = await startServiceWorld(stub, {
     emulator: emu,
     apiToken: app.apiToken,
     clock: { now: () => new Date(now) },
+    ...(proxy ? { megameetingUrl: proxy.url } : {}),
   });
   services = w.services;
   if (opts.linkAdmins !== false) {
@@ -65,6 +69,7 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await w.close();
+  await proxy?.close();
   await emu.close();
 });
 
@@ -163,6 +168,15 @@ describe('asking', () => {
     now += 1;
     expect(await services.accessRequests.request({ teamId: T, userId: NICO.id })).toMatch(/^I asked/);
     expect(requestIdSentTo(MAYA.id)).toBe(request.id);
+  });
+
+  test('a request whose DMs went out is not sent again, however long it waits', async () => {
+    await asked(NICO);
+    now += 60 * 60_000;
+    expect(await services.accessRequests.request({ teamId: T, userId: NICO.id })).toMatch(
+      /^You already asked for a MegaMeeting login/,
+    );
+    expect(stub.calls('chat.postMessage')).toHaveLength(2);
   });
 
   test('an admin asking is not asked themselves', async () => {
@@ -321,6 +335,30 @@ describe('answering', () => {
     const err = await refusal(services.accessRequests.create(olga, id));
     expect([err.code, err.message]).toEqual(['already_ended', `Already answered: ${sentence}`]);
     expect(emu.state.requests().filter((r) => r.fields.includes('createLogin'))).toHaveLength(1);
+  });
+
+  test('Create with the activation email lost: the login and the link made; the person told to ask for it; logged', async () => {
+    await w.close();
+    await emu.close();
+    await start({ viaProxy: true });
+    const id = await asked(NICO);
+    proxy?.lose('userInvitation', 'drop');
+    await services.accessRequests.create(maya, id);
+    const loginId = emu.state.snapshot().logins.find((l) => l.email === NICO.email)?.loginId ?? '';
+    expect(loginId).not.toBe('');
+    expect(emu.state.snapshot().invitations).toEqual([]);
+    expect((await w.db.store.getUserLink(T, NICO.id))?.loginId).toBe(loginId);
+    expect(dmsTo(NICO.id)).toEqual([
+      `:tada: <@${MAYA.id}> created your MegaMeeting login \`${loginId}\` (nico@example.com). MegaMeeting didn't send the activation email yet: ask them to send it so that you can set your password. \`/meet\` works for you now.`,
+    ]);
+    expect(w.logs()).toContainEqual(
+      expect.objectContaining({
+        msg: 'login request: the activation email was not sent',
+        requestId: id,
+        loginId,
+        level: 40,
+      }),
+    );
   });
 
   test('Create for someone without an email, or with a login already: refused, and another answer still possible', async () => {
