@@ -574,6 +574,14 @@ describe('the login list', () => {
     ]);
   });
 
+  test('MegaMeeting too slow to confirm an admin within Slack’s 3 s: an empty list, logged', async () => {
+    now += 30_000; // past the 30 s an admin login's powers are trusted for
+    emu.state.setLatency(1_700);
+    expect(await services.accessRequests.loginOptions(maya, 'ben')).toEqual([]);
+    emu.state.setLatency(0);
+    expect(w.logs()).toContainEqual(expect.objectContaining({ msg: 'login list refused', userId: MAYA.id }));
+  });
+
   test('at most 100 options', async () => {
     for (let i = 0; i < 101; i++) emu.state.addLogin({ email: `p${i}@example.com`, fullName: `Person ${i}` });
     await services.identity.logins(0);
