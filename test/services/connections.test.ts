@@ -36,7 +36,12 @@ let logs: string[];
 let service: ConnectionService;
 
 function makeService(
-  opts: { allowLoopbackHttp?: boolean; lookup?: HostLookup; timeoutMs?: number } = {},
+  opts: {
+    allowLoopbackHttp?: boolean;
+    lookup?: HostLookup;
+    timeoutMs?: number;
+    onChange?: (teamId: string) => void;
+  } = {},
 ): ConnectionService {
   const destination = new Writable({
     write(chunk, _enc, cb) {
@@ -57,6 +62,7 @@ function makeService(
     slackFor: () => gateway,
     urls: { allowLoopbackHttp: opts.allowLoopbackHttp ?? true },
     ...(opts.lookup ? { lookup: opts.lookup } : {}),
+    ...(opts.onChange ? { onChange: opts.onChange } : {}),
     logger,
     clock: { now: () => T0 },
   });
@@ -409,4 +415,18 @@ test('disconnect: workspace admins only; returns what was removed, then null', a
   expect(await connections.get(W.teamId)).toBeNull();
   expect(await service.disconnect({ teamId: W.teamId, userId: ADMIN })).toBeNull();
   expect(logs.join('\n')).toContain('MegaMeeting account disconnected');
+});
+
+test('the workspace’s app hears of each connect and disconnect saved, not of a refusal nor of a disconnect with nothing to remove', async () => {
+  const changed: string[] = [];
+  service = makeService({ onChange: (teamId) => changed.push(teamId) });
+  await connect(ADMIN, emuA.url, 'WRONGTOKEN123456');
+  expect(changed).toEqual([]);
+  await connect(ADMIN, emuA.url, emuA.adminToken);
+  expect(changed).toEqual([W.teamId]);
+  await service.disconnect({ teamId: W.teamId, userId: ADMIN });
+  expect(changed).toEqual([W.teamId, W.teamId]);
+  await service.disconnect({ teamId: W.teamId, userId: ADMIN });
+  expect(changed).toEqual([W.teamId, W.teamId]);
+  expect(logs.filter((l) => l.includes('MegaMeeting account disconnected'))).toHaveLength(1);
 });
