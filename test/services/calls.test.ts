@@ -363,9 +363,9 @@ describe('ending', () => {
     const ended = await withCall({ start: at(0), end: at(30), status: 'ended', endedAt: at(50) });
     await calls.end(ended);
     expect(stub.calls('calls.end').at(-1)?.args.duration).toBe(String(50 * 60));
-    // Marked ended without a time (an older row): until now, not the plan.
+    // Marked ended without a time (the store stamps one; a record without it): until now, not the plan.
     const untimed = await withCall({ start: at(0), end: at(30), status: 'ended' });
-    await calls.end(untimed);
+    await calls.end({ ...untimed, endedAt: null });
     expect(stub.calls('calls.end').at(-1)?.args.duration).toBe(String(100 * 60));
   });
 

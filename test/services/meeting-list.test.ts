@@ -293,7 +293,7 @@ describe('when the store fails or changes underneath', () => {
     await service.listWithStatus(T, HOST);
     now = T0 + ABSENCE_CONFIRM_MS;
     stub.clearCalls();
-    await service.listWithStatus(T, HOST);
+    expect((await service.listWithStatus(T, HOST)).items.map((i) => i.meetId)).not.toContain(m.meetId);
     expect(stub.calls('calls.end')).toEqual([]);
     const update = stub.calls('chat.update').find((c) => c.args.ts === m.messageTs);
     expect(String(update?.args.text)).toBe('MegaMeeting "Gone" has ended.');

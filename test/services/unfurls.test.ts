@@ -123,9 +123,9 @@ describe('what a shared link unfurls into', () => {
     expect(text(preview[m.url])).toContain(
       `*Design review*\\n:red_circle: Live  ·  Host <@${HOST}>  ·  Started <!date^`,
     );
-    expect(logged('unfurled shared meeting links').map((l) => [l.teamId, l.channel, l.meetIds])).toEqual([
-      [T, CHANNEL, [m.meetId]],
-    ]);
+    expect(
+      logged('unfurled shared meeting links').map((l) => [l.component, l.teamId, l.channel, l.meetIds]),
+    ).toEqual([['unfurls', T, CHANNEL, [m.meetId]]]);
   });
 
   test('upcoming before its start; ended once ended, without Join', async () => {
