@@ -232,6 +232,50 @@ describe('the form, in the user’s zone', () => {
     expect(stub.calls('views.update')).toHaveLength(updates);
   });
 
+  it('switching the type keeps the channel, the webinar options, the guests and their permissions as chosen', async () => {
+    const s = services.scheduling;
+    await s.openModal({
+      triggerId: stub.issueTriggerId(),
+      teamId: T,
+      userId: HOST,
+      channelId: W.channelId,
+      preset: 'meeting',
+      title: '',
+    });
+    const opened = lastOpened();
+    if (!opened) throw new Error('no view');
+    const initial = (blockId: string, field: string) => element(stub.view(opened.id), blockId)?.[field];
+    const values = (options: unknown) => (options as Array<{ value: string }>).map((o) => o.value);
+    // Not the defaults (every webinar switch but one; every permission but moderator).
+    await s.switchType({
+      viewId: opened.id,
+      privateMetadata: scheduleMetadata(),
+      values: formValues({
+        type: 'webinar',
+        channel: 'C0CHOSEN01',
+        webinarOptions: ['enableRestrictedChat'],
+      }),
+      type: 'webinar',
+    });
+    expect(initial(I.channel.block, 'initial_conversation')).toBe('C0CHOSEN01');
+    expect(values(initial(I.webinarOptions.block, 'initial_options'))).toEqual(['enableRestrictedChat']);
+    await s.switchType({
+      viewId: opened.id,
+      privateMetadata: scheduleMetadata(),
+      values: formValues({
+        type: 'secure',
+        channel: 'C0CHOSEN01',
+        guestUsers: [INVITEE.id],
+        external: 'Eve <eve@example.org>',
+        permissions: ['chat'],
+      }),
+      type: 'secure',
+    });
+    expect(initial(I.guestUsers.block, 'initial_users')).toEqual([INVITEE.id]);
+    expect(initial(I.guestExternal.block, 'initial_value')).toBe('Eve <eve@example.org>');
+    expect(values(initial(I.guestPermissions.block, 'initial_options'))).toEqual(['chat']);
+  });
+
   it('preferredZone reads the zone of either form’s metadata', () => {
     const s = services.scheduling;
     expect(
@@ -328,6 +372,34 @@ describe('creating what the form describes', () => {
     });
   });
 
+  it('a channel the bot is not in, from a command: the card goes through the command’s response_url', async () => {
+    stub.failNext('chat.postMessage', 'not_in_channel');
+    const responseUrl = stub.responseUrl();
+    const record = await services.scheduling.createFromForm(form({ title: 'Hidden' }), {
+      ...ctx,
+      responseUrl,
+    });
+    expect(record?.cardDelivery).toBe('response_url');
+    expect(stub.responses().filter((r) => r.body.response_type === 'in_channel')).toHaveLength(1);
+  });
+
+  it('a refusal is told in the channel the form names, whatever the modal was opened from; Slack refusing too is logged', async () => {
+    stub.addChannel({ id: 'C0CHOSEN01', name: 'chosen', members: [HOST] });
+    w.emu.state.injectFaults('status503', 10);
+    const opened = { ...ctx, metaChannelId: W.channelId };
+    expect(await services.scheduling.createFromForm(form({ channelId: 'C0CHOSEN01' }), opened)).toBeNull();
+    expect(stub.ephemeralMessages({ user: HOST }).map((m) => m.channel)).toEqual(['C0CHOSEN01']);
+    expect(w.logs().find((l) => l.msg === 'scheduling from the form failed')?.err).toBeDefined();
+
+    stub.failNext('chat.postEphemeral', 'channel_not_found');
+    stub.failNext('conversations.open', 'user_not_found');
+    expect(await services.scheduling.createFromForm(form({ title: 'Unheard' }), ctx)).toBeNull();
+    expect(w.logs().find((l) => l.msg === 'could not tell the user privately')).toMatchObject({
+      userId: HOST,
+      err: { code: 'user_not_found' },
+    });
+  });
+
   it('a secure meeting: Slack guests from their profiles (not the host), external guests, all added', async () => {
     const record = await services.scheduling.createFromForm(
       form({
@@ -392,6 +464,39 @@ describe('creating what the form describes', () => {
     expect(w.logs().find((l) => l.msg === 'could not read a guest profile')).toMatchObject({
       slackUserId: 'U0GONE0001',
     });
+    expect(w.logs().find((l) => l.msg === 'adding guests after scheduling failed')).toMatchObject({
+      meetId: record?.meetId,
+      err: { message: 'MegaMeeting is not answering right now.' },
+    });
+  });
+
+  it('a bot or a deactivated user as a guest: handed over without a name or an email; an unexpected failure told', async () => {
+    const bot = { id: 'U0ROBOT001', real_name: 'Robo', email: 'robo@example.com', is_bot: true };
+    const gone = { id: 'U0LEFT0001', real_name: 'Lee Left', email: 'lee@example.com', deleted: true };
+    for (const u of [bot, gone]) stub.addUser(u);
+    const tried: unknown[] = [];
+    const scheduling = new SchedulingService({
+      ...services,
+      clock,
+      defaultTimeZone: 'UTC',
+      guests: {
+        inviteGuests: async (_record, specs) => {
+          tried.push(...specs);
+          throw new Error('socket hang up');
+        },
+      },
+    });
+    const record = await scheduling.createFromForm(
+      form({ type: 'secure', title: 'Board', guestUserIds: [bot.id, gone.id] }),
+      ctx,
+    );
+    expect(tried).toEqual([
+      { slackUserId: bot.id, name: '', email: null, permissions: [] },
+      { slackUserId: gone.id, name: '', email: null, permissions: [] },
+    ]);
+    expect(privately(HOST)).toEqual([
+      `"Board" (${record?.meetId}) is scheduled, but something went wrong and I couldn't add its guests. Please try again; if it keeps happening, ask your admin to check the app's logs. Add them with *Manage guests* on the card: <@${bot.id}>, <@${gone.id}>.`,
+    ]);
   });
 });
 
