@@ -1,7 +1,7 @@
 // Over 300 lines on purpose: opening the scheduling and edit modals, creating what a form describes and
 // applying an edit share the user's zone, the modal inputs and the private replies; the form's validation is
 // already in src/views/schedule-form.ts.
-import type { KnownBlock, ModalView } from '@slack/types';
+import type { ModalView } from '@slack/types';
 import type { GuestSpec } from '../domain/guest-spec.js';
 import { MAX_TITLE_LENGTH, PRESET_TYPES, SCHEDULE_TYPES, type SchedulePreset } from '../domain/meeting.js';
 import { AppError } from '../errors.js';
@@ -238,14 +238,9 @@ export class SchedulingService {
     return record;
   }
 
-  private async tell(
-    channelId: string | null,
-    userId: string,
-    text: string,
-    blocks?: KnownBlock[],
-  ): Promise<void> {
+  private async tell(channelId: string | null, userId: string, text: string): Promise<void> {
     await this.deps.slack
-      .tellPrivately(channelId, userId, { text, ...(blocks ? { blocks } : {}) })
+      .tellPrivately(channelId, userId, { text })
       .catch((err) => this.deps.logger.error({ err, userId }, 'could not tell the user privately'));
   }
 

@@ -384,7 +384,7 @@ describe('creating what the form describes', () => {
   });
 
   it('a refusal is told in the channel the form names, whatever the modal was opened from; Slack refusing too is logged', async () => {
-    stub.addChannel({ id: 'C0CHOSEN01', name: 'chosen', members: [HOST] });
+    stub.addChannel({ id: 'C0CHOSEN01', name: 'chosen' });
     w.emu.state.injectFaults('status503', 10);
     const opened = { ...ctx, metaChannelId: W.channelId };
     expect(await services.scheduling.createFromForm(form({ channelId: 'C0CHOSEN01' }), opened)).toBeNull();
@@ -543,7 +543,11 @@ describe('editing', () => {
         meetId,
         channelId: null,
       });
-    expect((await refusal(open(OTHER.id))).code).toBe('not_allowed');
+    const other = await refusal(open(OTHER.id));
+    expect([other.code, other.message]).toEqual([
+      'not_allowed',
+      `Only the host (<@${HOST}>) or an admin can edit this meeting.`,
+    ]);
     await open(ADMIN.id);
     expect(stub.calls('views.open')).toHaveLength(1);
 
@@ -570,6 +574,35 @@ describe('editing', () => {
       `"Design sync" (${m.meetId}) has already ended.`,
     ]);
     expect(stub.calls('views.open')).toHaveLength(1);
+  });
+
+  it("a MegaMeeting admin's rights that are slow to confirm are refused before the edit form's trigger expires", async () => {
+    const m = await scheduled();
+    const mmAdmin = { id: 'U0MMADMIN1', real_name: 'Mia Admin', email: 'mia@example.com' };
+    stub.addUser(mmAdmin);
+    await w.db.store.upsertUserLink({
+      teamId: T,
+      slackUserId: mmAdmin.id,
+      loginId: w.emu.state.addLogin({ email: mmAdmin.email, roles: ['admin'] }).loginId,
+      email: mmAdmin.email,
+      source: 'admin',
+      linkedBy: null,
+      linkedAt: new Date(NOW),
+    });
+    // Longer than the wait before a modal (1.2 s): without that bound the answer would come and open the form.
+    w.emu.state.setLatency(2000);
+    const err = await refusal(
+      services.scheduling.openEditModal({
+        triggerId: stub.issueTriggerId(),
+        teamId: T,
+        userId: mmAdmin.id,
+        meetId: m.meetId,
+        channelId: null,
+      }),
+    );
+    w.emu.state.setLatency(0);
+    expect(err.code).toBe('megameeting_unavailable');
+    expect(stub.calls('views.open')).toHaveLength(0);
   });
 
   function edit(m: MeetingRecord, extra: Partial<EditForm> = {}): EditForm {
@@ -626,12 +659,25 @@ describe('editing', () => {
     expect(w.logs().find((l) => l.msg === 'meeting edited')).toMatchObject({ meetId: m.meetId, by: HOST });
   });
 
+  it('saved from another channel: told there; a service without Slack calls or App Home wired saves all the same', async () => {
+    const m = await scheduled();
+    stub.addChannel({ id: 'C0CHOSEN01', name: 'chosen' });
+    const { calls: _calls, changes: _changes, ...unwired } = services;
+    const scheduling = new SchedulingService({ ...unwired, clock, defaultTimeZone: 'UTC' });
+    const updated = await scheduling.applyEdit(edit(m, { channelId: 'C0CHOSEN01' }), {
+      teamId: T,
+      userId: HOST,
+    });
+    expect(updated?.title).toBe('Offshore sync');
+    expect(stub.ephemeralMessages({ user: HOST }).map((e) => e.channel)).toEqual(['C0CHOSEN01']);
+  });
+
   it('someone else, or an ended meeting, at submission: nothing changes and the user is told why', async () => {
     const m = await scheduled();
     expect(await services.scheduling.applyEdit(edit(m), { teamId: T, userId: OTHER.id })).toBeNull();
     expect(emuMeeting(m.meetId)?.name).toBe('Design sync');
     expect((await w.db.store.getMeeting(T, m.meetId))?.title).toBe('Design sync');
-    expect(privately(OTHER.id)).toHaveLength(1);
+    expect(privately(OTHER.id)).toEqual([`Only the host (<@${HOST}>) or an admin can edit this meeting.`]);
     expect(w.logs().find((l) => l.msg === 'editing a meeting failed')).toMatchObject({ meetId: m.meetId });
 
     await w.db.store.updateMeeting(T, m.meetId, { status: 'ended' });
