@@ -455,7 +455,7 @@ describe('announcing a recording', () => {
     stub.setLatency('chat.postMessage', 100);
     stub.rateLimitNext('chat.postMessage', 30, 2);
     const pass = rec.processOnce();
-    while (slept.length === 0) await new Promise((r) => setTimeout(r, 5));
+    for (let i = 0; i < 400 && slept.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
     // Long enough for the other worker's 429 and, were the pause not shared, its next sends.
     await new Promise((r) => setTimeout(r, 300));
     expect(slept).toEqual([30_000]);
