@@ -11,13 +11,9 @@ import { hostname } from 'node:os';
 import { jest } from '@jest/globals';
 import { AppError } from '../../src/errors.js';
 import {
-  DEFAULT_CLAIM_TTL_MS,
-  REMUX_STALL_MS,
   type RecordingsDeps,
   RecordingsPoller,
   RecordingsService,
-  UNMAPPED_GIVE_UP_MS,
-  UNMAPPED_RECHECK_MS,
 } from '../../src/services/recordings/index.js';
 import { SlackCallError, type SlackGateway } from '../../src/slack/gateway.js';
 import { recordingDms, recordingsQueries } from '../recordings/setup.js';
@@ -35,6 +31,10 @@ const ZOE = { id: 'U0ZOE00001', real_name: 'Zoe Host', email: 'zoe@example.com' 
 const READY = 'megameeting_recording_ready';
 const FAILED = 'megameeting_recording_failed';
 const MIN = 60_000;
+// The service's documented timings, written out (not imported) so that a changed constant fails here.
+const HOUR = 60 * MIN;
+/** A claim's default lifetime. */
+const CLAIM_TTL = 5 * MIN;
 
 let stub: SlackStub;
 let w: ServiceWorld;
@@ -291,7 +291,7 @@ describe('announcing a recording', () => {
         { recId: id, meetId: '0', accId: 'acc', alId: w.hostLoginId, teamId: T, hostSlackUserId: HOST },
         clock.now(),
       );
-      expect(await w.db.store.claimRecording(id, 'crashed/1', clock.now(), DEFAULT_CLAIM_TTL_MS)).toBe(true);
+      expect(await w.db.store.claimRecording(id, 'crashed/1', clock.now(), CLAIM_TTL)).toBe(true);
     }
     const earlier = stub.addMessage(HOST, {
       text: 'Your recording is ready.',
@@ -306,7 +306,7 @@ describe('announcing a recording', () => {
     expect(await rec.processOnce()).toMatchObject({ notifiedReady: 0, recovered: 0 });
     expect(dms()).toHaveLength(0); // the claims have not expired yet
 
-    advance(DEFAULT_CLAIM_TTL_MS);
+    advance(CLAIM_TTL);
     expect(await rec.processOnce()).toMatchObject({ notifiedReady: 1, recovered: 1, errors: 0 });
     expect(dms(READY, sentBefore)).toHaveLength(0);
     expect(dms(READY, neverSent)).toHaveLength(1);
@@ -407,9 +407,12 @@ describe('announcing a recording', () => {
     let failures = 1;
     const rec = service({ slack: failingPosts(() => (failures-- > 0 ? new Error('socket hang up') : null)) });
     await rec.processOnce();
-    const kept = await w.db.store.getRecording(recId);
-    expect(kept?.lastError).toBe('dm_error:1');
-    expect(kept?.claimedBy).not.toBeNull();
+    // Kept for the default claim lifetime: nobody else sends before it expires.
+    expect(await w.db.store.getRecording(recId)).toMatchObject({
+      lastError: 'dm_error:1',
+      claimedBy: `${rec.instanceId}/1`,
+      claimExpiresAt: new Date(now + CLAIM_TTL),
+    });
   });
 
   it('Slack’s 429: each send waits as asked (the pause shared); after three waits the recording is left to a later pass', async () => {
@@ -570,7 +573,7 @@ describe('announcing a recording', () => {
         clock.now(),
       );
       await w.db.store.updateRecording(id, { state: 'remux_requested', attempts: 2 }, clock.now());
-      expect(await w.db.store.claimRecording(id, 'crashed/1', clock.now(), DEFAULT_CLAIM_TTL_MS)).toBe(true);
+      expect(await w.db.store.claimRecording(id, 'crashed/1', clock.now(), CLAIM_TTL)).toBe(true);
     }
     const failedDm = (recId: string, attempt: string) =>
       stub.addMessage(HOST, {
@@ -580,7 +583,7 @@ describe('announcing a recording', () => {
     failedDm(earlierOnly, '1');
     const found = failedDm(sentBefore, '2');
     stub.addMessage(HOST, { text: 'A message without metadata' });
-    advance(DEFAULT_CLAIM_TTL_MS);
+    advance(CLAIM_TTL);
     expect(await service().processOnce()).toMatchObject({ notifiedFailed: 1, recovered: 1, errors: 0 });
     expect(dms(FAILED, earlierOnly).map((d) => d.args.metadata?.event_payload.attempt)).toEqual(['2']);
     expect(dms(FAILED, sentBefore)).toHaveLength(0);
@@ -611,16 +614,16 @@ describe('hosts nobody maps to', () => {
     expect(await w.db.store.getRecording(recId)).toMatchObject({
       state: 'seen',
       lastError: 'unmapped',
-      nextAttemptAt: new Date(now + UNMAPPED_RECHECK_MS),
+      nextAttemptAt: new Date(now + HOUR),
     });
-    advance(UNMAPPED_RECHECK_MS);
+    advance(HOUR);
     expect(await rec.processOnce()).toMatchObject({ unmapped: 1 });
     const warned = w.logs().filter((l) => String(l.msg).includes('no Slack user is linked'));
     expect(warned).toHaveLength(1);
     expect(warned[0]).toMatchObject({ recId, alId: zoe.loginId });
 
     await link(ZOE.id, zoe.loginId);
-    advance(UNMAPPED_RECHECK_MS - 1);
+    advance(HOUR - 1);
     expect(await rec.processOnce()).toMatchObject({ notifiedReady: 0 });
     advance(1);
     expect(await rec.processOnce()).toMatchObject({ notifiedReady: 1 });
@@ -641,10 +644,10 @@ describe('hosts nobody maps to', () => {
     const { recId } = seed(1, { loginId: zoe.loginId, remuxStatus: 'completed' });
     const rec = service();
     await rec.processOnce();
-    advance(UNMAPPED_GIVE_UP_MS);
+    advance(7 * 24 * HOUR);
     expect(await rec.processOnce()).toMatchObject({ unmapped: 1 });
     expect((await w.db.store.getRecording(recId))?.state).toBe('seen');
-    advance(UNMAPPED_RECHECK_MS);
+    advance(HOUR);
     expect(await rec.processOnce()).toMatchObject({ unmapped: 1 });
     expect(await w.db.store.getRecording(recId)).toMatchObject({
       state: 'skipped',
@@ -656,9 +659,12 @@ describe('hosts nobody maps to', () => {
       alId: zoe.loginId,
     });
     await link(ZOE.id, zoe.loginId);
-    advance(UNMAPPED_RECHECK_MS);
+    advance(HOUR);
     expect(await rec.processOnce()).toMatchObject({ notifiedReady: 0, unmapped: 0 });
     expect(dms()).toHaveLength(0);
+    // Not even looked at again: its host stays unknown.
+    expect(w.logs().filter((l) => l.msg === 'recording host is now mapped')).toEqual([]);
+    expect((await w.db.store.getRecording(recId))?.hostSlackUserId).toBeNull();
   });
 });
 
@@ -710,7 +716,7 @@ describe('requesting processing (startRemux)', () => {
   it('a failure already announced is asked again only by its host’s “Try again”, however long it waits', async () => {
     const recId = await failedAndAnnounced();
     hold(recId, 'waiting');
-    advance(REMUX_STALL_MS);
+    advance(HOUR);
     expect(await service().processOnce()).toMatchObject({ remuxRequested: 0 });
     expect(remuxRequests()).toBe(0);
     expect((await w.db.store.getRecording(recId))?.state).toBe('failed');
@@ -721,7 +727,7 @@ describe('requesting processing (startRemux)', () => {
     const rec = service();
     await rec.processOnce();
     hold(recId, 'waiting');
-    advance(REMUX_STALL_MS - 1);
+    advance(HOUR - 1);
     expect(await rec.processOnce()).toMatchObject({ remuxRequested: 0 });
     advance(1);
     expect(await rec.processOnce()).toMatchObject({ remuxRequested: 1 });
@@ -730,10 +736,10 @@ describe('requesting processing (startRemux)', () => {
       recId,
       attempts: 1,
     });
-    advance(REMUX_STALL_MS);
+    advance(HOUR);
     expect(await rec.processOnce()).toMatchObject({ remuxRequested: 1 });
     hold(recId, 'waiting');
-    advance(REMUX_STALL_MS);
+    advance(HOUR);
     expect(await rec.processOnce()).toMatchObject({ remuxRequested: 0 });
     expect(remuxRequests()).toBe(3);
     expect(await w.db.store.getRecording(recId)).toMatchObject({ attempts: 3 });
@@ -939,6 +945,7 @@ const NOT_ALLOWED_DELETE = 'Only the host of this recording or an admin can dele
 describe('deleting a recording', () => {
   it('by the host from the DM: deleted in MegaMeeting, marked deleted, the DM says who; App Home told', async () => {
     const { recId, meetId, dm } = await announced();
+    const listedBefore = await w.services.megameeting.recordings();
     const told: unknown[] = [];
     const rec = service({ changes: { notify: (c) => told.push(c) } });
     const outcome = await rec.deleteRecording({ teamId: T, userId: HOST }, recId, dm);
@@ -959,9 +966,11 @@ describe('deleting a recording', () => {
       userId: HOST,
       alreadyGone: false,
     });
-    // Never announced again.
+    // Never announced again, nor even looked at, from a listing read before the delete either.
     advance(MIN);
-    await rec.processOnce();
+    const { store, calls } = countingStore();
+    expect(await service({ store }).processOnce(undefined, listedBefore)).toEqual(idle(1));
+    expect(calls).toEqual(['getRecordingStates']);
     expect(dms(READY, recId)).toHaveLength(1);
   });
 
