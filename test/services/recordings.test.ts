@@ -1014,6 +1014,23 @@ describe('deleting a recording', () => {
       hostSlackUserId: HOST,
       teamId: T,
     });
+    // It had no DM to update, and none was tried.
+    expect(w.logs().filter((l) => l.msg === 'could not mark the recording DM deleted')).toEqual([]);
+  });
+
+  it('a recording whose host nobody maps: an admin may delete it from the list it was pressed in, nobody else', async () => {
+    const zoe = w.emu.state.addLogin({ email: ZOE.email, roles: ['host'] });
+    const { recId } = seed(1, { loginId: zoe.loginId, remuxStatus: 'completed' });
+    const list = stub.addMessage(W.channelId, { text: 'Recordings', user: W.botUserId });
+    const pressedIn = { channel: W.channelId, ts: list.ts };
+    const rec = service();
+    for (const userId of [OTHER.id, HOST]) {
+      const err = await refusal(rec.deleteRecording({ teamId: T, userId }, recId, pressedIn));
+      expect([err.code, err.message]).toEqual(['not_allowed', NOT_ALLOWED_DELETE]);
+    }
+    const outcome = await rec.deleteRecording({ teamId: T, userId: ADMIN.id }, recId, pressedIn);
+    expect(outcome).toEqual({ title: 'Design sync', alreadyGone: false, updated: [pressedIn] });
+    expect(await w.db.store.getRecording(recId)).toMatchObject({ state: 'deleted', hostSlackUserId: null });
   });
 
   it('MegaMeeting no longer has it: marked deleted all the same, the DM says so', async () => {
@@ -1054,6 +1071,25 @@ describe('deleting a recording', () => {
     expect(
       w.logs().find((l) => l.msg === 'recording marked deleted (MegaMeeting no longer had it)'),
     ).toMatchObject({ recId, alreadyGone: true });
+  });
+
+  it('MegaMeeting failing the delete itself (not a not_found): nothing marked, the error reaches the user', async () => {
+    const { recId } = await announced();
+    const real = w.services.megameeting;
+    const listing = await real.recordings();
+    const failing = {
+      recordings: async () => listing,
+      deleteRecording: (input: Parameters<typeof real.deleteRecording>[0]) => {
+        w.emu.state.injectFaults('error500', 5);
+        return real.deleteRecording(input);
+      },
+    } as unknown as typeof real; // the two calls deleteRecording makes
+    await expect(
+      service({ megameeting: failing }).deleteRecording({ teamId: T, userId: HOST }, recId, null),
+    ).rejects.toMatchObject({ code: 'unavailable' });
+    w.emu.state.clearFaults();
+    expect((await w.db.store.getRecording(recId))?.state).toBe('notified');
+    expect(w.emu.state.recordings.has(recId)).toBe(true);
   });
 
   it('pressed in another message of the host’s DM (the recordings list): that message and the DM both say deleted', async () => {
@@ -1220,6 +1256,7 @@ describe('sharing a recording', () => {
       const err = await refusal(rec.share({ teamId: T, userId: HOST }, recId, SHARE_CHANNEL));
       expect(err.code).toBe('slack_failed');
       expect(err.message.startsWith(reason)).toBe(true);
+      expect(err.cause).toMatchObject({ code });
     }
     stub.failNext('chat.postMessage', 'msg_too_long');
     await expect(rec.share({ teamId: T, userId: HOST }, recId, SHARE_CHANNEL)).rejects.toMatchObject({
