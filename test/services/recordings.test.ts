@@ -205,6 +205,7 @@ describe('announcing a recording', () => {
       idempotency_key: expect.any(String),
     });
     expect(sent[0]?.args.text).toContain('Design sync');
+    expect(sent[0]?.args.text).not.toContain('could not process');
     // A first claim: no history to search.
     expect(stub.calls('conversations.history')).toHaveLength(0);
     const stored = await w.db.store.getRecording(recId);
@@ -223,8 +224,9 @@ describe('announcing a recording', () => {
       kind: 'ready',
       recovered: false,
     });
-    // Its host was known from the start: not looked up again.
+    // Its host was known from the start: not looked up again; its claim was still ours when marked.
     expect(w.logs().filter((l) => l.msg === 'recording host is now mapped')).toEqual([]);
+    expect(w.logs().filter((l) => String(l.msg).includes('claim was taken over'))).toEqual([]);
     for (let i = 0; i < 2; i++) {
       advance(MIN);
       expect(await rec.processOnce()).toMatchObject({ listed: 1, added: 0, notifiedReady: 0 });
@@ -479,6 +481,7 @@ describe('announcing a recording', () => {
     expect(await rec.processOnce()).toMatchObject({ notifiedFailed: 0 });
     const first = dms(FAILED, recId);
     expect(first).toHaveLength(1);
+    expect(first[0]?.args.text).toMatch(/^MegaMeeting could not process your recording of Design sync/);
     expect(first[0]?.args.metadata?.event_payload).toMatchObject({ rec_id: recId, attempt: '1' });
     expect(await w.db.store.getRecording(recId)).toMatchObject({
       state: 'failed',
@@ -593,6 +596,49 @@ describe('announcing a recording', () => {
     });
   });
 
+  it('a failure announced, then MegaMeeting lists it completed (processed again in its UI): the ready DM goes out', async () => {
+    const recId = await failedAndAnnounced();
+    (w.emu.state.recordings.get(recId) as { remuxStatus: string }).remuxStatus = 'completed';
+    expect(await service().processOnce()).toMatchObject({ notifiedReady: 1 });
+    expect(dms(READY, recId)).toHaveLength(1);
+  });
+
+  it('one recording the store fails on: counted and logged, the others announced', async () => {
+    const { recIds } = seed(3, { remuxStatus: 'completed' });
+    const broken = recIds[1] as string;
+    const store = new Proxy(w.services.store, {
+      get(target, prop) {
+        if (prop === 'upsertSeenRecording')
+          return async (...args: Parameters<typeof target.upsertSeenRecording>) => {
+            if (args[0].recId === broken) throw new Error('disk I/O error');
+            return target.upsertSeenRecording(...args);
+          };
+        return Reflect.get(target, prop, target).bind(target);
+      },
+    });
+    expect(await service({ store }).processOnce()).toMatchObject({ notifiedReady: 2, errors: 1 });
+    expect(
+      w.logs().find((l) => l.msg === 'recording could not be processed; the others go on'),
+    ).toMatchObject({
+      recId: broken,
+      err: { message: 'disk I/O error' },
+    });
+  });
+
+  it('a DM sent while another claimer took the recording over: not marked by us, and said so', async () => {
+    const { recId } = seed(1, { remuxStatus: 'completed' });
+    const store = new Proxy(w.services.store, {
+      get(target, prop) {
+        if (prop === 'markRecordingNotified') return async () => false;
+        return Reflect.get(target, prop, target).bind(target);
+      },
+    });
+    await service({ store }).processOnce();
+    expect(w.logs().find((l) => String(l.msg).includes('claim was taken over; not marking'))).toMatchObject({
+      recId,
+    });
+  });
+
   it('App Home is told whose recording was announced', async () => {
     const { recId } = seed(1, { remuxStatus: 'completed' });
     const told: unknown[] = [];
@@ -611,6 +657,7 @@ describe('hosts nobody maps to', () => {
     const { recId } = seed(1, { loginId: zoe.loginId, remuxStatus: 'completed' });
     const rec = service();
     expect(await rec.processOnce()).toMatchObject({ unmapped: 1, notifiedReady: 0 });
+    expect(w.logs().filter((l) => String(l.msg).includes('no Slack user is linked'))).toHaveLength(1);
     expect(await w.db.store.getRecording(recId)).toMatchObject({
       state: 'seen',
       lastError: 'unmapped',
@@ -621,6 +668,9 @@ describe('hosts nobody maps to', () => {
     const warned = w.logs().filter((l) => String(l.msg).includes('no Slack user is linked'));
     expect(warned).toHaveLength(1);
     expect(warned[0]).toMatchObject({ recId, alId: zoe.loginId });
+    expect(w.logs().filter((l) => l.msg === 'recording host still unmapped')).toEqual([
+      expect.objectContaining({ recId, alId: zoe.loginId, level: 20 }),
+    ]);
 
     await link(ZOE.id, zoe.loginId);
     advance(HOUR - 1);
@@ -692,6 +742,10 @@ describe('requesting processing (startRemux)', () => {
     const listing = await w.services.megameeting.recordings();
     w.emu.state.injectFaults('error500', 1);
     expect(await rec.processOnce(undefined, listing)).toMatchObject({ errors: 1, remuxRequested: 0 });
+    expect(w.logs().find((l) => l.msg === 'startRemux failed; will try again later')).toMatchObject({
+      recId,
+      attempts: 1,
+    });
     expect(await w.db.store.getRecording(recId)).toMatchObject({
       state: 'seen',
       attempts: 1,
@@ -720,6 +774,39 @@ describe('requesting processing (startRemux)', () => {
     expect(await service().processOnce()).toMatchObject({ remuxRequested: 0 });
     expect(remuxRequests()).toBe(0);
     expect((await w.db.store.getRecording(recId))?.state).toBe('failed');
+  });
+
+  it('an hour counts from the request: passes that saw it processing meanwhile do not restart the wait', async () => {
+    const { recId } = seed(1);
+    const rec = service();
+    await rec.processOnce();
+    hold(recId, 'processing');
+    advance(30 * MIN);
+    await rec.processOnce();
+    hold(recId, 'waiting');
+    advance(30 * MIN);
+    expect(await rec.processOnce()).toMatchObject({ remuxRequested: 1 });
+  });
+
+  it('a pass working from an older snapshot loses the claim to the request already made: no second startRemux', async () => {
+    const { recId } = seed(1);
+    await service({ autoRemux: false }).processOnce();
+    const store = w.services.store;
+    const [states, open] = [await store.getRecordingStates(), await store.listOpenRecordings()];
+    await service().processOnce();
+    hold(recId, 'waiting');
+    const stale = new Proxy(store, {
+      get(target, prop) {
+        if (prop === 'getRecordingStates') return async () => states;
+        if (prop === 'listOpenRecordings') return async () => open;
+        return Reflect.get(target, prop, target).bind(target);
+      },
+    });
+    expect(await service({ store: stale }).processOnce()).toMatchObject({ remuxRequested: 0, errors: 0 });
+    expect(remuxRequests()).toBe(1);
+    expect(w.logs().find((l) => l.msg === 'processing already requested by another pass')).toMatchObject({
+      recId,
+    });
   });
 
   it('still waiting an hour after the request: asked again, three requests at most', async () => {
