@@ -184,6 +184,30 @@ const SCOPES = {
       'test/services/meeting-card-data.test.ts',
     ],
   },
+  // App Home, one-click sign-in, the app's own login, the create journal and the small pieces the services share
+  // (the change feed, the clock, the meeting snapshots, the meeting vocabulary) against their tests without Bolt
+  // (test/home/*.http.test.ts drive Home and sign-in over HTTP, far too slow per mutant).
+  'home-unit': {
+    mutate: [
+      'src/services/home.ts',
+      'src/services/sign-in.ts',
+      'src/services/app-login.ts',
+      'src/services/intents.ts',
+      'src/services/changes.ts',
+      'src/services/meeting-snapshot.ts',
+      'src/services/clock.ts',
+      'src/domain/meeting.ts',
+    ],
+    tests: [
+      'test/services/home.test.ts',
+      'test/services/sign-in.test.ts',
+      'test/services/app-login.test.ts',
+      'test/services/intent-journal.test.ts',
+      'test/services/meeting-snapshot.test.ts',
+      'test/services/changes.test.ts',
+      'test/domain/meeting.test.ts',
+    ],
+  },
   // The services' pure part with its unit tests (the rest is driven by the HTTP-level tests).
   'user-messages': {
     mutate: ['src/services/user-messages.ts'],
