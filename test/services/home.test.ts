@@ -296,6 +296,23 @@ describe('what the Home tab holds', () => {
     expect(JSON.stringify(w.logs())).not.toContain(w.emu.adminToken);
   });
 
+  test('a MegaMeeting admin sees the connection; when MegaMeeting takes over 2 s to confirm it, Home goes without', async () => {
+    const MAX = { id: 'U0MMADMIN1', real_name: 'Max Admin', email: 'max@example.com' };
+    stub.addUser(MAX);
+    w.emu.state.addLogin({ email: MAX.email, fullName: MAX.real_name, roles: ['admin', 'host'] });
+    // Linked by email (the admin check reads the link; Home's first look makes it while checking).
+    await services.identity.resolveHost(T, MAX.id);
+    expect((await home.gather(T, MAX.id)).connection?.reachable).toBe(true);
+    // Past the age at which admin rights are read again, MegaMeeting answers `logins` in 2.5 s.
+    now = new Date(START.getTime() + 31_000);
+    w.emu.state.setAnswerLatency('logins', 2500);
+    const data = await home.gather(T, MAX.id);
+    expect(data.account.kind).toBe('mapped');
+    expect(data.connection).toBeNull();
+    const [line] = logged('Home: admin check failed; no connection section');
+    expect([line?.userId, line?.err?.code]).toEqual([MAX.id, 'megameeting_unavailable']);
+  });
+
   test('MegaMeeting not answering the admin: "not answering", whose token unknown', async () => {
     w.emu.state.injectFaults('status503', 500);
     const data = await home.gather(T, BOSS.id);
@@ -332,6 +349,44 @@ describe('a token no admin login carries', () => {
   });
 });
 
+describe("the token's login", () => {
+  beforeEach(() => world());
+
+  function appLoginWith(apiToken: string) {
+    return new AppLoginService({
+      megameeting: services.megameeting,
+      apiToken,
+      logger: services.logger,
+      clock: { now: () => now },
+    });
+  }
+
+  test("another admin's token: that admin is named, not the first admin listed", async () => {
+    const other = w.emu.state.addLogin({
+      email: 'second@example.com',
+      fullName: 'Second Admin',
+      roles: ['admin'],
+    });
+    await replaceHome({ appLogin: appLoginWith(other.apiToken) });
+    expect((await home.connection()).tokenLogin).toEqual({
+      loginId: other.loginId,
+      email: 'second@example.com',
+      fullName: 'Second Admin',
+    });
+  });
+
+  test('a login made since the logins were last read: named by its ID, with no email nor name yet', async () => {
+    await services.identity.logins();
+    const other = w.emu.state.addLogin({ email: 'new@example.com', fullName: 'New Admin', roles: ['admin'] });
+    await replaceHome({ appLogin: appLoginWith(other.apiToken) });
+    expect((await home.connection()).tokenLogin).toEqual({
+      loginId: other.loginId,
+      email: '',
+      fullName: null,
+    });
+  });
+});
+
 describe('publishing', () => {
   beforeEach(() => world());
 
@@ -362,6 +417,21 @@ describe('publishing', () => {
     ]);
     expect(logged('the Home tab changed meanwhile; publishing fresh data over it')).toHaveLength(1);
     expect(homeText()).toContain('Start a meeting now');
+  });
+
+  test('a conflict whose fresh publish fails too: the stale hash is forgotten, the next publish goes without it', async () => {
+    await home.opened(T, HOST);
+    await services.slack.publishHome(HOST, {
+      type: 'home',
+      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'from another replica' } }],
+    });
+    stub.clearCalls();
+    stub.failNext('views.publish', 'not_authed', { when: (args) => args.hash === undefined });
+    await home.opened(T, HOST);
+    expect(publishes().map((c) => c.response.error)).toEqual(['hash_conflict', 'not_authed']);
+    stub.clearCalls();
+    await home.opened(T, HOST);
+    expect(publishes().map((c) => [c.response.error ?? 'ok', c.args.hash])).toEqual([['ok', undefined]]);
   });
 
   test("the event's hash is used when given: a stale one is answered with a fresh publish", async () => {
@@ -451,7 +521,11 @@ describe('republishing after a change', () => {
     expect(publishes()).toHaveLength(1);
   });
 
-  test('a tab opened exactly a day ago still counts; a millisecond more does not', async () => {
+  test('a tab this process saw opened exactly a day ago still counts; a millisecond more does not', async () => {
+    // The store never learns of the open: only this process's memory of it counts.
+    await replaceHome({
+      store: { markHomeOpened: async () => {}, homeViewersSince: async () => [] },
+    });
     await home.opened(T, HOST);
     now = new Date(START.getTime() + DAY_MS);
     change([HOST]);
@@ -509,6 +583,7 @@ describe('the Home buttons', () => {
     const view = call?.args.view as { callback_id?: string };
     expect(view.callback_id).toBe(VIEWS.schedule);
     expect(JSON.stringify(view)).not.toContain('initial_conversation');
+    expect(JSON.stringify(view)).not.toContain('"initial_value"');
   });
 
   test('"Later" in the start form turns it into the scheduling form with what was typed', async () => {
@@ -549,10 +624,11 @@ describe('the Home buttons', () => {
     expect(form.callback_id).toBe(VIEWS.schedule);
     expect(text).toContain('"initial_value":"Retro"');
     expect(text).toContain('"initial_conversation":"C0LATER001"');
-    // A meeting (not a webinar nor a secure meeting) is preselected.
+    // A meeting (not a webinar nor a secure meeting), in the user's own time zone.
     expect(JSON.parse(form.private_metadata ?? '{}')).toMatchObject({
       channelId: 'C0LATER001',
       type: 'scheduled',
+      tz: 'America/Chicago',
     });
   });
 
