@@ -490,6 +490,17 @@ describe('publishing', () => {
   });
 });
 
+test('idle waits for a publish queued behind one that has just finished', async () => {
+  await world();
+  stub.delayNext('views.publish', 100, 2);
+  const first = home.opened(T, HOST);
+  await new Promise((r) => setImmediate(r));
+  void home.opened(T, HOST);
+  await first;
+  await home.idle();
+  expect(publishes().filter((c) => c.response.ok)).toHaveLength(2);
+});
+
 describe('republishing after a change', () => {
   beforeEach(() => world());
 
