@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import { type Emulator, startEmulator } from '../../emulator/index.js';
 import { createLogger } from '../../src/logger.js';
 import { MegaMeetingClient } from '../../src/megameeting/client.js';
-import { AppLoginService, isAdminLogin } from '../../src/services/app-login.js';
+import { APP_LOGIN_REASON, AppLoginService, isAdminLogin } from '../../src/services/app-login.js';
 
 let emu: Emulator;
 beforeEach(async () => {
@@ -13,7 +13,8 @@ afterEach(async () => {
   await emu.close();
 });
 
-function service(token: string, logs: string[] = []) {
+/** `apiToken`: the token compared (MEGAMEETING_API_TOKEN); the client calls MegaMeeting with `token`. */
+function service(token: string, logs: string[] = [], apiToken = token) {
   const destination = new Writable({
     write(chunk, _enc, cb) {
       logs.push(String(chunk));
@@ -25,7 +26,7 @@ function service(token: string, logs: string[] = []) {
   const clock = { now: () => new Date(now) };
   const svc = new AppLoginService({
     megameeting,
-    apiToken: token,
+    apiToken,
     logger: createLogger({ level: 'debug', secrets: [], destination }),
     clock,
   });
@@ -65,4 +66,32 @@ test('MegaMeeting down: the check fails rather than answer "not the app login"',
   const { svc } = service(emu.adminToken);
   emu.state.injectFaults('status503', 10);
   await expect(svc.isAppLogin(emu.adminLoginId)).rejects.toThrow();
+});
+
+test('the answer is kept for 10 minutes, then MegaMeeting is asked again', async () => {
+  const { svc, advance } = service(emu.adminToken);
+  await svc.loginId();
+  emu.state.clearRequests();
+  advance(10 * 60_000 - 1);
+  expect(await svc.loginId()).toBe(emu.adminLoginId);
+  expect(emu.state.requests()).toHaveLength(0);
+  advance(1);
+  expect(await svc.loginId()).toBe(emu.adminLoginId);
+  expect(emu.state.requests().length).toBeGreaterThan(0);
+});
+
+test('no admin login carries the token: none is the app login, and that is logged without the token', async () => {
+  const logs: string[] = [];
+  // The client keeps the owner's token (it must read the logins); the token compared is nobody's.
+  const { svc } = service(emu.adminToken, logs, 'not-the-app-token');
+  expect(await svc.loginId()).toBeNull();
+  expect(logs.join('\n')).toContain('no MegaMeeting admin login carries the app token');
+  expect(logs.join('\n')).not.toContain('not-the-app-token');
+});
+
+test('why an action on the app login is refused, word for word (admins read it)', () => {
+  expect(APP_LOGIN_REASON).toBe(
+    "this is the login whose API token the app itself uses (MEGAMEETING_API_TOKEN): without it the app can't " +
+      "reach MegaMeeting at all. Change MEGAMEETING_API_TOKEN to another admin's token first.",
+  );
 });
