@@ -6,7 +6,14 @@
 import { Writable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, expect, jest, test } from '@jest/globals';
 import { createLogger } from '../../src/logger.js';
-import { INTENT_CLAIM_MS, INTENT_RENEW_MS, IntentJournal } from '../../src/services/intents.js';
+import {
+  INTENT_CLAIM_MS,
+  INTENT_RENEW_MS,
+  IntentJournal,
+  IntentTakenOverError,
+  newHolderId,
+  newIntentId,
+} from '../../src/services/intents.js';
 import type { NewMeetingIntent } from '../../src/store/types.js';
 import { openTestStore, resetTestStore, type TestStore } from '../store/helpers.js';
 
@@ -123,4 +130,92 @@ test('the renewal timer runs only while intents are open, and one tick renews th
   c.close();
   expect(jest.getTimerCount()).toBe(0);
   expect(await j.idle(0)).toBe(true);
+});
+
+test('a step is written and read back on the handle; once another process holds the intent, a step is refused', async () => {
+  now = T0;
+  const j = journal();
+  const h = await j.begin(intent('s'));
+  expect(j.inProgress).toBe(1);
+  const stepped = await h.step({ state: 'created', meetId: 'M1' });
+  expect(stepped).toMatchObject({ id: 's', state: 'created', meetId: 'M1', meetingName: 'Weekly sync' });
+  expect(h.intent).toMatchObject({ state: 'created', meetId: 'M1' });
+  // The claim lapses and B takes it over: our next step must not be written.
+  now = new Date(T0.getTime() + INTENT_CLAIM_MS + 1);
+  expect(await t.store.claimIntent('s', 'B', INTENT_CLAIM_MS, now)).toBe(true);
+  const err = await h.step({ state: 'posting' }).catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(IntentTakenOverError);
+  expect((err as IntentTakenOverError).userMessage).toBe(
+    'This is taking longer than usual. I will post the meeting card (or tell you what happened) as soon as it is done.',
+  );
+  expect(await t.store.getIntent('s')).toMatchObject({ state: 'created', claimedBy: 'B' });
+  // The handle is closed: nothing left in progress here, the timer gone.
+  expect(j.inProgress).toBe(0);
+  expect(await j.idle(0)).toBe(true);
+});
+
+test('finish never throws: a finish the store refuses is logged with its outcome, and the handle closed', async () => {
+  now = T0;
+  const j = journal();
+  const h = await j.begin(intent('f'));
+  now = new Date(T0.getTime() + INTENT_CLAIM_MS + 1);
+  await t.store.claimIntent('f', 'B', INTENT_CLAIM_MS, now);
+  await expect(h.finish('failed', 'told the user', { attempts: 2 })).resolves.toBeUndefined();
+  const [line] = lines.filter((l) => l.includes('could not mark the meeting creation'));
+  expect(line).toContain('"intent":"f"');
+  expect(line).toContain('"outcome":"told the user"');
+  expect(j.inProgress).toBe(0);
+});
+
+test('finish writes the last state, the outcome and what it also records', async () => {
+  now = T0;
+  const j = journal();
+  const h = await j.begin(intent('d'));
+  await h.finish('done', 'posted in C1', { messageTs: '1.2' });
+  expect(await t.store.getIntent('d')).toMatchObject({
+    state: 'done',
+    outcome: 'posted in C1',
+    messageTs: '1.2',
+  });
+  expect(j.inProgress).toBe(0);
+});
+
+test('a renewal the store fails is logged with how many intents it held; nothing to renew asks nothing', async () => {
+  now = T0;
+  const j = journal();
+  const renew = jest.spyOn(t.store, 'renewIntentClaims');
+  await j.renewAll();
+  expect(renew).not.toHaveBeenCalled();
+  const a = await j.begin(intent('a'));
+  const b = await j.begin(intent('b'));
+  renew.mockRejectedValueOnce(new Error('SQLITE_BUSY: database is locked'));
+  await expect(j.renewAll()).resolves.toBeUndefined();
+  const [line] = lines.filter((l) => l.includes('could not renew the claims of meeting creations'));
+  expect(line).toContain('"intents":2');
+  a.close();
+  b.close();
+});
+
+test('idle: false at once with a zero wait, false after the wait while one is open, true once the last closes', async () => {
+  now = T0;
+  const j = journal();
+  const a = await j.begin(intent('a'));
+  const b = await j.begin(intent('b'));
+  expect(await j.idle(0)).toBe(false);
+  expect(await j.idle(20)).toBe(false);
+  // The last close wakes the waiter at once, not when its wait runs out.
+  const started = Date.now();
+  const waiting = j.idle(3_000);
+  a.close();
+  b.close();
+  expect(await waiting).toBe(true);
+  expect(Date.now() - started).toBeLessThan(1_000);
+});
+
+test('holder names are unique per start and say which process; intent IDs are 24 hex digits', () => {
+  expect(newHolderId()).toMatch(new RegExp(`^replica:${process.pid}:[0-9a-f]{12}$`));
+  expect(newHolderId('worker')).toMatch(new RegExp(`^worker:${process.pid}:[0-9a-f]{12}$`));
+  expect(newHolderId()).not.toBe(newHolderId());
+  expect(newIntentId()).toMatch(/^[0-9a-f]{24}$/);
+  expect(newIntentId()).not.toBe(newIntentId());
 });
