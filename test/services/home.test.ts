@@ -15,7 +15,7 @@ import { START_NOW_IDS, VIEWS } from '../../src/views/ids.js';
 import { rejectionOf } from '../support/rejection.js';
 import { SlackStub } from '../support/slack-stub.js';
 import { TEST_WORKSPACE } from '../support/slack-workspace.js';
-import { type ServiceWorld, startServiceWorld } from './world.js';
+import { type LogLine, type ServiceWorld, startServiceWorld } from './world.js';
 
 const W = TEST_WORKSPACE;
 const T = W.teamId;
@@ -85,6 +85,11 @@ function publishes(userId: string = HOST) {
 
 function homeText(userId: string = HOST): string {
   return JSON.stringify(stub.homeView(userId)?.blocks ?? []);
+}
+
+/** Who and what a line is about: an operator finds the user and the cause. */
+function about(line: LogLine | undefined) {
+  return { teamId: line?.teamId, userId: line?.userId, err: line?.err?.message ?? line?.err?.code };
 }
 
 function logged(msg: string) {
@@ -223,7 +228,9 @@ describe('what the Home tab holds', () => {
     expect(data.meetingsStale).toBe(true);
     expect(data.recordings).toBeNull();
     expect(data.recordingsTotal).toBeUndefined();
-    expect(logged('Home: could not read the recordings')).toHaveLength(1);
+    expect(logged('Home: could not read the recordings').map(about)).toEqual([
+      { teamId: T, userId: HOST, err: expect.stringContaining('MegaMeeting') },
+    ]);
     await home.opened(T, HOST);
     const text = homeText();
     expect(text).toContain("I couldn't check these with MegaMeeting just now; some may have ended already.");
@@ -238,7 +245,9 @@ describe('what the Home tab holds', () => {
     expect(data.meetings).toBeNull();
     expect(data.meetingsStale).toBeUndefined();
     expect(data.recordings).toEqual([]);
-    expect(logged('Home: could not read the meetings')).toHaveLength(1);
+    expect(logged('Home: could not read the meetings').map(about)).toEqual([
+      { teamId: T, userId: HOST, err: 'SQLITE_IOERR: disk I/O error' },
+    ]);
     await home.opened(T, HOST);
     expect(homeText()).toContain("I couldn't read your meetings just now. `/meet list` shows them.");
   });
@@ -275,7 +284,9 @@ describe('what the Home tab holds', () => {
     });
     expect(data.meetings).toBeNull();
     expect(data.connection).toBeNull();
-    expect(logged('Home: could not look up the MegaMeeting login')).toHaveLength(1);
+    expect(logged('Home: could not look up the MegaMeeting login').map(about)).toEqual([
+      { teamId: T, userId: STRANGER.id, err: expect.stringContaining('fatal_error') },
+    ]);
     expect(logged('Home: admin check failed; no connection section')).toHaveLength(1);
   });
 
@@ -323,7 +334,8 @@ describe('what the Home tab holds', () => {
       tokenLogin: null,
       tokenLoginNote: 'unknown (MegaMeeting did not answer)',
     });
-    expect(logged('Home: MegaMeeting did not answer the connection check')).toHaveLength(1);
+    const [line] = logged('Home: MegaMeeting did not answer the connection check');
+    expect(line?.err?.message).toContain('MegaMeeting');
   });
 });
 
@@ -395,7 +407,9 @@ describe('publishing', () => {
     expect(publishes()).toHaveLength(1);
     expect(publishes()[0]?.args.hash).toBeUndefined();
     expect(await w.db.store.homeViewersSince(T, [HOST], new Date(now.getTime() - 1))).toEqual([HOST]);
-    expect(logged('published the Home tab')).toHaveLength(1);
+    expect(logged('published the Home tab').map((l) => [l.teamId, l.userId, l.blocks])).toEqual([
+      [T, HOST, stub.homeView(HOST)?.blocks?.length],
+    ]);
   });
 
   test("the next publish carries the last one's hash; a tab another replica changed meanwhile is published over", async () => {
@@ -415,7 +429,9 @@ describe('publishing', () => {
       ['hash_conflict', false],
       ['ok', true],
     ]);
-    expect(logged('the Home tab changed meanwhile; publishing fresh data over it')).toHaveLength(1);
+    expect(logged('the Home tab changed meanwhile; publishing fresh data over it').map(about)).toEqual([
+      { teamId: T, userId: HOST, err: undefined },
+    ]);
     expect(homeText()).toContain('Start a meeting now');
   });
 
@@ -469,7 +485,9 @@ describe('publishing', () => {
     await replaceHome({ store });
     await home.opened(T, HOST);
     expect(publishes().filter((c) => c.response.ok)).toHaveLength(1);
-    expect(logged('could not record that Home was opened')).toHaveLength(1);
+    expect(logged('could not record that Home was opened').map(about)).toEqual([
+      { teamId: T, userId: HOST, err: 'SQLITE_BUSY: database is locked' },
+    ]);
     // This process saw the open: it republishes on a change even though the store does not know.
     services.changes.notify({ teamId: T, slackUserIds: [HOST], what: 'meeting_edited' });
     await home.idle();
