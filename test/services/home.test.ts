@@ -407,8 +407,8 @@ describe('publishing', () => {
     expect(publishes()).toHaveLength(1);
     expect(publishes()[0]?.args.hash).toBeUndefined();
     expect(await w.db.store.homeViewersSince(T, [HOST], new Date(now.getTime() - 1))).toEqual([HOST]);
-    expect(logged('published the Home tab').map((l) => [l.teamId, l.userId, l.blocks])).toEqual([
-      [T, HOST, stub.homeView(HOST)?.blocks?.length],
+    expect(logged('published the Home tab').map((l) => [l.component, l.teamId, l.userId, l.blocks])).toEqual([
+      ['home', T, HOST, stub.homeView(HOST)?.blocks?.length],
     ]);
   });
 
@@ -506,6 +506,23 @@ describe('publishing', () => {
     await home.opened(T, STRANGER.id);
     expect(publishes(STRANGER.id)).toHaveLength(1);
   });
+});
+
+test("two users opening Home at once each get their own publish (one user's queue is not another's)", async () => {
+  await world();
+  await Promise.all([home.opened(T, HOST), home.opened(T, STRANGER.id)]);
+  expect(publishes()).toHaveLength(1);
+  expect(publishes(STRANGER.id)).toHaveLength(1);
+});
+
+test('stop waits for a publish already running', async () => {
+  await world();
+  stub.delayNext('views.publish', 100);
+  const running = home.opened(T, HOST);
+  await new Promise((r) => setImmediate(r));
+  await home.stop();
+  expect(publishes().filter((c) => c.response.ok)).toHaveLength(1);
+  await running;
 });
 
 test('idle waits for a publish queued behind one that has just finished', async () => {
