@@ -95,3 +95,31 @@ test('why an action on the app login is refused, word for word (admins read it)'
       "reach MegaMeeting at all. Change MEGAMEETING_API_TOKEN to another admin's token first.",
   );
 });
+
+test("a host's token is never the app's own login (only admin and owner logins are asked)", async () => {
+  const host = emu.state.addLogin({ email: 'ana@example.com', roles: ['host'] });
+  const logs: string[] = [];
+  const { svc } = service(emu.adminToken, logs, host.apiToken);
+  expect(await svc.loginId()).toBeNull();
+  // Found normally: no warning.
+  const { svc: own } = service(emu.adminToken, logs);
+  logs.length = 0;
+  expect(await own.loginId()).toBe(emu.adminLoginId);
+  expect(logs.join('\n')).not.toContain('no MegaMeeting admin login carries the app token');
+});
+
+test('an admin login whose token is gone is not the app login, and does not stop the search', async () => {
+  const tokenless = emu.state.addLogin({ email: 'boss@example.com', roles: ['admin'] });
+  emu.state.tokens.delete(tokenless.apiToken);
+  const { svc } = service(emu.adminToken, [], 'nobody-has-this-token');
+  expect(await svc.loginId()).toBeNull();
+  expect(await svc.isAppLogin(tokenless.loginId)).toBe(false);
+});
+
+test('no admin carried the token when last asked: a login is still checked against it directly', async () => {
+  const later = 'token-of-a-login-made-later';
+  const { svc } = service(emu.adminToken, [], later);
+  expect(await svc.loginId()).toBeNull();
+  const made = emu.state.addLogin({ email: 'new@example.com', roles: ['admin'], apiToken: later });
+  expect(await svc.isAppLogin(made.loginId)).toBe(true);
+});

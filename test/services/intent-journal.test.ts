@@ -145,6 +145,10 @@ test('a step is written and read back on the handle; once another process holds 
   expect(await t.store.claimIntent('s', 'B', INTENT_CLAIM_MS, now)).toBe(true);
   const err = await h.step({ state: 'posting' }).catch((e: unknown) => e);
   expect(err).toBeInstanceOf(IntentTakenOverError);
+  expect([(err as IntentTakenOverError).name, (err as IntentTakenOverError).code]).toEqual([
+    'IntentTakenOverError',
+    'slack_failed',
+  ]);
   expect((err as IntentTakenOverError).userMessage).toBe(
     'This is taking longer than usual. I will post the meeting card (or tell you what happened) as soon as it is done.',
   );
